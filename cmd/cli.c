@@ -1,0 +1,225 @@
+/* cli.c — shared option handling, input scanning and messages. */
+#include "cli.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "output/atomic.h"
+#include "output/text.h"
+
+int cli_common_option(cli_common *c, int opt, const char *arg)
+{
+    char *end;
+    long v;
+    switch (opt) {
+    case 'f':
+        if (strcmp(arg, "csv") && strcmp(arg, "json")) {
+            cli_error("--format takes csv or json, not '%s'", arg);
+            return -1;
+        }
+        c->format = arg;
+        return 1;
+    case 'o':
+        c->output = arg;
+        return 1;
+    case 'j':
+        v = strtol(arg, &end, 10);
+        if (*end || v < 1 || v > 64) {
+            cli_error("--threads takes a number from 1 to 64");
+            return -1;
+        }
+        c->threads = (int)v;
+        return 1;
+    case 'q':
+        c->quiet = 1;
+        return 1;
+    case 1001:
+        c->tz = arg;
+        return 1;
+    case 1002:
+        v = strtol(arg, &end, 10);
+        if (*end || v < 1970 || v > 9999) {
+            cli_error("--year takes a year from 1970 to 9999");
+            return -1;
+        }
+        c->year = (int)v;
+        return 1;
+    case 1003:
+        if (c->npatterns == 16) {
+            cli_error("at most 16 --patterns files");
+            return -1;
+        }
+        c->patterns[c->npatterns++] = arg;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_apply_tz(const cli_common *c)
+{
+    if (!c->tz)
+        return 0;
+    /* glibc takes an unknown zone for UTC without a word: check first. */
+    int posix = strpbrk(c->tz, "0123456789") != NULL;
+    if (!posix && strcmp(c->tz, "UTC") && strcmp(c->tz, "GMT")) {
+        const char *dirs[] = {getenv("TZDIR"), "/usr/share/zoneinfo"};
+        int found = 0;
+        for (int i = 0; i < 2 && !found; i++) {
+            if (!dirs[i] || strstr(c->tz, ".."))
+                continue;
+            char path[4096];
+            struct stat st;
+            snprintf(path, sizeof path, "%s/%s", dirs[i], c->tz);
+            found = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+        }
+        if (!found) {
+            cli_error("unknown time zone '%s'", c->tz);
+            return -1;
+        }
+    }
+    setenv("TZ", c->tz, 1);
+    tzset();
+    return 0;
+}
+
+ms_recognizers *cli_recognizers(const cli_common *c)
+{
+    ms_error err = {0};
+    ms_recognizers *r = ms_recognizers_new(&err);
+    if (!r) {
+        cli_error("%s", err.msg);
+        return NULL;
+    }
+    for (int i = 0; i < c->npatterns; i++) {
+        if (ms_recognizers_load(r, c->patterns[i], &err)) {
+            cli_error("%s", err.msg);
+            ms_recognizers_free(r);
+            return NULL;
+        }
+    }
+    return r;
+}
+
+static pthread_mutex_t stderr_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void print_clean(const char *s)
+{
+    ms_buf b = {0};
+    ms_text_clean(&b, s, strlen(s));
+    if (!b.failed)
+        fwrite(b.p, 1, b.n, stderr);
+    ms_buf_free(&b);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&stderr_lock);
+    fputs("mailsleuth: ", stderr);
+    print_clean(msg);
+    fputc('\n', stderr);
+    pthread_mutex_unlock(&stderr_lock);
+}
+
+static void warn_print(void *ctx, const char *file, uint64_t line,
+                       const char *msg)
+{
+    (void)ctx;
+    if (file && line)
+        cli_error("%s:%llu: %s", file, (unsigned long long)line, msg);
+    else if (file)
+        cli_error("%s: %s", file, msg);
+    else
+        cli_error("%s", msg);
+}
+
+ms_warner cli_warner(const cli_common *c)
+{
+    ms_warner w = {c->quiet ? NULL : warn_print, NULL};
+    return w;
+}
+
+int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
+             int npaths, const ms_scan_opts *scan, ms_source_list *src,
+             ms_file_scan **files, int *damaged)
+{
+    ms_error err = {0};
+    ms_warner w = cli_warner(c);
+    *files = NULL;
+    *damaged = 0;
+    memset(src, 0, sizeof *src);
+    if (ms_sources_expand((const char *const *)paths, (size_t)npaths, src, &w,
+                          &err)) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    ms_pool_opts po = {
+        .scan = *scan,
+        .threads = c->threads,
+        .year = c->year,
+        .now = (int64_t)time(NULL),
+    };
+    if (ms_scan_sources(r, src, &po, files, &err)) {
+        cli_error("%s", err.msg);
+        ms_sources_free(src);
+        return -1;
+    }
+    /* Paths that gave no file were warned about by ms_sources_expand. */
+    if (src->n == 0)
+        (*damaged)++;
+    for (size_t i = 0; i < src->n; i++) {
+        ms_file_scan *f = &(*files)[i];
+        if (!f->opened || f->damaged) {
+            (*damaged)++;
+            if (!c->quiet)
+                cli_error("%s", f->error.msg);
+        }
+        if (f->cut_lines && !c->quiet)
+            cli_error("%s: %llu line(s) longer than 1 MiB were cut", f->name,
+                      (unsigned long long)f->cut_lines);
+    }
+    return 0;
+}
+
+void cli_scan_free(ms_source_list *src, ms_file_scan *files)
+{
+    for (size_t i = 0; files && i < src->n; i++)
+        ms_file_scan_free(&files[i]);
+    free(files);
+    ms_sources_free(src);
+}
+
+int cli_write_output(const char *path, const ms_buf *b)
+{
+    ms_error err = {0};
+    if (b->failed) {
+        cli_error("out of memory while formatting output");
+        return -1;
+    }
+    if (!path || strcmp(path, "-") == 0) {
+        if (fwrite(b->p, 1, b->n, stdout) != b->n || fflush(stdout) != 0) {
+            cli_error("standard output: write failed");
+            return -1;
+        }
+        return 0;
+    }
+    ms_atomic a;
+    if (ms_atomic_open(&a, path, &err)) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    fwrite(b->p, 1, b->n, a.fp);
+    if (ms_atomic_commit(&a, &err)) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    return 0;
+}

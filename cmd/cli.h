@@ -1,0 +1,84 @@
+/* cli.h — what the subcommands share: exit statuses, the common options
+ * (input, time zone, year, patterns, threads), warnings on stderr, and
+ * writing a result to stdout or atomically to a file. */
+#ifndef MS_CLI_H
+#define MS_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+#include "input/sources.h"
+#include "parse/pool.h"
+#include "parse/recognizer.h"
+
+enum {
+    EXIT_OK = 0,        /* every input read, every output written */
+    EXIT_PARTIAL = 1,   /* results written, but some input was damaged or unreadable */
+    EXIT_USAGE = 2,     /* bad command line: nothing done */
+    EXIT_FATAL = 3,     /* could not finish: out of memory, an output not written */
+};
+
+/* Options every reading subcommand takes. */
+typedef struct cli_common {
+    const char *tz;
+    int year;
+    const char *patterns[16];
+    int npatterns;
+    int threads;
+    int quiet;
+    const char *format;
+    const char *output;
+} cli_common;
+
+/* getopt_long entries and short-option letters for cli_common. */
+#define CLI_COMMON_SHORT "f:o:j:qh"
+#define CLI_COMMON_LONG                                              \
+    {"format", required_argument, NULL, 'f'},                        \
+    {"output", required_argument, NULL, 'o'},                        \
+    {"threads", required_argument, NULL, 'j'},                       \
+    {"quiet", no_argument, NULL, 'q'},                               \
+    {"help", no_argument, NULL, 'h'},                                \
+    {"tz", required_argument, NULL, 1001},                           \
+    {"year", required_argument, NULL, 1002},                         \
+    {"patterns", required_argument, NULL, 1003}
+
+#define CLI_COMMON_HELP                                                     \
+    "  -f, --format FMT   csv (default) or json\n"                          \
+    "  -o, --output FILE  write to FILE (atomically) instead of stdout\n"   \
+    "      --tz ZONE      time zone of stamps that carry none (default:\n"  \
+    "                     the local zone), e.g. Europe/Paris, UTC\n"        \
+    "      --year YEAR    year of the first line of year-less logs\n"       \
+    "                     (default: inferred from each file's mtime)\n"     \
+    "      --patterns FILE  add recognisers (see docs/FORMATS.md)\n"        \
+    "  -j, --threads N    files read in parallel (default: all cores)\n"    \
+    "  -q, --quiet        no progress or warnings on stderr\n"              \
+    "  -h, --help         this help\n"
+
+/* Handle one common option; 1 if it was one, 0 if not, -1 on a bad value. */
+int cli_common_option(cli_common *c, int opt, const char *arg);
+
+/* Apply --tz; -1 (message printed) if the zone is unknown. */
+int cli_apply_tz(const cli_common *c);
+
+/* Built-in recognisers plus --patterns files; NULL (printed) on error. */
+ms_recognizers *cli_recognizers(const cli_common *c);
+
+/* Expand paths (argv) into sources and scan them all. Warnings are printed
+ * unless quiet. Returns -1 (printed) on a fatal error; *damaged counts
+ * inputs that were unreadable or damaged. */
+int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
+             int npaths, const ms_scan_opts *scan, ms_source_list *src,
+             ms_file_scan **files, int *damaged);
+void cli_scan_free(ms_source_list *src, ms_file_scan *files);
+
+/* Print "mailsleuth: msg" to stderr, control characters made visible. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The ms_warner that prints (or not, when quiet). */
+ms_warner cli_warner(const cli_common *c);
+
+/* Write b to stdout or atomically to path; 0 or -1 (printed). */
+int cli_write_output(const char *path, const ms_buf *b);
+
+#endif

@@ -1,0 +1,9 @@
+/* commands.h — the subcommands main.c dispatches to. Each parses its own
+ * options (with --help) and returns an exit status (cli.h). */
+#ifndef MS_COMMANDS_H
+#define MS_COMMANDS_H
+
+int cmd_events(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+
+#endif

@@ -1,0 +1,60 @@
+/* ip.c — parse and print addresses with inet_pton/inet_ntop.
+ *
+ * glibc's inet_ntop already follows RFC 5952 for IPv6 (longest zero run
+ * compressed, never a single zero field, lower case); the only canonical
+ * step left is printing mapped IPv4 as a dotted quad. */
+#include "ip.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+static const uint8_t v4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+bool ms_ip_parse(const char *s, size_t n, ms_ip *out)
+{
+    char buf[64];
+    if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+        s++;
+        n -= 2;
+    }
+    const char *zone = memchr(s, '%', n);
+    if (zone)
+        n = (size_t)(zone - s);
+    if (n == 0 || n >= sizeof buf)
+        return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    if (memchr(buf, ':', n)) {
+        return inet_pton(AF_INET6, buf, out->b) == 1;
+    }
+    memcpy(out->b, v4_prefix, 12);
+    return inet_pton(AF_INET, buf, out->b + 12) == 1;
+}
+
+bool ms_ip_is_v4(const ms_ip *ip)
+{
+    return memcmp(ip->b, v4_prefix, 12) == 0;
+}
+
+bool ms_ip_is_unset(const ms_ip *ip)
+{
+    static const uint8_t zero[16];
+    return memcmp(ip->b, zero, 16) == 0;
+}
+
+int ms_ip_cmp(const ms_ip *a, const ms_ip *b)
+{
+    return memcmp(a->b, b->b, 16);
+}
+
+size_t ms_ip_format(const ms_ip *ip, char *buf)
+{
+    const char *r = ms_ip_is_v4(ip)
+        ? inet_ntop(AF_INET, ip->b + 12, buf, MS_IP_STRLEN)
+        : inet_ntop(AF_INET6, ip->b, buf, MS_IP_STRLEN);
+    if (!r) {
+        buf[0] = '\0';
+        return 0;
+    }
+    return strlen(buf);
+}

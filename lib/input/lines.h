@@ -1,0 +1,37 @@
+/* lines.h — split a reader's bytes into lines, without copying.
+ *
+ * Lines are returned as pointers into an internal buffer, valid until the
+ * next call. The '\n' (and a '\r' before it) is removed; NUL bytes and
+ * invalid UTF-8 pass through untouched. A line longer than max_line is cut
+ * to max_line bytes, the rest is skipped, and the line is flagged. */
+#ifndef MS_LINES_H
+#define MS_LINES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "input/reader.h"
+
+typedef struct ms_lines ms_lines;
+
+/* NULL when out of memory. The buffer starts at 4 MiB and grows only as far
+ * as max_line needs. */
+ms_lines *ms_lines_new(ms_reader *r, size_t max_line);
+/* The same with another starting buffer size (tests use tiny ones). */
+ms_lines *ms_lines_new_sized(ms_reader *r, size_t max_line, size_t buf_size);
+void ms_lines_free(ms_lines *l);
+
+/* 1: a line in *line and *len; 0: end of input; -1: the reader failed (err
+ * filled). After -1 the lines read before remain valid; the next call
+ * returns 0. */
+int ms_lines_next(ms_lines *l, const char **line, size_t *len, ms_error *err);
+
+/* 1-based number of the line last returned. */
+uint64_t ms_lines_number(const ms_lines *l);
+
+/* The line last returned was cut to max_line bytes. */
+bool ms_lines_was_cut(const ms_lines *l);
+
+#endif

@@ -1,0 +1,253 @@
+/* reader.c — open a log file (or stdin) and stream its decompressed bytes.
+ *
+ * The first raw bytes are read into a 1 MiB input buffer and matched against
+ * the gzip, bzip2, xz and zstd magics, without seeking, so a compressed
+ * stdin works too. A plain file is then read straight into the caller's
+ * buffer; a compressed one is fed from the input buffer to its codec
+ * (codec.h). A codec failure is held back until the bytes decoded before it
+ * have been returned, then reported once with the compressed byte offset. */
+#include "input/reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "input/codec.h"
+
+#define IN_BUF (1u << 20)
+#define SNIFF 10 /* a gzip header's MTIME ends at byte 8; xz's magic is 6 */
+
+struct ms_reader {
+    int fd;
+    bool own_fd;
+    char *name;
+    ms_codec codec;
+    const ms_codec_ops *ops;
+    void *state;
+    unsigned char *in;
+    size_t in_pos, in_len; /* unconsumed raw bytes: in[in_pos .. in_len) */
+    bool in_eof;
+    bool done;             /* the end was reached or an error reported */
+    ms_error pending;      /* a codec failure not yet reported */
+    uint64_t raw_off, raw_size;
+    int64_t mtime;
+};
+
+static ms_codec sniff(const unsigned char *p, size_t n)
+{
+    if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+        return MS_CODEC_GZIP;
+    if (n >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9')
+        return MS_CODEC_BZIP2;
+    if (n >= 6 && memcmp(p, "\xfd" "7zXZ", 6) == 0) /* includes the NUL */
+        return MS_CODEC_XZ;
+    if (n >= 4 && (memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0 ||
+                   ((p[0] & 0xf0) == 0x50 && memcmp(p + 1, "\x2a\x4d\x18", 3) == 0)))
+        return MS_CODEC_ZSTD; /* a frame, or a skippable frame */
+    return MS_CODEC_PLAIN;
+}
+
+static const ms_codec_ops *codec_ops(ms_codec c)
+{
+    switch (c) {
+    case MS_CODEC_GZIP: return &ms_codec_gzip;
+    case MS_CODEC_BZIP2: return &ms_codec_bzip2;
+    case MS_CODEC_XZ: return &ms_codec_xz;
+    case MS_CODEC_ZSTD: return &ms_codec_zstd;
+    case MS_CODEC_PLAIN: break;
+    }
+    return NULL;
+}
+
+const char *ms_codec_name(ms_codec c)
+{
+    switch (c) {
+    case MS_CODEC_GZIP: return "gzip";
+    case MS_CODEC_BZIP2: return "bzip2";
+    case MS_CODEC_XZ: return "xz";
+    case MS_CODEC_ZSTD: return "zstd";
+    case MS_CODEC_PLAIN: break;
+    }
+    return "plain";
+}
+
+static ssize_t read_fd(int fd, void *buf, size_t cap)
+{
+    ssize_t n;
+    do
+        n = read(fd, buf, cap);
+    while (n < 0 && errno == EINTR);
+    return n;
+}
+
+/* Append raw bytes to the input buffer, first dropping consumed ones. */
+static int fill(ms_reader *r, ms_error *err)
+{
+    if (r->in_pos == r->in_len)
+        r->in_pos = r->in_len = 0;
+    ssize_t n = read_fd(r->fd, r->in + r->in_len, IN_BUF - r->in_len);
+    if (n < 0)
+        return ms_fail(err, MS_ERR_IO, "%s: read error: %s", r->name,
+                       strerror(errno));
+    if (n == 0)
+        r->in_eof = true;
+    r->in_len += (size_t)n;
+    return 0;
+}
+
+ms_reader *ms_reader_open(const char *path, const char *name, ms_error *err)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    if (!name)
+        name = is_stdin ? "(stdin)" : path;
+    ms_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", name);
+        return NULL;
+    }
+    r->fd = -1;
+    r->mtime = INT64_MIN;
+    r->name = strdup(name);
+    r->in = malloc(IN_BUF);
+    if (!r->name || !r->in) {
+        ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", name);
+        goto fail;
+    }
+    r->own_fd = !is_stdin;
+    r->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (r->fd < 0) {
+        ms_fail(err, MS_ERR_IO, "%s: %s", name, strerror(errno));
+        goto fail;
+    }
+    struct stat st;
+    if (fstat(r->fd, &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            ms_fail(err, MS_ERR_IO, "%s: %s", name, strerror(EISDIR));
+            goto fail;
+        }
+        if (S_ISREG(st.st_mode)) {
+            r->raw_size = (uint64_t)st.st_size;
+            if (!is_stdin)
+                r->mtime = (int64_t)st.st_mtime;
+            posix_fadvise(r->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+        }
+    }
+    while (r->in_len < SNIFF && !r->in_eof)
+        if (fill(r, err) < 0)
+            goto fail;
+    r->codec = sniff(r->in, r->in_len);
+    if (r->codec == MS_CODEC_GZIP && r->in_len >= 8) {
+        uint32_t t = (uint32_t)r->in[4] | (uint32_t)r->in[5] << 8 |
+                     (uint32_t)r->in[6] << 16 | (uint32_t)r->in[7] << 24;
+        if (t)
+            r->mtime = t;
+    }
+    r->ops = codec_ops(r->codec);
+    if (r->ops && !(r->state = r->ops->init())) {
+        ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", name);
+        goto fail;
+    }
+    return r;
+fail:
+    ms_reader_close(r);
+    return NULL;
+}
+
+static ptrdiff_t read_plain(ms_reader *r, char *buf, size_t cap, ms_error *err)
+{
+    if (r->in_pos < r->in_len) {
+        size_t n = r->in_len - r->in_pos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, r->in + r->in_pos, n);
+        r->in_pos += n;
+        r->raw_off += n;
+        return (ptrdiff_t)n;
+    }
+    ssize_t n = r->in_eof ? 0 : read_fd(r->fd, buf, cap);
+    if (n <= 0) {
+        r->done = true;
+        if (n < 0)
+            return ms_fail(err, MS_ERR_IO, "%s: read error: %s", r->name,
+                           strerror(errno));
+        return 0;
+    }
+    r->raw_off += (uint64_t)n;
+    return n;
+}
+
+ptrdiff_t ms_reader_read(ms_reader *r, char *buf, size_t cap, ms_error *err)
+{
+    if (r->pending.code != MS_OK) {
+        if (err)
+            *err = r->pending;
+        r->pending.code = MS_OK;
+        r->done = true;
+        return -1;
+    }
+    if (r->done || cap == 0)
+        return 0;
+    if (cap > PTRDIFF_MAX)
+        cap = PTRDIFF_MAX;
+    if (!r->ops)
+        return read_plain(r, buf, cap, err);
+    for (;;) {
+        if (r->in_pos == r->in_len && !r->in_eof && fill(r, err) < 0) {
+            r->done = true;
+            return -1;
+        }
+        ms_codec_io io = {
+            .in = r->in + r->in_pos, .in_len = r->in_len - r->in_pos,
+            .in_eof = r->in_eof, .out = buf, .out_cap = cap,
+        };
+        const char *why = "invalid data";
+        ms_dec_status st = r->ops->decode(r->state, &io, &why);
+        size_t used = (size_t)(io.in - (r->in + r->in_pos));
+        r->in_pos += used;
+        r->raw_off += used;
+        switch (st) {
+        case MS_DEC_MORE:
+            if (io.out_len)
+                return (ptrdiff_t)io.out_len;
+            continue;
+        case MS_DEC_END:
+            r->done = true;
+            return (ptrdiff_t)io.out_len;
+        case MS_DEC_TRUNCATED:
+            ms_fail(&r->pending, MS_ERR_DATA, "%s: truncated %s data at byte %llu",
+                    r->name, ms_codec_name(r->codec),
+                    (unsigned long long)r->raw_off);
+            break;
+        case MS_DEC_CORRUPT:
+            ms_fail(&r->pending, MS_ERR_DATA,
+                    "%s: corrupt %s data at byte %llu (%s)", r->name,
+                    ms_codec_name(r->codec), (unsigned long long)r->raw_off, why);
+            break;
+        }
+        if (io.out_len)
+            return (ptrdiff_t)io.out_len;
+        return ms_reader_read(r, buf, cap, err);
+    }
+}
+
+ms_codec ms_reader_codec(const ms_reader *r) { return r->codec; }
+int64_t ms_reader_mtime(const ms_reader *r) { return r->mtime; }
+uint64_t ms_reader_raw_offset(const ms_reader *r) { return r->raw_off; }
+uint64_t ms_reader_raw_size(const ms_reader *r) { return r->raw_size; }
+
+void ms_reader_close(ms_reader *r)
+{
+    if (!r)
+        return;
+    if (r->state)
+        r->ops->free(r->state);
+    if (r->own_fd && r->fd >= 0)
+        close(r->fd);
+    free(r->in);
+    free(r->name);
+    free(r);
+}

@@ -1,0 +1,49 @@
+/* reader.h — a byte stream of one log file, decompressed on the fly.
+ *
+ * The codec is chosen by the file's first bytes (magic), never by its name:
+ * gzip (every concatenated member), bzip2 (every stream), xz, zstd (every
+ * frame), else plain. A damaged or truncated archive yields all the bytes
+ * that could be decoded, then an MS_ERR_DATA error whose message names the
+ * file and the compressed byte offset where decoding broke. Memory use is
+ * bounded whatever the compression ratio. */
+#ifndef MS_READER_H
+#define MS_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+typedef enum ms_codec {
+    MS_CODEC_PLAIN,
+    MS_CODEC_GZIP,
+    MS_CODEC_BZIP2,
+    MS_CODEC_XZ,
+    MS_CODEC_ZSTD,
+} ms_codec;
+
+typedef struct ms_reader ms_reader;
+
+/* path "-" reads standard input. name is what messages call the file. */
+ms_reader *ms_reader_open(const char *path, const char *name, ms_error *err);
+
+/* Up to cap decompressed bytes into buf: >0 bytes read, 0 at the end, -1 on
+ * an I/O or data error (err filled; bytes returned before stay valid; every
+ * later call returns 0). */
+ptrdiff_t ms_reader_read(ms_reader *r, char *buf, size_t cap, ms_error *err);
+
+ms_codec ms_reader_codec(const ms_reader *r);
+const char *ms_codec_name(ms_codec c);
+
+/* Modification time in seconds: the gzip header's MTIME when set, else the
+ * file's mtime; INT64_MIN when unknown (stdin, a pipe). */
+int64_t ms_reader_mtime(const ms_reader *r);
+
+/* Raw (compressed) bytes consumed so far and the file's size (0 if unknown),
+ * for progress display. */
+uint64_t ms_reader_raw_offset(const ms_reader *r);
+uint64_t ms_reader_raw_size(const ms_reader *r);
+
+void ms_reader_close(ms_reader *r);
+
+#endif

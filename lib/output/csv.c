@@ -1,0 +1,56 @@
+/* csv.c — see csv.h. Clean text is built in a scratch buffer first, since
+ * both neutralising and quoting depend on what the clean text holds. */
+#include "csv.h"
+
+#include <string.h>
+
+#include "output/text.h"
+
+void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
+{
+    static _Thread_local ms_buf tmp;
+    if (sep)
+        ms_buf_addc(b, ',');
+    if (n == 0)
+        return;
+    const char *t = s;
+    size_t tn = n;
+    if (!ms_text_is_clean(s, n)) {
+        tmp.n = 0;
+        ms_text_clean(&tmp, s, n);
+        if (tmp.failed) {
+            b->failed = 1;
+            return;
+        }
+        t = tmp.p;
+        tn = tmp.n;
+    }
+    int formula = strchr("=+-@\t\r", t[0]) != NULL;
+    int quote = formula || t[0] == ' ' || t[tn - 1] == ' ' ||
+                memchr(t, ',', tn) || memchr(t, '"', tn);
+    if (!quote) {
+        ms_buf_add(b, t, tn);
+        return;
+    }
+    ms_buf_addc(b, '"');
+    if (formula)
+        ms_buf_addc(b, '\'');
+    for (size_t i = 0; i < tn; i++) {
+        if (t[i] == '"')
+            ms_buf_addc(b, '"');
+        ms_buf_addc(b, t[i]);
+    }
+    ms_buf_addc(b, '"');
+}
+
+void ms_csv_cells(ms_buf *b, const char *s, int sep)
+{
+    ms_csv_cell(b, s, strlen(s), sep);
+}
+
+void ms_csv_header(ms_buf *b, const char *const *names)
+{
+    for (size_t i = 0; names[i]; i++)
+        ms_csv_cells(b, names[i], i > 0);
+    ms_buf_addc(b, '\n');
+}

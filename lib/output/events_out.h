@@ -1,0 +1,22 @@
+/* events_out.h — one event as a CSV row or an NDJSON line.
+ *
+ * Columns (the contract's events.csv first, then ours): time, ip, service,
+ * source, outcome, user, method, file, line, reason, attempts, session,
+ * host, dup_of. JSON objects carry the same names; strings are cleaned the
+ * same way (text.h), numbers are numbers, empty values are "" (or null for
+ * a missing time or dup_of). */
+#ifndef MS_EVENTS_OUT_H
+#define MS_EVENTS_OUT_H
+
+#include "core/buf.h"
+#include "core/event.h"
+
+typedef enum ms_format { MS_FMT_CSV, MS_FMT_JSON } ms_format;
+
+extern const char *const ms_event_columns[];
+
+void ms_events_header(ms_buf *b, ms_format f);
+void ms_event_write(ms_buf *b, ms_format f, const ms_event *e,
+                    const char *file);
+
+#endif

@@ -1,0 +1,71 @@
+/* dedup.c — see dedup.h. A ring of the last failures is searched backwards;
+ * only matched lines reach here, so a linear search is cheap. */
+#include "dedup.h"
+
+#include <string.h>
+
+void ms_dedup_init(ms_dedup *d)
+{
+    d->head = d->n = 0;
+}
+
+/* Seconds good enough to compare two stamps of one file minutes apart. */
+static int64_t approx_secs(const ms_stamp *ts)
+{
+    if (ts->kind == MS_TS_ABS)
+        return ts->time / MS_NS_PER_S;
+    if (ts->kind == MS_TS_NOYEAR)
+        return ms_days_from_civil(2000, ts->mon, ts->day) * 86400 + ts->sod;
+    return INT64_MIN;
+}
+
+static int same_user(const ms_str *a, const ms_str *b)
+{
+    return a->n == 0 || b->n == 0 ||
+           (a->n == b->n && memcmp(a->p, b->p, a->n) == 0);
+}
+
+void ms_dedup_check(ms_dedup *d, ms_event *ev, size_t idx, const ms_stamp *ts,
+                    uint8_t layer)
+{
+    ms_event *e = &ev[idx];
+    if (e->outcome != MS_OUT_AUTH_FAIL || ms_ip_is_unset(&e->ip))
+        return;
+    int64_t secs = approx_secs(ts);
+    unsigned want = e->attempts ? e->attempts : 1, found = 0;
+    int64_t first_line = -1;
+    for (unsigned k = 0; k < d->n && found < want; k++) {
+        unsigned slot = (d->head + MS_DEDUP_RING - 1 - k) % MS_DEDUP_RING;
+        ms_event *p = &ev[d->ring[slot].idx];
+        int64_t age = secs - d->ring[slot].secs;
+        if (secs == INT64_MIN || age > MS_DEDUP_WINDOW)
+            break;
+        if (d->ring[slot].layer == layer || age < -1 ||
+            (d->ring[slot].absorbed & (1u << layer)) ||
+            p->outcome != MS_OUT_AUTH_FAIL ||
+            ms_ip_cmp(&p->ip, &e->ip) != 0 || !same_user(&p->user, &e->user))
+            continue;
+        d->ring[slot].absorbed |= (uint8_t)(1u << layer);
+        if (p->service == MS_SVC_UNKNOWN)
+            p->service = e->service;
+        if (p->method.n == 0)
+            p->method = e->method;
+        if (p->user.n == 0)
+            p->user = e->user;
+        first_line = (int64_t)p->line;
+        found++;
+    }
+    if (found) {
+        e->outcome = MS_OUT_DUPLICATE;
+        e->dup_of = first_line;
+        return;
+    }
+    unsigned slot = d->head;
+    d->ring[slot].idx = idx;
+    d->ring[slot].secs = secs;
+    d->ring[slot].layer = layer;
+    d->ring[slot].absorbed = 0;
+    d->head = (d->head + 1) % MS_DEDUP_RING;
+    if (d->n < MS_DEDUP_RING)
+        d->n++;
+}

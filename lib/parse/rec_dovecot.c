@@ -1,0 +1,46 @@
+/* rec_dovecot.c — dovecot 2.2, 2.3 and 2.4 wordings.
+ *
+ * Two parts of dovecot log an attempt: the login process (imap-login,
+ * pop3-login, managesieve-login, submission-login) once per connection,
+ * with the attempt count, method and service; and, with auth_verbose, the
+ * auth process or worker once per attempt, naming the passdb
+ * (`pam(user,ip)`, `passwd-file(…)`, `sql(…)`, `ldap(…)`) and the reason.
+ * Both are recognised; dedup.c counts an attempt logged by both once. */
+#include "parse/families.h"
+
+#define USER "user=(?|<(?<user>.*?)>|(?<user>[^,<]*)), "
+#define RIP "rip=(?<ip>[0-9a-fA-F.:]+)"
+#define SESSION "(?:, lip=[^,]*)?(?:, [^,]*)*?(?:, session=<?(?<session>[^>,]*))?"
+#define PASSDB "(?:pam|passwd-file|passwd|shadow|sql|ldap|checkpassword|bsdauth|vpopmail|lua|oauth2|static|dict|imap|auth|auth-worker)"
+#define WHO "\\((?<user>[^,()]*),(?<ip>[0-9a-fA-F.:]+)(?:,<(?<session>[^>]*)>)?(?:,[^()]*)?\\)(?:<[^>]*>)?:(?: [\\w-]+:)* "
+
+static const ms_rule rules[] = {
+    {"dovecot-login-fail", "rip=",
+     "(?<svc>[\\w-]+)-login: .*\\((?:auth failed, (?<attempts>\\d+) attempts?[^)]*"
+     "|tried to use dis\\w+ [^)]*auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: "
+     "(?:" USER ")?(?:method=(?<method>[^,]*), )?" RIP SESSION,
+     MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "auth_failed", 0},
+    {"dovecot-login-ok", "Login: user=",
+     "(?<svc>[\\w-]+)-login: (?:\\w+: )?Login: " USER
+     "(?:method=(?<method>[^,]*), )?" RIP SESSION,
+     MS_OUT_AUTH_OK, MS_SVC_UNKNOWN, MS_LAYER_FRONT, NULL, 0},
+    {"dovecot-passdb-unknown-user", NULL,
+     PASSDB WHO "(?:unknown user|pam_authenticate\\(\\) failed: User not known)",
+     MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_AUTHDB, "unknown_user", 0},
+    {"dovecot-passdb-fail", NULL,
+     PASSDB WHO "(?:(?i)password mismatch|invalid credentials"
+     "|pam_authenticate\\(\\) failed|authentication fail)",
+     MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_AUTHDB, "bad_password", 0},
+};
+
+static const char *const programs[] = {
+    "dovecot", "imap-login", "pop3-login", "managesieve-login",
+    "submission-login", "lmtp-login", "auth", "auth-worker", "dovecot-auth",
+    NULL,
+};
+
+const ms_family ms_family_dovecot = {
+    .source = "dovecot",
+    .programs = programs,
+    .rules = MS_RULES(rules),
+};

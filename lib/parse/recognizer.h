@@ -1,0 +1,53 @@
+/* recognizer.h — compile every recogniser once, match lines against them.
+ *
+ * ms_recognizers holds the compiled rows (built-in families plus any loaded
+ * with --patterns); it is read-only after loading and shared by threads.
+ * ms_matcher is one thread's (one file's) working state: PCRE2 match data
+ * and the join state of stateful families. Matching a line: look up the
+ * families that log under its program tag (all of them for an unknown tag,
+ * none for a known noise program), and in each, the first row whose literal
+ * is in the body and whose pattern matches wins. */
+#ifndef MS_RECOGNIZER_H
+#define MS_RECOGNIZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "parse/record.h"
+#include "parse/rule.h"
+
+typedef struct ms_recognizers ms_recognizers;
+typedef struct ms_matcher ms_matcher;
+
+ms_recognizers *ms_recognizers_new(ms_error *err);
+void ms_recognizers_free(ms_recognizers *r);
+
+/* Add user rules from a --patterns file (format in docs/FORMATS.md).
+ * Errors name the file and line. */
+int ms_recognizers_load(ms_recognizers *r, const char *path, ms_error *err);
+
+/* Add one family (the built-ins and the --patterns loader use this). The
+ * family and its strings must outlive r. */
+int ms_recognizers_add(ms_recognizers *r, const ms_family *f, ms_error *err);
+
+/* Make r free p with release when r is freed (memory behind a family
+ * added with ms_recognizers_add). On error p is released at once. */
+int ms_recognizers_adopt(ms_recognizers *r, void *p, void (*release)(void *),
+                         ms_error *err);
+
+ms_matcher *ms_matcher_new(const ms_recognizers *r);
+void ms_matcher_free(ms_matcher *m);
+
+/* Match one parsed line. Returns 1 with *out filled (strings point into the
+ * line) when it yields an event, 0 otherwise. *rule_out (may be NULL) names
+ * the row that matched even when nothing is emitted (state-only rows). */
+int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
+             ms_capture *out, const ms_rule **rule_out);
+
+/* At end of a file: 1 and an event while stateful families hold pending
+ * ones (a tcpserver connection with no `end` line), then 0. Pending state
+ * is cleared, ready for the next file. */
+int ms_match_flush(ms_matcher *m, ms_capture *out);
+
+#endif

@@ -1,0 +1,246 @@
+/* record.c — header parsing by hand (see record.h): a few byte comparisons
+ * per line, no regex, no allocation. */
+#include "record.h"
+
+#include <string.h>
+
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+static int num(const char *s, size_t k, unsigned *out)
+{
+    unsigned v = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (!is_digit(s[i]))
+            return 0;
+        v = v * 10 + (unsigned)(s[i] - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+static int month_of(const char *s)
+{
+    static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    for (int m = 0; m < 12; m++)
+        if (memcmp(s, names + 3 * m, 3) == 0)
+            return m + 1;
+    return 0;
+}
+
+/* "HH:MM:SS" at s; returns seconds of day or -1. */
+static long hms(const char *s, size_t n)
+{
+    unsigned h, m, sec;
+    if (n < 8 || s[2] != ':' || s[5] != ':' || !num(s, 2, &h) ||
+        !num(s + 3, 2, &m) || !num(s + 6, 2, &sec) || h > 23 || m > 59 ||
+        sec > 60)
+        return -1;
+    return (long)(h * 3600 + m * 60 + sec);
+}
+
+/* Optional ".digits" fraction at s; advances *i, returns nanoseconds. */
+static uint32_t fraction(const char *s, size_t n, size_t *i)
+{
+    if (*i >= n || (s[*i] != '.' && s[*i] != ','))
+        return 0;
+    if (*i + 1 >= n || !is_digit(s[*i + 1]))
+        return 0;
+    (*i)++;
+    uint32_t ns = 0;
+    int k = 0;
+    while (*i < n && is_digit(s[*i])) {
+        if (k < 9) {
+            ns = ns * 10 + (uint32_t)(s[*i] - '0');
+            k++;
+        }
+        (*i)++;
+    }
+    while (k++ < 9)
+        ns *= 10;
+    return ns;
+}
+
+static size_t classic(const char *s, size_t n, ms_record *r)
+{
+    if (n < 15 || s[3] != ' ')
+        return 0;
+    int mon = month_of(s);
+    if (!mon)
+        return 0;
+    size_t i = 4;
+    unsigned day;
+    if (s[i] == ' ' && is_digit(s[i + 1])) {
+        day = (unsigned)(s[i + 1] - '0');
+        i += 2;
+    } else if (is_digit(s[i]) && is_digit(s[i + 1])) {
+        day = (unsigned)((s[i] - '0') * 10 + (s[i + 1] - '0'));
+        i += 2;
+    } else if (is_digit(s[i]) && s[i + 1] == ' ') {
+        day = (unsigned)(s[i] - '0');
+        i += 1;
+    } else {
+        return 0;
+    }
+    if (day < 1 || day > 31 || i >= n || s[i] != ' ')
+        return 0;
+    i++;
+    long sod = hms(s + i, n - i);
+    if (sod < 0)
+        return 0;
+    i += 8;
+    r->ts.ns = fraction(s, n, &i);
+    r->ts.kind = MS_TS_NOYEAR;
+    r->ts.mon = (uint8_t)mon;
+    r->ts.day = (uint8_t)day;
+    r->ts.sod = (uint32_t)sod;
+    return i;
+}
+
+static size_t iso(const char *s, size_t n, ms_record *r)
+{
+    unsigned y, mo, d;
+    if (n < 19 || !num(s, 4, &y) || s[4] != '-' || !num(s + 5, 2, &mo) ||
+        s[7] != '-' || !num(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' '))
+        return 0;
+    long sod = hms(s + 11, n - 11);
+    if (sod < 0 || mo < 1 || mo > 12 || d < 1 || d > 31)
+        return 0;
+    size_t i = 19;
+    uint32_t ns = fraction(s, n, &i);
+    int64_t secs = ms_days_from_civil(y, mo, d) * 86400 + sod;
+    if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
+        i++;
+    } else if (i + 3 <= n && (s[i] == '+' || s[i] == '-') &&
+               is_digit(s[i + 1]) && is_digit(s[i + 2])) {
+        int sign = s[i] == '-' ? -1 : 1;
+        unsigned oh = (unsigned)((s[i + 1] - '0') * 10 + (s[i + 2] - '0')), om = 0;
+        i += 3;
+        if (i < n && s[i] == ':')
+            i++;
+        if (i + 2 <= n && num(s + i, 2, &om))
+            i += 2;
+        secs -= sign * (int64_t)(oh * 3600 + om * 60);
+    } else {
+        secs = ms_local_to_utc(secs);
+    }
+    r->ts.kind = MS_TS_ABS;
+    r->ts.time = secs * MS_NS_PER_S + ns;
+    return i;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static size_t tai64n(const char *s, size_t n, ms_record *r)
+{
+    if (n < 25 || s[0] != '@')
+        return 0;
+    uint64_t secs = 0;
+    uint32_t ns = 0;
+    for (int i = 0; i < 24; i++) {
+        int v = hexval(s[1 + i]);
+        if (v < 0)
+            return 0;
+        if (i < 16)
+            secs = secs << 4 | (uint64_t)v;
+        else
+            ns = ns << 4 | (uint32_t)v;
+    }
+    const uint64_t base = UINT64_C(1) << 62;
+    if (secs < base || ns >= 1000000000u)
+        return 0;
+    r->ts.kind = MS_TS_ABS;
+    r->ts.time = ((int64_t)(secs - base) - 10) * MS_NS_PER_S + ns;
+    return 25;
+}
+
+/* Length of a program tag at s (through its ':'), 0 if s is none. The name
+ * is [A-Za-z0-9_./-]+, then an optional [pid] or (x) and <x> group, then ':'
+ * followed by a space or the end. */
+static size_t prog_tag(const char *s, size_t n, size_t *name_len)
+{
+    size_t i = 0;
+    while (i < n && (is_digit(s[i]) || (s[i] >= 'a' && s[i] <= 'z') ||
+                     (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
+                     s[i] == '.' || s[i] == '/' || s[i] == '-'))
+        i++;
+    if (i == 0)
+        return 0;
+    *name_len = i;
+    while (i < n && (s[i] == '[' || s[i] == '(' || s[i] == '<')) {
+        char close = s[i] == '[' ? ']' : s[i] == '(' ? ')' : '>';
+        const char *e = memchr(s + i, close, n - i < 256 ? n - i : 256);
+        if (!e)
+            return 0;
+        i = (size_t)(e - s) + 1;
+    }
+    if (i >= n || s[i] != ':' || (i + 1 < n && s[i + 1] != ' '))
+        return 0;
+    return i + 1;
+}
+
+static int hostname_char(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           c == '.' || c == '-' || c == '_' || c == ':' || c == '%';
+}
+
+ms_tskind ms_record_parse(const char *line, size_t len, ms_record *r)
+{
+    memset(r, 0, sizeof *r);
+    r->ts.time = MS_TIME_NONE;
+    r->prog = r->host = "";
+    size_t i = 0;
+    if (len > 2 && line[0] == '<') {   /* <PRI>, then RFC 5424's version */
+        size_t k = 1;
+        while (k < len && k < 5 && is_digit(line[k]))
+            k++;
+        if (k > 1 && k < len && line[k] == '>') {
+            i = k + 1;
+            if (i + 1 < len && line[i] == '1' && line[i + 1] == ' ')
+                i += 2;
+        }
+    }
+    const char *s = line + i;
+    size_t n = len - i, used;
+    if (!(used = tai64n(s, n, r)) && !(used = iso(s, n, r)))
+        used = classic(s, n, r);
+    while (used < n && s[used] == ' ')
+        used++;
+    s += used;
+    n -= used;
+
+    size_t name_len = 0, tag = prog_tag(s, n, &name_len);
+    if (!tag && r->ts.kind != MS_TS_NONE) {
+        size_t h = 0;
+        while (h < n && hostname_char(s[h]))
+            h++;
+        if (h > 0 && h < n && s[h] == ' ') {
+            size_t k = h;
+            while (k < n && s[k] == ' ')
+                k++;
+            tag = prog_tag(s + k, n - k, &name_len);
+            if (tag) {
+                r->host = s;
+                r->host_len = h;
+                s += k;
+                n -= k;
+            }
+        }
+    }
+    if (tag) {
+        r->prog = s;
+        r->prog_len = name_len;
+    }
+    r->body = s;
+    r->body_len = n;
+    return r->ts.kind;
+}

@@ -1,0 +1,71 @@
+/* test_ip.c — address parsing and canonical printing (RFC 5952, mapped v4). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "core/ip.h"
+
+static void canon(const char *in, const char *want)
+{
+    ms_ip ip;
+    char buf[MS_IP_STRLEN];
+    assert_true(ms_ip_parse(in, strlen(in), &ip));
+    ms_ip_format(&ip, buf);
+    assert_string_equal(buf, want);
+}
+
+static void test_v4(void **state)
+{
+    (void)state;
+    canon("1.2.3.4", "1.2.3.4");
+    canon("255.255.255.255", "255.255.255.255");
+}
+
+static void test_mapped_is_v4(void **state)
+{
+    (void)state;
+    canon("::ffff:1.2.3.4", "1.2.3.4");
+    canon("::FFFF:10.0.0.1", "10.0.0.1");
+    ms_ip a, b;
+    assert_true(ms_ip_parse("::ffff:1.2.3.4", 14, &a));
+    assert_true(ms_ip_parse("1.2.3.4", 7, &b));
+    assert_int_equal(ms_ip_cmp(&a, &b), 0);
+    assert_true(ms_ip_is_v4(&a));
+}
+
+static void test_rfc5952(void **state)
+{
+    (void)state;
+    canon("2001:DB8:0:0:0:0:0:1", "2001:db8::1");
+    canon("2001:0db8:0000:0000:0001:0000:0000:0001", "2001:db8::1:0:0:1");
+    canon("2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1"); /* one zero: kept */
+    canon("fe80::1%eth0", "fe80::1");
+    canon("[2001:db8::2]", "2001:db8::2");
+    canon("::1", "::1");
+}
+
+static void test_rejects(void **state)
+{
+    (void)state;
+    ms_ip ip;
+    const char *bad[] = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "192.030.0.6",
+                         "example.com", "1.2.3.4 ", "::g", "[]"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(ms_ip_parse(bad[i], strlen(bad[i]), &ip));
+    /* Not NUL-terminated: only n bytes count. */
+    assert_true(ms_ip_parse("10.1.1.1,x", 8, &ip));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_v4),
+        cmocka_unit_test(test_mapped_is_v4),
+        cmocka_unit_test(test_rfc5952),
+        cmocka_unit_test(test_rejects),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

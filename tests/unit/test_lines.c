@@ -1,0 +1,223 @@
+/* test_lines.c — ms_lines: line ends, NUL bytes, a last line without '\n',
+ * long lines cut at max_line, and numbering across buffer refills (tiny
+ * buffers make every line straddle one). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "input/lines.h"
+
+typedef struct fixture {
+    char *path;
+    ms_reader *r;
+    ms_lines *l;
+} fixture;
+
+static fixture open_text(const char *data, size_t n, size_t max_line,
+                         size_t buf_size)
+{
+    fixture f = {.path = strdup("/tmp/ms_test_lines_XXXXXX")};
+    int fd = mkstemp(f.path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    close(fd);
+    f.r = ms_reader_open(f.path, NULL, NULL);
+    assert_non_null(f.r);
+    f.l = buf_size ? ms_lines_new_sized(f.r, max_line, buf_size)
+                   : ms_lines_new(f.r, max_line);
+    assert_non_null(f.l);
+    return f;
+}
+
+static void close_text(fixture *f)
+{
+    ms_lines_free(f->l);
+    ms_reader_close(f->r);
+    unlink(f->path);
+    free(f->path);
+}
+
+static void expect(fixture *f, const char *want, size_t n, bool cut)
+{
+    const char *s;
+    size_t len;
+    assert_int_equal(ms_lines_next(f->l, &s, &len, NULL), 1);
+    assert_int_equal(len, n);
+    assert_memory_equal(s, want, n);
+    assert_int_equal(ms_lines_was_cut(f->l), cut);
+}
+
+static void expect_end(fixture *f)
+{
+    const char *s;
+    size_t len;
+    assert_int_equal(ms_lines_next(f->l, &s, &len, NULL), 0);
+    assert_int_equal(ms_lines_next(f->l, &s, &len, NULL), 0);
+}
+
+static const size_t sizes[] = {0, 1, 2, 3, 5, 16};
+
+static void test_line_ends(void **state)
+{
+    static const char in[] = "a\r\nbb\n\n\r\nc\rd\nlast";
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        fixture f = open_text(in, sizeof in - 1, 100, sizes[i]);
+        expect(&f, "a", 1, false);
+        expect(&f, "bb", 2, false);
+        expect(&f, "", 0, false);
+        expect(&f, "", 0, false);
+        expect(&f, "c\rd", 3, false);
+        expect(&f, "last", 4, false);
+        assert_int_equal(ms_lines_number(f.l), 6);
+        expect_end(&f);
+        close_text(&f);
+    }
+}
+
+static void test_nul_bytes(void **state)
+{
+    static const char in[] = "a\0b\n\0\n";
+    fixture f = open_text(in, sizeof in - 1, 100, 0);
+    expect(&f, "a\0b", 3, false);
+    expect(&f, "\0", 1, false);
+    expect_end(&f);
+    close_text(&f);
+}
+
+static void test_empty(void **state)
+{
+    fixture f = open_text("", 0, 100, 0);
+    expect_end(&f);
+    assert_int_equal(ms_lines_number(f.l), 0);
+    close_text(&f);
+    f = open_text("\n", 1, 100, 0);
+    expect(&f, "", 0, false);
+    expect_end(&f);
+    close_text(&f);
+}
+
+static void test_long_lines(void **state)
+{
+    char in[400];
+    int n = snprintf(in, sizeof in, "%s\n%s\r\n%s\r\n%s\n%s",
+                     "0123456789abcdefghijklmnopqrstuvwxyz", /* cut */
+                     "0123456789",                           /* fits */
+                     "0123456789a",                          /* cut */
+                     "short",
+                     "0123456789ABCDEFGHIJ");                /* cut, last */
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        fixture f = open_text(in, (size_t)n, 10, sizes[i]);
+        expect(&f, "0123456789", 10, true);
+        expect(&f, "0123456789", 10, false);
+        expect(&f, "0123456789", 10, true);
+        expect(&f, "short", 5, false);
+        assert_int_equal(ms_lines_number(f.l), 4);
+        expect(&f, "0123456789", 10, true);
+        assert_int_equal(ms_lines_number(f.l), 5);
+        expect_end(&f);
+        close_text(&f);
+    }
+}
+
+/* A line far longer than the buffer is cut and skipped without growing the
+ * buffer past max_line's needs. */
+static void test_huge_line(void **state)
+{
+    size_t n = 10 << 20;
+    char *in = malloc(n);
+    memset(in, 'x', n);
+    memcpy(in + n - 5, "\nok\r\n", 5);
+    fixture f = open_text(in, n, 1000, 64);
+    const char *s;
+    size_t len;
+    assert_int_equal(ms_lines_next(f.l, &s, &len, NULL), 1);
+    assert_int_equal(len, 1000);
+    assert_true(ms_lines_was_cut(f.l));
+    expect(&f, "ok", 2, false);
+    assert_int_equal(ms_lines_number(f.l), 2);
+    expect_end(&f);
+    close_text(&f);
+    free(in);
+}
+
+static void test_numbering_across_refills(void **state)
+{
+    size_t cap = 1 << 20, n = 0;
+    char *in = malloc(cap);
+    for (int i = 1; i <= 20000; i++)
+        n += (size_t)snprintf(in + n, cap - n, "line %d%s\n", i,
+                              i % 3 ? "" : "\r");
+    size_t bufs[] = {7, 13, 4096, 0};
+    for (size_t b = 0; b < sizeof bufs / sizeof *bufs; b++) {
+        fixture f = open_text(in, n, 64, bufs[b]);
+        char want[32];
+        for (int i = 1; i <= 20000; i++) {
+            int w = snprintf(want, sizeof want, "line %d", i);
+            expect(&f, want, (size_t)w, false);
+            assert_int_equal(ms_lines_number(f.l), (uint64_t)i);
+        }
+        expect_end(&f);
+        close_text(&f);
+    }
+    free(in);
+}
+
+/* A truncated archive: the complete lines, then -1, then 0. */
+static void test_reader_error(void **state)
+{
+    char in[64000];
+    size_t n = 0;
+    for (int i = 0; n + 32 < sizeof in; i++)
+        n += (size_t)snprintf(in + n, sizeof in - n, "entry %d\n", i);
+    unsigned char gz[70000];
+    z_stream z = {0};
+    assert_int_equal(deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8,
+                                  Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (unsigned char *)in;
+    z.avail_in = (uInt)n;
+    z.next_out = gz;
+    z.avail_out = sizeof gz;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    size_t gn = z.total_out;
+    deflateEnd(&z);
+
+    fixture f = open_text((char *)gz, gn * 2 / 3, 100, 0);
+    const char *s;
+    size_t len;
+    ms_error err = {0};
+    int rc, i = 0;
+    char want[32];
+    while ((rc = ms_lines_next(f.l, &s, &len, &err)) == 1) {
+        int w = snprintf(want, sizeof want, "entry %d", i++);
+        assert_int_equal(len, (size_t)w);
+        assert_memory_equal(s, want, len);
+    }
+    assert_int_equal(rc, -1);
+    assert_int_equal(err.code, MS_ERR_DATA);
+    assert_true(i > 0);
+    assert_int_equal(ms_lines_number(f.l), (uint64_t)i);
+    expect_end(&f);
+    close_text(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_line_ends),
+        cmocka_unit_test(test_nul_bytes),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_long_lines),
+        cmocka_unit_test(test_huge_line),
+        cmocka_unit_test(test_numbering_across_refills),
+        cmocka_unit_test(test_reader_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
