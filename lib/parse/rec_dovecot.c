@@ -8,7 +8,7 @@
  * Both are recognised; dedup.c counts an attempt logged by both once. */
 #include "parse/families.h"
 
-#define USER "user=(?|<(?<user>.*?)>|(?<user>[^,<]*)), "
+#define USER "user=(?|<(?<user>.*)>|(?<user>[^,<]*)), "
 #define RIP "rip=(?<ip>[0-9a-fA-F.:]+)"
 #define SESSION "(?:, lip=[^,]*)?(?:, [^,]*)*?(?:, session=<?(?<session>[^>,]*))?"
 #define PASSDB "(?:pam|passwd-file|passwd|shadow|sql|ldap|checkpassword|bsdauth|vpopmail|lua|oauth2|static|dict|imap|auth|auth-worker)"
@@ -20,6 +20,11 @@ static const ms_rule rules[] = {
      "|tried to use dis\\w+ [^)]*auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: "
      "(?:" USER ")?(?:method=(?<method>[^,]*), )?" RIP SESSION,
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "auth_failed", 0},
+    {"dovecot-login-noauth", "rip=",
+     "(?<svc>[\\w-]+)-login: .*\\((?:no auth attempts|disconnected before auth was ready"
+     "|client didn't finish SASL auth|disconnected during TLS handshake)[^)]*\\)(?: \\(\\w+\\))?: "
+     "(?:" USER ")?(?:method=(?<method>[^,]*), )?" RIP SESSION,
+     MS_OUT_CONNECT, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "no_auth", 0},
     {"dovecot-login-ok", "Login: user=",
      "(?<svc>[\\w-]+)-login: (?:\\w+: )?Login: " USER
      "(?:method=(?<method>[^,]*), )?" RIP SESSION,

@@ -1,0 +1,81 @@
+/* test_rec_dovecot.c — dovecot login-process and auth-process lines. */
+#include "rec_harness.h"
+
+static void test_seed000(void **state)
+{
+    (void)state;
+    /* The seed's lines, with and without the brackets the blog copy lost. */
+    expect_event("May  4 00:47:41 Debussy dovecot: imap-login: Disconnected (auth failed, 1 attempts in 8 secs): user=<colin@a.domain.here>, method=PLAIN, rip=94.137.142.49, lip=192.168.0.1, session=",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "94.137.142.49",
+                 "colin@a.domain.here", MS_SVC_IMAP);
+    expect_event("May  4 21:49:14 Debussy dovecot: imap-login: Disconnected (auth failed, 1 attempts in 7 secs): user=, method=PLAIN, rip=94.137.142.49, lip=192.168.0.1, session=",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "94.137.142.49", "",
+                 MS_SVC_IMAP);
+    expect_event("May  7 00:41:22 Debussy dovecot: imap-login: Disconnected (auth failed, 1 attempts in 7 secs): user=<>, method=PLAIN, rip=94.137.142.49, lip=192.168.0.1, session=<5Y+2iuNOpgBeiY4x>",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "94.137.142.49", "",
+                 MS_SVC_IMAP);
+}
+
+static void test_login_variants(void **state)
+{
+    (void)state;
+    expect_event("Jun 12 19:07:29 hostname dovecot[241]: imap-login: Login aborted: Connection closed (auth failed, 3 attempts in 16 secs) (auth_failed): user=<test>, method=PLAIN, rip=192.0.2.241, lip=203.0.113.104, TLS, session=<9ZHq02g3J8S60fan>",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "192.0.2.241", "test",
+                 MS_SVC_IMAP);
+    expect_event("Jun 13 16:35:56 mx dovecot[241]: managesieve-login: Login aborted: Logged out (auth failed, 1 attempts in 10 secs) (auth_failed): user=<user@domain>, method=PLAIN, rip=192.0.2.241, lip=203.0.113.104, TLS",
+                 NULL, MS_OUT_AUTH_FAIL, "192.0.2.241", "user@domain",
+                 MS_SVC_SIEVE);
+    expect_event("Dec 12 11:19:11 dunnart dovecot: pop3-login: Aborted login (tried to use disabled plaintext auth): rip=190.210.136.21, lip=113.212.99.193",
+                 NULL, MS_OUT_AUTH_FAIL, "190.210.136.21", "", MS_SVC_POP3);
+    expect_event("@400000004c91b044077a9e94 imap-login: Info: Aborted login (auth failed, 1 attempts): user=<martin@waschbuesch.de>, method=CRAM-MD5, rip=80.187.101.33, lip=80.254.129.240, TLS",
+                 NULL, MS_OUT_AUTH_FAIL, "80.187.101.33", "martin@waschbuesch.de",
+                 MS_SVC_IMAP);
+    expect_event("May  4 10:00:00 mx dovecot: imap-login: Login: user=<bob>, method=PLAIN, rip=2001:db8::7, lip=2001:db8::1, mpid=123, TLS, session=<x>",
+                 "dovecot-login-ok", MS_OUT_AUTH_OK, "2001:db8::7", "bob",
+                 MS_SVC_IMAP);
+    /* A name holding the separators cannot move the address. */
+    expect_event("May  4 10:00:00 mx dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<a>, rip=6.6.6.6, x>, method=PLAIN, rip=192.0.2.9, lip=10.0.0.1",
+                 NULL, MS_OUT_AUTH_FAIL, "192.0.2.9", NULL, MS_SVC_IMAP);
+}
+
+static void test_auth_process(void **state)
+{
+    (void)state;
+    expect_event("Jan 29 05:13:40 mail dovecot: auth-worker(31326): pam(username,1.2.3.4): unknown user",
+                 "dovecot-passdb-unknown-user", MS_OUT_AUTH_FAIL, "1.2.3.4",
+                 "username", ANY_SERVICE);
+    expect_event("Jan 29 13:54:06 auth-worker(22401): Info: sql(admin@example.de,192.0.2.5,<n4JLdHNVngZGpV2j>): unknown user",
+                 NULL, MS_OUT_AUTH_FAIL, "192.0.2.5", "admin@example.de",
+                 ANY_SERVICE);
+    expect_event("Jan 29 18:55:55 mail dovecot: auth-worker(12182): pam(user,192.0.2.4): pam_authenticate() failed: Authentication failure (Password mismatch?)",
+                 "dovecot-passdb-fail", MS_OUT_AUTH_FAIL, "192.0.2.4", "user",
+                 ANY_SERVICE);
+    expect_event("Aug 30 00:10:57 auth(info@example.com,192.0.2.110,sasl:login)<CvN+E95Uf4e7eEnj>: Info: sql: Password mismatch (given password: XxxxXXxx123)",
+                 NULL, MS_OUT_AUTH_FAIL, "192.0.2.110", "info@example.com",
+                 ANY_SERVICE);
+    expect_event("Jun 11 13:57:17 main dovecot: auth: ldap(user@server.org,192.168.178.25,<LZmGp6mZaMrAqLIZ>): unknown user (SHA1 of given password: f638ff)",
+                 NULL, MS_OUT_AUTH_FAIL, "192.168.178.25", "user@server.org",
+                 ANY_SERVICE);
+}
+
+static void test_not_failures(void **state)
+{
+    (void)state;
+    /* A connection that never tried: a connect event, not a failure. */
+    expect_event("Jun 13 20:48:11 platypus dovecot: pop3-login: Disconnected (no auth attempts): rip=121.44.24.254, lip=113.212.99.194, TLS: Disconnected",
+                 "dovecot-login-noauth", MS_OUT_CONNECT, "121.44.24.254", "",
+                 MS_SVC_POP3);
+    expect_none("May  4 10:00:00 mx dovecot: imap(bob)<123><abc>: Logged out in=10 out=200");
+    expect_none("Aug 31 16:06:06 s166-62-100-187 dovecot: imap-login: Disconnected: a: a: a: a: test no match");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed000),
+        cmocka_unit_test(test_login_variants),
+        cmocka_unit_test(test_auth_process),
+        cmocka_unit_test(test_not_failures),
+    };
+    return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
+}
