@@ -1,0 +1,119 @@
+/* test_record.c — time stamps, hosts and program tags of log lines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "parse/record.h"
+
+static ms_record parse(const char *line)
+{
+    ms_record r;
+    ms_record_parse(line, strlen(line), &r);
+    return r;
+}
+
+static void assert_span(const char *p, size_t n, const char *want)
+{
+    assert_int_equal(n, strlen(want));
+    assert_memory_equal(p, want, n);
+}
+
+static void assert_iso(ms_time t, const char *want)
+{
+    char buf[MS_TIME_STRLEN];
+    ms_time_format(t, buf);
+    assert_string_equal(buf, want);
+}
+
+static void test_classic(void **state)
+{
+    (void)state;
+    ms_record r = parse("May  4 00:47:41 Debussy dovecot: imap-login: x");
+    assert_int_equal(r.ts.kind, MS_TS_NOYEAR);
+    assert_int_equal(r.ts.mon, 5);
+    assert_int_equal(r.ts.day, 4);
+    assert_int_equal(r.ts.sod, 47 * 60 + 41);
+    assert_span(r.host, r.host_len, "Debussy");
+    assert_span(r.prog, r.prog_len, "dovecot");
+    assert_span(r.body, r.body_len, "dovecot: imap-login: x");
+    r = parse("Dec 12 11:19:11 dunnart postfix/smtpd[123]: warning: x");
+    assert_int_equal(r.ts.mon, 12);
+    assert_int_equal(r.ts.day, 12);
+    assert_span(r.prog, r.prog_len, "postfix/smtpd");
+    /* One-digit day with a single space, as some relays write it. */
+    r = parse("Sep 8 07:46:30 canyon dovecot: auth-worker(24544): x");
+    assert_int_equal(r.ts.kind, MS_TS_NOYEAR);
+    assert_int_equal(r.ts.day, 8);
+    assert_span(r.host, r.host_len, "canyon");
+}
+
+static void test_no_host(void **state)
+{
+    (void)state;
+    ms_record r = parse("Jan 29 09:33:58 pop3-login: Info: Aborted login");
+    assert_int_equal(r.host_len, 0);
+    assert_span(r.prog, r.prog_len, "pop3-login");
+    r = parse("Jun 12 11:48:12 auth-worker(80180): Info: conn unix");
+    assert_span(r.prog, r.prog_len, "auth-worker");
+    r = parse("Aug 30 00:10:57 auth(info@example.com,192.0.2.110,sasl:login)<CvN+E95>: Info: sql: x");
+    assert_span(r.prog, r.prog_len, "auth");
+}
+
+static void test_iso_and_tai(void **state)
+{
+    (void)state;
+    setenv("TZ", "UTC", 1);
+    tzset();
+    ms_record r = parse("2023-05-04T00:47:41.123456+02:00 mx dovecot: x");
+    assert_int_equal(r.ts.kind, MS_TS_ABS);
+    assert_iso(r.ts.time, "2023-05-03T22:47:41.123456Z");
+    assert_span(r.host, r.host_len, "mx");
+    r = parse("2023-05-04T00:47:41+0200 mx sshd[1]: x");     /* short-iso */
+    assert_iso(r.ts.time, "2023-05-03T22:47:41Z");
+    r = parse("2007-01-21 09:51:25.570281500 tcpserver: pid 28241 from 24.220.50.36");
+    assert_iso(r.ts.time, "2007-01-21T09:51:25.5702815Z");
+    assert_span(r.prog, r.prog_len, "tcpserver");
+    /* TAI64N: label - 2^62 - 10 s, as tai64nlocal prints it. */
+    r = parse("@400000004c91b044077a9e94 imap-login: Info: x");
+    assert_int_equal(r.ts.kind, MS_TS_ABS);
+    assert_iso(r.ts.time, "2010-09-16T05:50:50.1254765Z");
+    r = parse("<38>May  4 00:47:41 host sshd[1]: x");
+    assert_int_equal(r.ts.kind, MS_TS_NOYEAR);
+    assert_span(r.prog, r.prog_len, "sshd");
+}
+
+static void test_hostile(void **state)
+{
+    (void)state;
+    ms_record r = parse("");
+    assert_int_equal(r.ts.kind, MS_TS_NONE);
+    r = parse("May 44 00:47:41 x y: z");
+    assert_int_equal(r.ts.kind, MS_TS_NONE);
+    r = parse("@40000000zzzzzzzz077a9e94 x: y");
+    assert_int_equal(r.ts.kind, MS_TS_NONE);
+    char nul[] = "May  4 00:47:41 h p: a\0b";
+    ms_record_parse(nul, sizeof nul - 1, &r);
+    assert_int_equal(r.body_len, 6);
+    r = parse("May  4 00:47");            /* cut short */
+    assert_int_equal(r.ts.kind, MS_TS_NONE);
+    /* exim's own log: no program tag, body is all after the stamp. */
+    r = parse("2017-12-03 09:04:37 [1234] H=(x) [1.2.3.4] rejected");
+    assert_int_equal(r.prog_len, 0);
+    assert_span(r.body, r.body_len, "[1234] H=(x) [1.2.3.4] rejected");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_classic),
+        cmocka_unit_test(test_no_host),
+        cmocka_unit_test(test_iso_and_tai),
+        cmocka_unit_test(test_hostile),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
