@@ -5,5 +5,9 @@
 
 int cmd_events(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_analyze(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
+int cmd_clusters(int argc, char **argv);
+int cmd_bans(int argc, char **argv);
 
 #endif

@@ -13,6 +13,10 @@ static const struct {
 } commands[] = {
     {"events", cmd_events, "print every authentication event (CSV or NDJSON)"},
     {"explain", cmd_explain, "show which recogniser took each line, and what none took"},
+    {"analyze", cmd_analyze, "write every result file (events, ips, clusters, bans…) into a folder"},
+    {"timeline", cmd_timeline, "print each ip's events in time order, with gaps"},
+    {"clusters", cmd_clusters, "print the campaigns: ips walking one username list in one order"},
+    {"bans", cmd_bans, "print the suggested ban list (csv, json, plain, nft, ipset)"},
 };
 
 static void usage(FILE *to)

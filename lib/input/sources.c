@@ -81,26 +81,31 @@ static bool is_label(const char *name)
     return true;
 }
 
-/* A -YYYYMMDD, -YYYYMMDDHH or -YYYY-MM-DD ending of name[0 .. *len): cut it
- * off and write YYYYMMDDHH into ord. */
+static bool date_sep(char c)
+{
+    return c == '-' || c == '.';
+}
+
+/* A -YYYYMMDD, -YYYYMMDDHH or -YYYY-MM-DD ending of name[0 .. *len) ('.'
+ * may stand for the first '-'): cut it off and write YYYYMMDDHH into ord. */
 static bool date_suffix(const char *name, size_t *len, char ord[25])
 {
     const char *s;
     char d[11];
     size_t cut = 0;
-    if (*len > 11 && (s = name + *len - 11)[0] == '-' && all_digits(s + 1, 4) &&
-        s[5] == '-' && all_digits(s + 6, 2) && s[8] == '-' &&
-        all_digits(s + 9, 2)) {
+    if (*len > 11 && date_sep((s = name + *len - 11)[0]) &&
+        all_digits(s + 1, 4) && s[5] == '-' && all_digits(s + 6, 2) &&
+        s[8] == '-' && all_digits(s + 9, 2)) {
         memcpy(d, s + 1, 4);
         memcpy(d + 4, s + 6, 2);
         memcpy(d + 6, s + 9, 2);
         memcpy(d + 8, "00", 2);
         cut = 11;
-    } else if (*len > 11 && (s = name + *len - 11)[0] == '-' &&
+    } else if (*len > 11 && date_sep((s = name + *len - 11)[0]) &&
                all_digits(s + 1, 10)) {
         memcpy(d, s + 1, 10);
         cut = 11;
-    } else if (*len > 9 && (s = name + *len - 9)[0] == '-' &&
+    } else if (*len > 9 && date_sep((s = name + *len - 9)[0]) &&
                all_digits(s + 1, 8)) {
         memcpy(d, s + 1, 8);
         memcpy(d + 8, "00", 2);

@@ -8,7 +8,14 @@
  * a multilog folder is one set). Each set is ordered oldest first: highest
  * number first, then lower ones, then the live file; dates ascending; for
  * multilog the `@` files by their TAI64N label, then `current`. Sets keep
- * the order in which the user named them. */
+ * the order in which the user named them.
+ *
+ * Also: dates may be -YYYYMMDDHH or -YYYY-MM-DD, and '.' may replace the
+ * '-'; a file reached twice (same device and inode) is listed once, where
+ * first reached; a directory scan that finds mail.log or maillog skips
+ * mail.info*, mail.warn*, mail.err* and syslog* (Debian's rsyslog copies
+ * every mail line there) with a warning, and mail.info likewise hides
+ * mail.warn and mail.err. Named files are always taken. */
 #ifndef MS_SOURCES_H
 #define MS_SOURCES_H
 

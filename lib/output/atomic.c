@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int ms_atomic_open(ms_atomic *a, const char *path, ms_error *err)
@@ -27,6 +28,10 @@ int ms_atomic_open(ms_atomic *a, const char *path, ms_error *err)
         return ms_fail(err, MS_ERR_IO, "%s: cannot create: %s", path,
                        strerror(e));
     }
+    /* mkstemp makes 0600; results are meant to be shared like any file. */
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
     a->fp = fdopen(fd, "w");
     if (!a->fp) {
         close(fd);

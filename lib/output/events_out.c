@@ -49,7 +49,7 @@ static void csv_row(ms_buf *b, const ms_event *e, const char *file)
     ms_buf_addc(b, '\n');
 }
 
-static json_t *jstr(const char *s, size_t n)
+json_t *ms_json_str(const char *s, size_t n)
 {
     if (ms_text_is_clean(s, n))
         return json_stringn(s, n);
@@ -65,6 +65,12 @@ static int dump_cb(const char *s, size_t n, void *data)
     ms_buf *b = data;
     ms_buf_add(b, s, n);
     return b->failed ? -1 : 0;
+}
+
+void ms_json_dump(ms_buf *b, const json_t *o, size_t flags)
+{
+    if (json_dump_callback(o, dump_cb, b, flags))
+        b->failed = 1;
 }
 
 static void json_row(ms_buf *b, const ms_event *e, const char *file)
@@ -83,18 +89,17 @@ static void json_row(ms_buf *b, const ms_event *e, const char *file)
     json_object_set_new(o, "service", json_string(ms_service_name(e->service)));
     json_object_set_new(o, "source", json_string(e->source));
     json_object_set_new(o, "outcome", json_string(ms_outcome_name(e->outcome)));
-    json_object_set_new(o, "user", jstr(e->user.p, e->user.n));
-    json_object_set_new(o, "method", jstr(e->method.p, e->method.n));
-    json_object_set_new(o, "file", jstr(file, strlen(file)));
+    json_object_set_new(o, "user", ms_json_str(e->user.p, e->user.n));
+    json_object_set_new(o, "method", ms_json_str(e->method.p, e->method.n));
+    json_object_set_new(o, "file", ms_json_str(file, strlen(file)));
     json_object_set_new(o, "line", json_integer((json_int_t)e->line));
-    json_object_set_new(o, "reason", jstr(e->reason.p, e->reason.n));
+    json_object_set_new(o, "reason", ms_json_str(e->reason.p, e->reason.n));
     json_object_set_new(o, "attempts", json_integer(e->attempts));
-    json_object_set_new(o, "session", jstr(e->session.p, e->session.n));
-    json_object_set_new(o, "host", jstr(e->host.p, e->host.n));
+    json_object_set_new(o, "session", ms_json_str(e->session.p, e->session.n));
+    json_object_set_new(o, "host", ms_json_str(e->host.p, e->host.n));
     json_object_set_new(o, "dup_of", e->outcome == MS_OUT_DUPLICATE
                         ? json_integer(e->dup_of) : json_null());
-    if (json_dump_callback(o, dump_cb, b, JSON_COMPACT | JSON_PRESERVE_ORDER))
-        b->failed = 1;
+    ms_json_dump(b, o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     ms_buf_addc(b, '\n');
 }

@@ -8,6 +8,8 @@
 #ifndef MS_EVENTS_OUT_H
 #define MS_EVENTS_OUT_H
 
+#include <jansson.h>
+
 #include "core/buf.h"
 #include "core/event.h"
 
@@ -18,5 +20,11 @@ extern const char *const ms_event_columns[];
 void ms_events_header(ms_buf *b, ms_format f);
 void ms_event_write(ms_buf *b, ms_format f, const ms_event *e,
                     const char *file);
+
+/* Shared by the JSON writers (results.c too): a JSON string of s cleaned
+ * as text.h says (NULL when memory ran out), and o dumped onto b with
+ * jansson's flags (b->failed set on failure). */
+json_t *ms_json_str(const char *s, size_t n);
+void ms_json_dump(ms_buf *b, const json_t *o, size_t flags);
 
 #endif

@@ -8,6 +8,19 @@
 
 const ms_family *const ms_builtin_families[] = {
     &ms_family_dovecot,
+    &ms_family_postfix,
+    &ms_family_exim,
+    &ms_family_sendmail,
+    &ms_family_vpopmail,
+    &ms_family_tcpserver,
+    &ms_family_courier,
+    &ms_family_cyrus,
+    &ms_family_sshd,
+    &ms_family_imapd,
+    &ms_family_ipop3d,
+    &ms_family_solid_pop3d,
+    &ms_family_perdition,
+    &ms_family_vm_pop3d,
     &ms_family_pam,
     NULL,
 };

@@ -15,6 +15,10 @@ extern const ms_family ms_family_sendmail;
 extern const ms_family ms_family_sshd;
 extern const ms_family ms_family_pam;
 extern const ms_family ms_family_imapd;
+extern const ms_family ms_family_ipop3d;
+extern const ms_family ms_family_solid_pop3d;
+extern const ms_family ms_family_perdition;
+extern const ms_family ms_family_vm_pop3d;
 
 /* NULL-terminated, in matching order. */
 extern const ms_family *const ms_builtin_families[];

@@ -22,13 +22,18 @@
 
 typedef struct buf {
     unsigned char *p;
-    size_t n;
+    size_t n, cap;
 } buf;
 
 static void append(buf *b, const void *p, size_t n)
 {
-    b->p = realloc(b->p, b->n + n + 1);
-    assert_non_null(b->p);
+    if (!n)
+        return;
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->p = realloc(b->p, b->cap);
+        assert_non_null(b->p);
+    }
     memcpy(b->p + b->n, p, n);
     b->n += n;
 }
@@ -96,8 +101,11 @@ static buf zs(const buf *in)
 {
     size_t cap = ZSTD_compressBound(in->n);
     buf out = {.p = malloc(cap)};
-    out.n = ZSTD_compress(out.p, cap, in->p, in->n, 3);
+    ZSTD_CCtx *cx = ZSTD_createCCtx();
+    ZSTD_CCtx_setParameter(cx, ZSTD_c_checksumFlag, 1); /* as zstd(1) does */
+    out.n = ZSTD_compress2(cx, out.p, cap, in->p, in->n);
     assert_false(ZSTD_isError(out.n));
+    ZSTD_freeCCtx(cx);
     return out;
 }
 
@@ -261,7 +269,7 @@ static void check_truncated(buf (*enc)(const buf *), const char *name)
         snprintf(want, sizeof want, "FILE: truncated %s data at byte %zu",
                  name, cuts[i]);
         assert_string_equal(r.err.msg, want);
-        assert_true(r.out.n < t.n);
+        assert_true(r.out.n <= t.n);
         if (r.out.n)
             assert_memory_equal(r.out.p, t.p, r.out.n);
         if (i == 0 && strcmp(name, "bzip2") != 0) /* bzip2: 900k blocks */
@@ -327,7 +335,7 @@ static void test_empty(void **state)
     assert_int_equal(r.rc, 0);
     assert_int_equal(r.codec, MS_CODEC_PLAIN);
     assert_int_equal(r.out.n, 0);
-    buf one = {(unsigned char *)"x", 1};
+    buf one = {.p = (unsigned char *)"x", .n = 1};
     r = read_buf(&one, 100);
     assert_int_equal(r.out.n, 1);
     free(r.out.p);
@@ -335,7 +343,7 @@ static void test_empty(void **state)
 
 static void test_gzip_mtime(void **state)
 {
-    buf t = {(unsigned char *)"hello\n", 6};
+    buf t = {.p = (unsigned char *)"hello\n", .n = 6};
     buf c = gz(&t, 1700000000);
     result r = read_buf(&c, 100);
     assert_int_equal(r.mtime, 1700000000);

@@ -1,0 +1,176 @@
+/* analysis_cli.c — load inputs into a store and analyse (analysis_cli.h).
+ * Logs are scanned in parallel (pool.h); events files are read back
+ * (events_in.h). Each file's events go into the store as soon as it is
+ * done with, so only one file's buffers live beside the store. */
+#include "analysis_cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "analyze/users.h"
+#include "input/events_in.h"
+
+int cli_analysis_option(cli_analysis *x, int opt, const char *arg)
+{
+    switch (opt) {
+    case 1201:
+        x->users = arg;
+        return 1;
+    case 1202:
+        if (x->nignore == 16) {
+            cli_error("at most 16 --ignore options");
+            return -1;
+        }
+        x->ignore[x->nignore++] = arg;
+        return 1;
+    case 1203:
+        x->aggregate = 1;
+        return 1;
+    }
+    return cli_common_option(&x->c, opt, arg);
+}
+
+typedef struct add_ctx {
+    ms_store *store;
+    uint32_t file;
+    int failed;
+} add_ctx;
+
+static int add_event(void *ctx, const ms_event *e, const char *file_column)
+{
+    add_ctx *a = ctx;
+    (void)file_column;
+    if (ms_store_add(a->store, e, a->file)) {
+        a->failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+/* Split the sources: events files are read here, logs are left in *logs. */
+static int read_events_files(cli_analysis *x, ms_source_list *src,
+                             ms_source_list *logs)
+{
+    ms_warner w = cli_warner(&x->c);
+    logs->v = calloc(src->n ? src->n : 1, sizeof *logs->v);
+    if (!logs->v)
+        return -1;
+    for (size_t i = 0; i < src->n; i++) {
+        ms_error err = {0};
+        int kind = strcmp(src->v[i].path, "-") ? ms_events_sniff_file(src->v[i].path)
+                                                : MS_EVFILE_NONE;
+        if (kind == MS_EVFILE_NONE) {
+            logs->v[logs->n++] = src->v[i];
+            continue;
+        }
+        int64_t f = ms_store_add_file(&x->store, src->v[i].path);
+        add_ctx a = {&x->store, (uint32_t)f, 0};
+        if (f < 0)
+            return -1;
+        if (ms_events_read(src->v[i].path, src->v[i].path, add_event, &a, &w,
+                           &err)) {
+            if (a.failed)
+                return -1;
+            x->damaged++;
+            if (!x->c.quiet)
+                cli_error("%s", err.msg);
+        }
+    }
+    return 0;
+}
+
+int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
+{
+    ms_error err = {0};
+    if (cli_apply_tz(&x->c))
+        return EXIT_USAGE;
+    if (ms_intern_init(&x->real_users) || ms_store_init(&x->store)) {
+        cli_error("out of memory");
+        return EXIT_FATAL;
+    }
+    if (x->users && ms_users_load(&x->real_users, x->users, &err)) {
+        cli_error("%s", err.msg);
+        return EXIT_USAGE;
+    }
+    for (int i = 0; i < x->nignore; i++) {
+        if (ms_cidr_list_add(&x->ignore_list, x->ignore[i], &err)) {
+            cli_error("%s", err.msg);
+            return EXIT_USAGE;
+        }
+    }
+    ms_recognizers *r = cli_recognizers(&x->c);
+    if (!r)
+        return EXIT_USAGE;
+    ms_warner w = cli_warner(&x->c);
+    ms_source_list src = {0}, logs = {0};
+    if (ms_sources_expand((const char *const *)paths, (size_t)npaths, &src, &w,
+                          &err)) {
+        cli_error("%s", err.msg);
+        ms_recognizers_free(r);
+        return EXIT_FATAL;
+    }
+    if (src.n == 0)
+        x->damaged++;
+    int rc = EXIT_OK;
+    if (read_events_files(x, &src, &logs)) {
+        cli_error("out of memory");
+        rc = EXIT_FATAL;
+    }
+    ms_file_scan *files = NULL;
+    ms_pool_opts po = {
+        .scan = {.max_line = 1 << 20, .coverage = 1},
+        .threads = x->c.threads,
+        .year = x->c.year,
+        .now = (int64_t)time(NULL),
+    };
+    if (rc == EXIT_OK && logs.n && ms_scan_sources(r, &logs, &po, &files, &err)) {
+        cli_error("%s", err.msg);
+        rc = EXIT_FATAL;
+    }
+    for (size_t i = 0; files && i < logs.n; i++) {
+        ms_file_scan *f = &files[i];
+        if (!f->opened || f->damaged) {
+            x->damaged++;
+            if (!x->c.quiet)
+                cli_error("%s", f->error.msg);
+        }
+        int64_t id = rc == EXIT_OK ? ms_store_add_file(&x->store, f->name) : -1;
+        for (size_t k = 0; id >= 0 && k < f->nev; k++)
+            if (ms_store_add(&x->store, &f->ev[k], (uint32_t)id))
+                id = -1;
+        if (id < 0 && rc == EXIT_OK) {
+            cli_error("out of memory");
+            rc = EXIT_FATAL;
+        }
+        ms_file_scan_free(f);
+    }
+    free(files);
+    free(logs.v);
+    ms_sources_free(&src);
+    ms_recognizers_free(r);
+    if (rc != EXIT_OK)
+        return rc;
+    if (ms_store_finish(&x->store)) {
+        cli_error("out of memory");
+        return EXIT_FATAL;
+    }
+    ms_analyze_opts o;
+    ms_analyze_defaults(&o);
+    o.real_users = x->users ? &x->real_users : NULL;
+    o.ignore = &x->ignore_list;
+    o.aggregate = x->aggregate;
+    if (ms_analyze(&x->store, &o, &x->an, &err)) {
+        cli_error("%s", err.msg);
+        return EXIT_FATAL;
+    }
+    return EXIT_OK;
+}
+
+void cli_analysis_free(cli_analysis *x)
+{
+    ms_analysis_free(&x->an);
+    ms_store_free(&x->store);
+    ms_intern_free(&x->real_users);
+    ms_cidr_list_free(&x->ignore_list);
+}

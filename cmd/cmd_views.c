@@ -1,0 +1,130 @@
+/* cmd_views.c — quick looks on stdout: `timeline`, `clusters`, `bans`.
+ * Each runs the whole analysis, then prints one view of it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "analysis_cli.h"
+#include "commands.h"
+#include "output/results.h"
+
+#define VIEW_HELP_TAIL                                                     \
+    "      --tz ZONE, --year YEAR, --patterns FILE, -j N, -q  as for `events`\n" \
+    "  -h, --help         this help\n"
+
+static const char timeline_usage[] =
+    "usage: mailsleuth timeline [--ip IP]... [OPTIONS] PATH...\n"
+    "\n"
+    "Every event of each ip, in time order, with the gap since that ip's\n"
+    "previous event (timeline.csv of `analyze`).\n"
+    "\n"
+    "Options:\n"
+    "      --ip IP        only this address (repeatable)\n"
+    "  -f, --format FMT   csv (default) or json\n"
+    "  -o, --output FILE  write to FILE instead of stdout\n" CLI_ANALYSIS_HELP
+    VIEW_HELP_TAIL;
+
+static const char clusters_usage[] =
+    "usage: mailsleuth clusters [OPTIONS] PATH...\n"
+    "\n"
+    "The campaigns found: many ips walking one list of usernames in one\n"
+    "order (clusters.csv of `analyze`).\n"
+    "\n"
+    "Options:\n"
+    "  -f, --format FMT   csv (default) or json\n"
+    "  -o, --output FILE  write to FILE instead of stdout\n" CLI_ANALYSIS_HELP
+    VIEW_HELP_TAIL;
+
+static const char bans_usage[] =
+    "usage: mailsleuth bans [--as STYLE] [OPTIONS] PATH...\n"
+    "\n"
+    "The suggested ban list, with score, confidence and reasons.\n"
+    "\n"
+    "Options:\n"
+    "      --as STYLE     csv (default), json, plain (one address per line),\n"
+    "                     nft (an `nft -f` script) or ipset (`ipset restore`)\n"
+    "  -o, --output FILE  write to FILE instead of stdout\n" CLI_ANALYSIS_HELP
+    VIEW_HELP_TAIL;
+
+enum view { V_TIMELINE, V_CLUSTERS, V_BANS };
+
+static int run_view(int argc, char **argv, enum view v, const char *usage)
+{
+    cli_analysis x = {0};
+    static const struct option longopts[] = {
+        CLI_COMMON_LONG, CLI_ANALYSIS_LONG,
+        {"ip", required_argument, NULL, 1301},
+        {"as", required_argument, NULL, 1302}, {0}};
+    ms_ip only[64];
+    size_t nonly = 0;
+    ms_ban_style style = MS_BANS_CSV;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        }
+        if (opt == 1301 && v == V_TIMELINE) {
+            if (nonly == 64 || !ms_ip_parse(optarg, strlen(optarg), &only[nonly])) {
+                cli_error("--ip takes an address (at most 64 of them): '%s'", optarg);
+                return EXIT_USAGE;
+            }
+            nonly++;
+            continue;
+        }
+        if (opt == 1302 && v == V_BANS) {
+            static const char *const names[] = {"csv", "json", "plain", "nft", "ipset"};
+            size_t k = 0;
+            while (k < 5 && strcmp(optarg, names[k]))
+                k++;
+            if (k == 5) {
+                cli_error("--as takes csv, json, plain, nft or ipset");
+                return EXIT_USAGE;
+            }
+            style = (ms_ban_style)k;
+            continue;
+        }
+        int r = opt == 1301 || opt == 1302 ? 0 : cli_analysis_option(&x, opt, optarg);
+        if (r <= 0) {
+            if (r == 0)
+                fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    int rc = cli_analysis_run(&x, argv + optind, argc - optind);
+    if (rc == EXIT_OK) {
+        int json = x.c.format && !strcmp(x.c.format, "json");
+        ms_buf b = {0};
+        if (v == V_TIMELINE)
+            ms_results_timeline(&b, &x.an, nonly ? only : NULL, nonly, json);
+        else if (v == V_CLUSTERS)
+            ms_results_clusters(&b, &x.an, json);
+        else
+            ms_results_bans(&b, &x.an, style);
+        rc = cli_write_output(x.c.output, &b) ? EXIT_FATAL
+             : x.damaged                     ? EXIT_PARTIAL
+                                             : EXIT_OK;
+        ms_buf_free(&b);
+    }
+    cli_analysis_free(&x);
+    return rc;
+}
+
+int cmd_timeline(int argc, char **argv)
+{
+    return run_view(argc, argv, V_TIMELINE, timeline_usage);
+}
+
+int cmd_clusters(int argc, char **argv)
+{
+    return run_view(argc, argv, V_CLUSTERS, clusters_usage);
+}
+
+int cmd_bans(int argc, char **argv)
+{
+    return run_view(argc, argv, V_BANS, bans_usage);
+}

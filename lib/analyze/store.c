@@ -1,0 +1,185 @@
+/* store.c — see store.h. Sorting permutes every column through one index
+ * array sorted by (time, file, line); events without a time sort first. */
+#include "store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int ms_store_init(ms_store *s)
+{
+    memset(s, 0, sizeof *s);
+    if (ms_intern_init(&s->ips) || ms_intern_init(&s->users) ||
+        ms_intern_init(&s->strs)) {
+        ms_store_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+void ms_store_free(ms_store *s)
+{
+    free(s->time);
+    free(s->ip);
+    free(s->user);
+    free(s->method);
+    free(s->reason);
+    free(s->source);
+    free(s->host);
+    free(s->file);
+    free(s->line);
+    free(s->outcome);
+    free(s->service);
+    free(s->attempts);
+    free(s->by_ip);
+    free(s->ip_start);
+    ms_intern_free(&s->ips);
+    ms_intern_free(&s->users);
+    ms_intern_free(&s->strs);
+    for (size_t i = 0; i < s->nfiles; i++)
+        free(s->files[i]);
+    free(s->files);
+    memset(s, 0, sizeof *s);
+}
+
+int64_t ms_store_add_file(ms_store *s, const char *name)
+{
+    char **f = realloc(s->files, (s->nfiles + 1) * sizeof *f);
+    if (!f)
+        return -1;
+    s->files = f;
+    if (!(f[s->nfiles] = strdup(name)))
+        return -1;
+    return (int64_t)s->nfiles++;
+}
+
+#define GROW(field) do {                                              \
+        void *p_ = realloc(s->field, cap * sizeof *s->field);         \
+        if (!p_)                                                      \
+            return -1;                                                \
+        s->field = p_;                                                \
+    } while (0)
+
+static int grow(ms_store *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 4096;
+    GROW(time);
+    GROW(ip);
+    GROW(user);
+    GROW(method);
+    GROW(reason);
+    GROW(source);
+    GROW(host);
+    GROW(file);
+    GROW(line);
+    GROW(outcome);
+    GROW(service);
+    GROW(attempts);
+    s->cap = cap;
+    return 0;
+}
+
+int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
+{
+    if (e->outcome == MS_OUT_DUPLICATE || e->outcome == MS_OUT_NONE)
+        return 0;
+    if (s->n == s->cap && grow(s))
+        return -1;
+    size_t i = s->n;
+    uint32_t ids[6] = {
+        ms_intern_put(&s->ips, (const char *)e->ip.b, sizeof e->ip.b),
+        ms_intern_put(&s->users, e->user.p, e->user.n),
+        ms_intern_put(&s->strs, e->method.p, e->method.n),
+        ms_intern_put(&s->strs, e->reason.p, e->reason.n),
+        ms_intern_put(&s->strs, e->source, strlen(e->source)),
+        ms_intern_put(&s->strs, e->host.p, e->host.n),
+    };
+    for (int k = 0; k < 6; k++)
+        if (ids[k] == UINT32_MAX)
+            return -1;
+    s->time[i] = e->time;
+    s->ip[i] = ids[0];
+    s->user[i] = ids[1];
+    s->method[i] = ids[2];
+    s->reason[i] = ids[3];
+    s->source[i] = ids[4];
+    s->host[i] = ids[5];
+    s->file[i] = file;
+    s->line[i] = e->line;
+    s->outcome[i] = e->outcome;
+    s->service[i] = e->service;
+    s->attempts[i] = e->attempts;
+    s->n++;
+    return 0;
+}
+
+static const ms_store *sort_store;
+
+static int by_time(const void *a, const void *b)
+{
+    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+    const ms_store *s = sort_store;
+    if (s->time[i] != s->time[j])
+        return s->time[i] < s->time[j] ? -1 : 1;
+    if (s->file[i] != s->file[j])
+        return s->file[i] < s->file[j] ? -1 : 1;
+    if (s->line[i] != s->line[j])
+        return s->line[i] < s->line[j] ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+
+#define PERMUTE(field) do {                                            \
+        void *p_ = malloc(s->n * sizeof *s->field);                   \
+        if (!p_)                                                      \
+            goto fail;                                                \
+        __typeof__(s->field) dst_ = p_;                                \
+        for (size_t k_ = 0; k_ < s->n; k_++)                          \
+            dst_[k_] = s->field[perm[k_]];                            \
+        free(s->field);                                               \
+        s->field = dst_;                                              \
+    } while (0)
+
+int ms_store_finish(ms_store *s)
+{
+    uint32_t *perm = malloc((s->n ? s->n : 1) * sizeof *perm);
+    if (!perm)
+        return -1;
+    for (size_t i = 0; i < s->n; i++)
+        perm[i] = (uint32_t)i;
+    sort_store = s;
+    qsort(perm, s->n, sizeof *perm, by_time);
+    PERMUTE(time);
+    PERMUTE(ip);
+    PERMUTE(user);
+    PERMUTE(method);
+    PERMUTE(reason);
+    PERMUTE(source);
+    PERMUTE(host);
+    PERMUTE(file);
+    PERMUTE(line);
+    PERMUTE(outcome);
+    PERMUTE(service);
+    PERMUTE(attempts);
+    free(perm);
+    /* Counting sort by ip keeps time order within each ip. */
+    free(s->ip_start);
+    free(s->by_ip);
+    s->ip_start = calloc(s->ips.n + 1, sizeof *s->ip_start);
+    s->by_ip = malloc((s->n ? s->n : 1) * sizeof *s->by_ip);
+    if (!s->ip_start || !s->by_ip)
+        return -1;
+    for (size_t i = 0; i < s->n; i++)
+        s->ip_start[s->ip[i] + 1]++;
+    for (uint32_t k = 0; k < s->ips.n; k++)
+        s->ip_start[k + 1] += s->ip_start[k];
+    uint32_t *fill = malloc((s->ips.n + 1) * sizeof *fill);
+    if (!fill)
+        return -1;
+    memcpy(fill, s->ip_start, (s->ips.n + 1) * sizeof *fill);
+    for (size_t i = 0; i < s->n; i++)
+        s->by_ip[fill[s->ip[i]]++] = (uint32_t)i;
+    free(fill);
+    return 0;
+fail:
+    free(perm);
+    return -1;
+}

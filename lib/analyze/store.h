@@ -1,0 +1,59 @@
+/* store.h — every event of a run, compact and in time order.
+ *
+ * Columns (one array per field) instead of an array of structs: analyses
+ * read two or three fields of millions of events, and 16-byte addresses and
+ * strings are interned once (ids 0…n in first-seen order, so the same input
+ * gives the same ids). About 50 bytes per event. Duplicate events (one
+ * attempt logged twice, see parse/dedup.h) are not stored. After
+ * ms_store_finish the events are sorted by (time, file, line) and each ip
+ * has the list of its events, in time order. */
+#ifndef MS_STORE_H
+#define MS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/event.h"
+#include "core/intern.h"
+
+typedef struct ms_store {
+    size_t n, cap;
+    ms_time *time;
+    uint32_t *ip;         /* id in ips */
+    uint32_t *user;       /* id in users */
+    uint32_t *method, *reason, *source, *host;  /* ids in strs */
+    uint32_t *file;       /* index in files */
+    uint64_t *line;
+    uint8_t *outcome, *service;
+    uint16_t *attempts;
+    ms_intern ips;        /* 16-byte ms_ip values */
+    ms_intern users;
+    ms_intern strs;
+    char **files;         /* file names as the user gave them */
+    size_t nfiles;
+    /* After ms_store_finish: events of ip k are by_ip[ip_start[k] ..
+     * ip_start[k+1]), in time order. */
+    uint32_t *by_ip;
+    uint32_t *ip_start;
+} ms_store;
+
+int ms_store_init(ms_store *s);
+void ms_store_free(ms_store *s);
+
+/* Add a file name; returns its index, or -1 when memory ran out. */
+int64_t ms_store_add_file(ms_store *s, const char *name);
+
+/* Append one event (duplicates are skipped); file is an index from
+ * ms_store_add_file. -1 when memory ran out. */
+int ms_store_add(ms_store *s, const ms_event *e, uint32_t file);
+
+/* Sort by time and build the per-ip index. -1 when memory ran out. */
+int ms_store_finish(ms_store *s);
+
+static inline const ms_ip *ms_store_ip(const ms_store *s, uint32_t id)
+{
+    return (const ms_ip *)(const void *)s->ips.str[id];
+}
+
+#endif

@@ -1,0 +1,345 @@
+/* results.c — write the result files and the quick views (see results.h).
+ *
+ * A table (results_int.h) is rendered by one loop: fill a row of typed
+ * values, print it as a CSV row (csv.h cleans and neutralises every text
+ * cell) or as a JSON object (jansson, strings cleaned by ms_json_str). JSON
+ * tables are `[`, one compact object per line, `]`. Events are not a table:
+ * their rows come from events_out.c, given an ms_event rebuilt from the
+ * store. Files are written through ms_atomic, the buffer spilled to the file
+ * every megabyte, so memory stays flat however many events there are. */
+#include "results.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "output/atomic.h"
+#include "output/csv.h"
+#include "output/events_out.h"
+#include "output/results_int.h"
+
+#define SPILL (1u << 20)
+#define JSON_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+/* Move what b holds to fp (if any) once it is large. */
+static void spill(ms_buf *b, FILE *fp, int force)
+{
+    if (fp && !b->failed && (force || b->n >= SPILL)) {
+        if (b->n)
+            fwrite(b->p, 1, b->n, fp);   /* errors: ferror, at commit */
+        b->n = 0;
+    }
+}
+
+/* Milliseconds as seconds: "12", "0.5", "3.25", "1.125". */
+static void add_ms(ms_buf *b, int64_t ms)
+{
+    if (ms < 0) {
+        ms_buf_addc(b, '-');
+        ms = -ms;
+    }
+    ms_buf_addi(b, ms / 1000);
+    int frac = (int)(ms % 1000);
+    if (!frac)
+        return;
+    char d[4] = {'.', (char)('0' + frac / 100), (char)('0' + frac / 10 % 10),
+                 (char)('0' + frac % 10)};
+    size_t n = 4;
+    while (d[n - 1] == '0')
+        n--;
+    ms_buf_add(b, d, n);
+}
+
+static void csv_row(ms_buf *b, const ms_rv *v, size_t ncols)
+{
+    char t[MS_TIME_STRLEN > MS_IP_STRLEN ? MS_TIME_STRLEN : MS_IP_STRLEN];
+    for (size_t j = 0; j < ncols; j++) {
+        if (v[j].k == MS_RV_STR) {
+            ms_csv_cell(b, v[j].s, v[j].n, j > 0);
+            continue;
+        }
+        if (j > 0)
+            ms_buf_addc(b, ',');
+        switch (v[j].k) {
+        case MS_RV_INT:
+            ms_buf_addi(b, v[j].i);
+            break;
+        case MS_RV_MS:
+            add_ms(b, v[j].i);
+            break;
+        case MS_RV_TIME:
+            if (v[j].i != MS_TIME_NONE)
+                ms_buf_add(b, t, ms_time_format(v[j].i, t));
+            break;
+        case MS_RV_IP:
+            if (!ms_ip_is_unset(v[j].ip))
+                ms_buf_add(b, t, ms_ip_format(v[j].ip, t));
+            break;
+        default:
+            break;
+        }
+    }
+    ms_buf_addc(b, '\n');
+}
+
+static json_t *json_value(const ms_rv *v)
+{
+    char t[MS_TIME_STRLEN > MS_IP_STRLEN ? MS_TIME_STRLEN : MS_IP_STRLEN];
+    switch (v->k) {
+    case MS_RV_STR:
+        return ms_json_str(v->s, v->n);
+    case MS_RV_INT:
+        return json_integer((json_int_t)v->i);
+    case MS_RV_MS:
+        /* Whole seconds as integers, like the CSV; precision 15 prints a
+         * value rounded to milliseconds without binary noise. */
+        return v->i % 1000 ? json_real((double)v->i / 1000)
+                           : json_integer((json_int_t)(v->i / 1000));
+    case MS_RV_TIME:
+        return v->i == MS_TIME_NONE ? json_null()
+                                    : json_stringn(t, ms_time_format(v->i, t));
+    case MS_RV_IP:
+        return json_stringn(t, ms_ip_is_unset(v->ip) ? 0
+                                                     : ms_ip_format(v->ip, t));
+    default:
+        return json_null();
+    }
+}
+
+static void json_row(ms_buf *b, const char *const *cols, const ms_rv *v,
+                     size_t ncols)
+{
+    json_t *o = json_object();
+    if (!o) {
+        b->failed = 1;
+        return;
+    }
+    for (size_t j = 0; j < ncols; j++)
+        if (json_object_set_new(o, cols[j], json_value(&v[j])))
+            b->failed = 1;
+    ms_json_dump(b, o, JSON_FLAGS);
+    json_decref(o);
+}
+
+/* The whole table t onto b (spilled to fp when given). */
+static void render(ms_buf *b, FILE *fp, ms_rctx *c, const ms_table *t,
+                   int json)
+{
+    size_t ncols = 0;
+    while (t->cols[ncols])
+        ncols++;
+    if (c->failed || ncols > MS_RES_MAXCOLS) {
+        b->failed = 1;
+        return;
+    }
+    ms_rv v[MS_RES_MAXCOLS];
+    size_t n = t->count(c);
+    if (!json)
+        ms_csv_header(b, t->cols);
+    else
+        ms_buf_adds(b, n ? "[\n" : "[]\n");
+    for (size_t i = 0; i < n && !b->failed; i++) {
+        t->row(c, i, v);
+        if (json) {
+            json_row(b, t->cols, v, ncols);
+            ms_buf_adds(b, i + 1 < n ? ",\n" : "\n]\n");
+        } else {
+            csv_row(b, v, ncols);
+        }
+        spill(b, fp, 0);
+    }
+}
+
+/* events.csv, or events.json as NDJSON, through events_out.c's rows. */
+static void render_events(ms_buf *b, FILE *fp, const ms_store *s, int json)
+{
+    ms_format f = json ? MS_FMT_JSON : MS_FMT_CSV;
+    ms_events_header(b, f);
+    for (size_t i = 0; i < s->n && !b->failed; i++) {
+        ms_event e = {
+            .time = s->time[i],
+            .outcome = s->outcome[i],
+            .service = s->service[i],
+            .attempts = s->attempts[i],
+            .file = s->file[i],
+            .line = s->line[i],
+            .source = s->strs.str[s->source[i]],
+            .user = {s->users.str[s->user[i]], s->users.len[s->user[i]]},
+            .method = {s->strs.str[s->method[i]], s->strs.len[s->method[i]]},
+            .reason = {s->strs.str[s->reason[i]], s->strs.len[s->reason[i]]},
+            .host = {s->strs.str[s->host[i]], s->strs.len[s->host[i]]},
+            .session = {"", 0},
+        };
+        if (ms_store_ip_real(s, s->ip[i]))
+            e.ip = *ms_store_ip(s, s->ip[i]);
+        ms_event_write(b, f, &e,
+                       s->file[i] < s->nfiles ? s->files[s->file[i]] : "");
+        spill(b, fp, 0);
+    }
+}
+
+/* mkdir -p dir, mode 0755. */
+static int make_dir(const char *dir, ms_error *err)
+{
+    size_t n = strlen(dir);
+    char *p = malloc(n + 1);
+    if (!p)
+        return ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    memcpy(p, dir, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (p[i] != '/' && p[i] != '\0')
+            continue;
+        char c = p[i];
+        p[i] = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            int e = errno;
+            free(p);
+            return ms_fail(err, MS_ERR_IO, "%s: cannot create directory: %s",
+                           dir, strerror(e));
+        }
+        p[i] = c;
+    }
+    free(p);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return ms_fail(err, MS_ERR_IO, "%s: not a directory", dir);
+    return 0;
+}
+
+/* One file: dir/name.ext, written whole or not at all. */
+static int write_file(const char *dir, const char *name, int json,
+                      ms_rctx *c, const ms_table *t, ms_error *err)
+{
+    size_t len = strlen(dir) + strlen(name) + 8;
+    char *path = malloc(len);
+    if (!path)
+        return ms_fail(err, MS_ERR_NOMEM, "%s/%s: out of memory", dir, name);
+    snprintf(path, len, "%s/%s.%s", dir, name, json ? "json" : "csv");
+    ms_atomic f;
+    int rc = -1;
+    if (ms_atomic_open(&f, path, err) == 0) {
+        ms_buf b = {0};
+        if (t)
+            render(&b, f.fp, c, t, json);
+        else
+            render_events(&b, f.fp, c->s, json);
+        spill(&b, f.fp, 1);
+        if (b.failed) {
+            ms_atomic_abort(&f);
+            ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", path);
+        } else {
+            rc = ms_atomic_commit(&f, err);
+        }
+        ms_buf_free(&b);
+    }
+    free(path);
+    return rc;
+}
+
+int ms_results_write(const char *dir, const ms_analysis *a, unsigned formats,
+                     ms_error *err)
+{
+    static const ms_table *const tables[] = {
+        NULL /* events */, &ms_tab_timeline, &ms_tab_ips, &ms_tab_clusters,
+        &ms_tab_members, &ms_tab_geo, &ms_tab_bans, &ms_tab_compromised,
+    };
+    if (make_dir(dir, err))
+        return -1;
+    ms_rctx c;
+    ms_rctx_init(&c, a, MS_RCTX_TIMELINE | MS_RCTX_GEO, NULL, 0);
+    int rc = 0;
+    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+        for (int json = 0; json < 2; json++) {
+            if (!(formats & (json ? MS_RES_JSON : MS_RES_CSV)))
+                continue;
+            ms_error e2;
+            const char *name = tables[i] ? tables[i]->name : "events";
+            if (write_file(dir, name, json, &c, tables[i], rc ? &e2 : err))
+                rc = -1;
+        }
+    ms_rctx_free(&c);
+    return rc;
+}
+
+void ms_results_timeline(ms_buf *b, const ms_analysis *a, const ms_ip *only,
+                         size_t nonly, int json)
+{
+    ms_rctx c;
+    ms_rctx_init(&c, a, MS_RCTX_TIMELINE, only, nonly);
+    render(b, NULL, &c, &ms_tab_timeline, json);
+    ms_rctx_free(&c);
+}
+
+void ms_results_clusters(ms_buf *b, const ms_analysis *a, int json)
+{
+    ms_rctx c;
+    ms_rctx_init(&c, a, 0, NULL, 0);
+    render(b, NULL, &c, &ms_tab_clusters, json);
+    ms_rctx_free(&c);
+}
+
+/* The bans of one family as nft or ipset lines. */
+static void ban_script(ms_buf *b, const ms_analysis *a, int v6, int nft)
+{
+    const char *set = v6 ? "mailsleuth_ban6" : "mailsleuth_ban4";
+    if (nft) {
+        ms_buf_adds(b, "add set inet filter ");
+        ms_buf_adds(b, set);
+        ms_buf_adds(b, v6 ? " { type ipv6_addr; flags interval; }\n"
+                          : " { type ipv4_addr; flags interval; }\n");
+        ms_buf_adds(b, "flush set inet filter ");
+    } else {
+        ms_buf_adds(b, "create ");
+        ms_buf_adds(b, set);
+        ms_buf_adds(b, v6 ? " hash:net family inet6 -exist\n"
+                          : " hash:net family inet -exist\n");
+        ms_buf_adds(b, "flush ");
+    }
+    ms_buf_adds(b, set);
+    ms_buf_addc(b, '\n');
+    char net[MS_IP_STRLEN + 8];
+    for (size_t i = 0; i < a->nbans; i++) {
+        if (ms_ip_is_v4(&a->bans[i].net.base) == v6)
+            continue;
+        ms_buf_adds(b, nft ? "add element inet filter " : "add ");
+        ms_buf_adds(b, set);
+        ms_buf_adds(b, nft ? " { " : " ");
+        ms_buf_add(b, net, ms_cidr_format(&a->bans[i].net, net));
+        ms_buf_adds(b, nft ? " }\n" : " -exist\n");
+    }
+}
+
+void ms_results_bans(ms_buf *b, const ms_analysis *a, ms_ban_style style)
+{
+    char net[MS_IP_STRLEN + 8];
+    switch (style) {
+    case MS_BANS_CSV:
+    case MS_BANS_JSON: {
+        ms_rctx c;
+        ms_rctx_init(&c, a, 0, NULL, 0);
+        render(b, NULL, &c, &ms_tab_bans, style == MS_BANS_JSON);
+        ms_rctx_free(&c);
+        break;
+    }
+    case MS_BANS_PLAIN:
+        for (size_t i = 0; i < a->nbans; i++) {
+            ms_buf_add(b, net, ms_cidr_format(&a->bans[i].net, net));
+            ms_buf_addc(b, '\n');
+        }
+        break;
+    case MS_BANS_NFT:
+        ms_buf_adds(b, "#!/usr/sbin/nft -f\n"
+                       "# mailsleuth ban list: load with `nft -f FILE`; the "
+                       "sets are emptied, then refilled.\n"
+                       "add table inet filter\n");
+        ban_script(b, a, 0, 1);
+        ban_script(b, a, 1, 1);
+        break;
+    case MS_BANS_IPSET:   /* for `ipset restore`: no comments, to be safe */
+        ban_script(b, a, 0, 0);
+        ban_script(b, a, 1, 0);
+        break;
+    }
+}

@@ -1,0 +1,52 @@
+/* results.h — the analysis written out: the result files of `analyze -o DIR`
+ * and the quick views of the `timeline`, `clusters` and `bans` commands.
+ *
+ * Files (their columns are the output contract, OUTPUTS.md): events,
+ * timeline, ips, clusters, cluster_members, geo, bans, compromised, each as
+ * NAME.csv and/or NAME.json. Every table's columns are the contract's
+ * required ones, in the contract's order, then extra ones. JSON files hold an
+ * array of objects with the same field names as the CSV columns, except
+ * events.json, which holds NDJSON (one object per line, no enclosing array):
+ * the contract allows NDJSON for events, and it can be read as a stream.
+ * Empty cells (no time, no cluster, no gap) are null in JSON; numbers are
+ * numbers. Every file is written atomically (atomic.h). The same analysis
+ * gives byte-identical files. */
+#ifndef MS_RESULTS_H
+#define MS_RESULTS_H
+
+#include <stddef.h>
+
+#include "analyze/analysis.h"
+#include "core/buf.h"
+#include "core/error.h"
+#include "core/ip.h"
+
+enum { MS_RES_CSV = 1, MS_RES_JSON = 2 };
+
+/* Write every result file into dir (created, with parents, mode 0755, if
+ * missing) in the formats of the bitmask formats. A file that fails does not
+ * stop the others; -1 then, with err naming the first file that failed. */
+int ms_results_write(const char *dir, const ms_analysis *a, unsigned formats,
+                     ms_error *err);
+
+/* timeline.csv (json: 0) or timeline.json (json: 1) into b; only: the ips
+ * to show (NULL: all). */
+void ms_results_timeline(ms_buf *b, const ms_analysis *a, const ms_ip *only,
+                         size_t nonly, int json);
+
+/* clusters.csv or clusters.json into b. */
+void ms_results_clusters(ms_buf *b, const ms_analysis *a, int json);
+
+typedef enum ms_ban_style {
+    MS_BANS_CSV,     /* bans.csv */
+    MS_BANS_JSON,    /* bans.json */
+    MS_BANS_PLAIN,   /* one address or CIDR per line */
+    MS_BANS_NFT,     /* an `nft -f` script: sets mailsleuth_ban4/_ban6 */
+    MS_BANS_IPSET,   /* an `ipset restore` script: the same two sets */
+} ms_ban_style;
+
+/* The ban list into b. The nft and ipset scripts create the sets if
+ * missing, empty them and add the list, so they can be re-run. */
+void ms_results_bans(ms_buf *b, const ms_analysis *a, ms_ban_style style);
+
+#endif

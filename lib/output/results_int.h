@@ -1,0 +1,85 @@
+/* results_int.h — inside the result writers: tables as data.
+ *
+ * Each result file but events is one ms_table: its column names (the
+ * contract's first) and a function that fills one row as typed values
+ * (ms_rv). results_tables.c defines the tables; results.c renders any table
+ * as CSV or as JSON from those values, so both formats come from the one
+ * list of columns and cannot drift apart. Row functions may point strings
+ * into the context's scratch space; a row is rendered before the next one
+ * is filled. */
+#ifndef MS_RESULTS_INT_H
+#define MS_RESULTS_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/analysis.h"
+#include "core/buf.h"
+#include "core/ip.h"
+
+typedef enum ms_rv_kind {
+    MS_RV_NULL,   /* empty cell; null in JSON */
+    MS_RV_STR,    /* s, n: any text, cleaned and neutralised on output */
+    MS_RV_INT,    /* i */
+    MS_RV_MS,     /* i milliseconds, printed as seconds with <= 3 decimals */
+    MS_RV_TIME,   /* i: an ms_time, ISO UTC; MS_TIME_NONE is empty */
+    MS_RV_IP,     /* ip; an unset address is empty */
+} ms_rv_kind;
+
+typedef struct ms_rv {
+    ms_rv_kind k;
+    const char *s;
+    size_t n;
+    int64_t i;
+    const ms_ip *ip;
+} ms_rv;
+
+#define MS_RES_MAXCOLS 24
+
+/* A geo.csv row: one (country, asn) group. */
+typedef struct ms_geo_row {
+    const char *country, *asn, *as_org;
+    uint64_t ips, attempts, banned;
+} ms_geo_row;
+
+typedef struct ms_rctx {
+    const ms_analysis *a;
+    const ms_store *s;
+    int failed;                 /* out of memory while preparing */
+    uint32_t *ips;              /* real ips with events, canonical order */
+    size_t nips;
+    uint32_t *tl;               /* timeline: event indices, by ip then time */
+    size_t ntl;
+    ms_geo_row *geo;
+    size_t ngeo;
+    size_t mcluster, mbase;     /* cluster_members: where the last row was */
+    ms_buf scratch[2];
+    char net[MS_IP_STRLEN + 8];
+} ms_rctx;
+
+typedef struct ms_table {
+    const char *name;                        /* file name without extension */
+    const char *const *cols;                 /* NULL-terminated */
+    size_t (*count)(const ms_rctx *c);
+    void (*row)(ms_rctx *c, size_t i, ms_rv *v);
+} ms_table;
+
+extern const ms_table ms_tab_timeline, ms_tab_ips, ms_tab_clusters,
+    ms_tab_members, ms_tab_geo, ms_tab_bans, ms_tab_compromised;
+
+enum { MS_RCTX_TIMELINE = 1, MS_RCTX_GEO = 2 };
+
+/* Prepare what the tables read (need: MS_RCTX_* bits). only/nonly: the
+ * ips the timeline keeps (only NULL: all). Sets c->failed when memory ran
+ * out; ms_rctx_free is always needed. */
+void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need,
+                  const ms_ip *only, size_t nonly);
+void ms_rctx_free(ms_rctx *c);
+
+/* An attacker-controlled string may be NULL in a half-filled analysis. */
+static inline const char *ms_rs(const char *s)
+{
+    return s ? s : "";
+}
+
+#endif

@@ -1,0 +1,472 @@
+/* results_tables.c — the result tables (see results_int.h): for each file
+ * its columns and the function that fills one row from the analysis.
+ *
+ * Orders are fixed so output is byte-identical run to run: ips in canonical
+ * address order (IPv4 numerically, then IPv6 by bytes), each ip's events in
+ * the store's time order, clusters, bans and compromises as the analysis
+ * lists them, geo groups by attempts (failures) descending, then country,
+ * then asn. Times are kept as ms_time and printed by the renderer. */
+#include "results_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- preparation ------------------------------------------------------ */
+
+typedef struct ipkey {
+    uint8_t v6;        /* IPv4 sorts before IPv6 */
+    uint8_t b[16];
+    uint32_t id;
+} ipkey;
+
+static int cmp_ipkey(const void *x, const void *y)
+{
+    const ipkey *p = x, *q = y;
+    if (p->v6 != q->v6)
+        return p->v6 < q->v6 ? -1 : 1;
+    int r = memcmp(p->b, q->b, 16);
+    return r ? r : (p->id > q->id) - (p->id < q->id);
+}
+
+static int sort_ips(ms_rctx *c)
+{
+    const ms_store *s = c->s;
+    ipkey *k = malloc((s->ips.n ? s->ips.n : 1) * sizeof *k);
+    c->ips = malloc((s->ips.n ? s->ips.n : 1) * sizeof *c->ips);
+    if (!k || !c->ips) {
+        free(k);
+        return -1;
+    }
+    size_t n = 0;
+    for (uint32_t id = 0; id < s->ips.n; id++) {
+        if (!ms_store_ip_real(s, id) || s->ip_start[id] == s->ip_start[id + 1])
+            continue;
+        const ms_ip *ip = ms_store_ip(s, id);
+        k[n].v6 = !ms_ip_is_v4(ip);
+        memcpy(k[n].b, ip->b, 16);
+        k[n++].id = id;
+    }
+    qsort(k, n, sizeof *k, cmp_ipkey);
+    for (size_t i = 0; i < n; i++)
+        c->ips[i] = k[i].id;
+    c->nips = n;
+    free(k);
+    return 0;
+}
+
+static int build_timeline(ms_rctx *c, const ms_ip *only, size_t nonly)
+{
+    const ms_store *s = c->s;
+    uint8_t *keep = NULL;
+    if (only) {
+        keep = calloc(s->ips.n ? s->ips.n : 1, 1);
+        if (!keep)
+            return -1;
+        for (size_t k = 0; k < nonly; k++) {
+            uint32_t id = ms_intern_get(&s->ips, (const char *)only[k].b,
+                                        sizeof only[k].b);
+            if (id != UINT32_MAX)
+                keep[id] = 1;
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < c->nips; i++)
+        if (!keep || keep[c->ips[i]])
+            n += s->ip_start[c->ips[i] + 1] - s->ip_start[c->ips[i]];
+    c->tl = malloc((n ? n : 1) * sizeof *c->tl);
+    if (!c->tl) {
+        free(keep);
+        return -1;
+    }
+    for (size_t i = 0; i < c->nips; i++) {
+        uint32_t id = c->ips[i];
+        if (keep && !keep[id])
+            continue;
+        for (uint32_t k = s->ip_start[id]; k < s->ip_start[id + 1]; k++)
+            c->tl[c->ntl++] = s->by_ip[k];
+    }
+    free(keep);
+    return 0;
+}
+
+/* "AS123" and "123" sort numerically against their kind; other text by
+ * bytes. */
+static int cmp_asn(const char *x, const char *y)
+{
+    const char *dx = x + (strncmp(x, "AS", 2) == 0 ? 2 : 0);
+    const char *dy = y + (strncmp(y, "AS", 2) == 0 ? 2 : 0);
+    size_t lx = strlen(dx), ly = strlen(dy);
+    if (lx && ly && strspn(dx, "0123456789") == lx &&
+        strspn(dy, "0123456789") == ly && lx != ly)
+        return lx < ly ? -1 : 1;
+    return strcmp(x, y);
+}
+
+typedef struct geokey {
+    const char *country, *asn;
+    size_t pos;        /* in canonical ip order */
+} geokey;
+
+static int cmp_geokey(const void *x, const void *y)
+{
+    const geokey *p = x, *q = y;
+    int r = strcmp(p->country, q->country);
+    if (!r)
+        r = strcmp(p->asn, q->asn);
+    return r ? r : (p->pos > q->pos) - (p->pos < q->pos);
+}
+
+static int cmp_georow(const void *x, const void *y)
+{
+    const ms_geo_row *p = x, *q = y;
+    if (p->attempts != q->attempts)
+        return p->attempts > q->attempts ? -1 : 1;
+    int r = strcmp(p->country, q->country);
+    return r ? r : cmp_asn(p->asn, q->asn);
+}
+
+static int build_geo(ms_rctx *c)
+{
+    size_t n = c->nips;
+    geokey *k = malloc((n ? n : 1) * sizeof *k);
+    c->geo = malloc((n ? n : 1) * sizeof *c->geo);
+    if (!k || !c->geo) {
+        free(k);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ms_ipinfo *in = &c->a->ip[c->ips[i]];
+        k[i] = (geokey){ms_rs(in->country), ms_rs(in->asn), i};
+    }
+    qsort(k, n, sizeof *k, cmp_geokey);
+    ms_geo_row *g = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const ms_ipinfo *in = &c->a->ip[c->ips[k[i].pos]];
+        if (!g || strcmp(g->country, k[i].country) || strcmp(g->asn, k[i].asn)) {
+            g = &c->geo[c->ngeo++];
+            *g = (ms_geo_row){k[i].country, k[i].asn, "", 0, 0, 0};
+        }
+        if (!g->as_org[0])
+            g->as_org = ms_rs(in->as_org);
+        g->ips++;
+        g->attempts += in->failures;
+        g->banned += in->verdict == MS_BAN;
+    }
+    free(k);
+    qsort(c->geo, c->ngeo, sizeof *c->geo, cmp_georow);
+    return 0;
+}
+
+void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need,
+                  const ms_ip *only, size_t nonly)
+{
+    memset(c, 0, sizeof *c);
+    c->a = a;
+    c->s = a->store;
+    if (sort_ips(c) || ((need & MS_RCTX_TIMELINE) &&
+                        build_timeline(c, only, nonly)) ||
+        ((need & MS_RCTX_GEO) && build_geo(c)))
+        c->failed = 1;
+}
+
+void ms_rctx_free(ms_rctx *c)
+{
+    free(c->ips);
+    free(c->tl);
+    free(c->geo);
+    ms_buf_free(&c->scratch[0]);
+    ms_buf_free(&c->scratch[1]);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- cell helpers ----------------------------------------------------- */
+
+static ms_rv v_str(const char *s)
+{
+    s = ms_rs(s);
+    return (ms_rv){.k = MS_RV_STR, .s = s, .n = strlen(s)};
+}
+
+static ms_rv v_strn(const char *s, size_t n)
+{
+    return (ms_rv){.k = MS_RV_STR, .s = s, .n = n};
+}
+
+static ms_rv v_int(int64_t i)
+{
+    return (ms_rv){.k = MS_RV_INT, .i = i};
+}
+
+static ms_rv v_time(ms_time t)
+{
+    return (ms_rv){.k = MS_RV_TIME, .i = t};
+}
+
+/* An ip id; the store's non-address ids print as "". */
+static ms_rv v_ip(const ms_store *s, uint32_t id)
+{
+    if (!ms_store_ip_real(s, id))
+        return (ms_rv){.k = MS_RV_STR, .s = "", .n = 0};
+    return (ms_rv){.k = MS_RV_IP, .ip = ms_store_ip(s, id)};
+}
+
+static ms_rv v_cluster(uint32_t id)
+{
+    return id ? v_int(id) : (ms_rv){.k = MS_RV_NULL};
+}
+
+/* Seconds (negative: unknown) rounded to milliseconds. */
+static ms_rv v_secs(double s)
+{
+    if (!(s >= 0) || s > 9e15 / 1000)
+        return (ms_rv){.k = MS_RV_NULL};
+    return (ms_rv){.k = MS_RV_MS, .i = (int64_t)llround(s * 1000)};
+}
+
+static ms_rv v_user(const ms_store *s, uint32_t u)
+{
+    return v_strn(s->users.str[u], s->users.len[u]);
+}
+
+static ms_rv v_sstr(const ms_store *s, uint32_t id)
+{
+    return v_strn(s->strs.str[id], s->strs.len[id]);
+}
+
+static const char *file_name(const ms_store *s, uint32_t f)
+{
+    return f < s->nfiles ? s->files[f] : "";
+}
+
+#define COLS(...) (const char *const[]){__VA_ARGS__, NULL}
+
+/* ---- timeline --------------------------------------------------------- */
+
+static size_t timeline_count(const ms_rctx *c)
+{
+    return c->ntl;
+}
+
+static void timeline_row(ms_rctx *c, size_t i, ms_rv *v)
+{
+    const ms_store *s = c->s;
+    uint32_t e = c->tl[i];
+    ms_rv gap = {.k = MS_RV_NULL};
+    if (i > 0 && s->ip[c->tl[i - 1]] == s->ip[e]) {
+        ms_time prev = s->time[c->tl[i - 1]], t = s->time[e];
+        if (prev != MS_TIME_NONE && t != MS_TIME_NONE && t >= prev)
+            gap = (ms_rv){.k = MS_RV_MS,
+                          .i = (int64_t)(((uint64_t)t - (uint64_t)prev +
+                                          500000) / 1000000)};
+    }
+    uint8_t h = c->a->honest ? c->a->honest[e] : MS_HONEST_NO;
+    v[0] = v_ip(s, s->ip[e]);
+    v[1] = v_time(s->time[e]);
+    v[2] = v_str(ms_outcome_name(s->outcome[e]));
+    v[3] = v_user(s, s->user[e]);
+    v[4] = v_str(ms_service_name(s->service[e]));
+    v[5] = gap;
+    v[6] = v_sstr(s, s->source[e]);
+    v[7] = v_sstr(s, s->method[e]);
+    v[8] = v_str(h != MS_HONEST_NO ? ms_honest_name(h) : "");
+    v[9] = v_str(file_name(s, s->file[e]));
+    v[10] = v_int((int64_t)s->line[e]);
+}
+
+const ms_table ms_tab_timeline = {
+    "timeline",
+    COLS("ip", "time", "outcome", "user", "service", "gap_s", "source",
+         "method", "honest", "file", "line"),
+    timeline_count, timeline_row,
+};
+
+/* ---- ips -------------------------------------------------------------- */
+
+static size_t ips_count(const ms_rctx *c)
+{
+    return c->nips;
+}
+
+static void ips_row(ms_rctx *c, size_t i, ms_rv *v)
+{
+    uint32_t id = c->ips[i];
+    const ms_ipinfo *in = &c->a->ip[id];
+    v[0] = v_ip(c->s, id);
+    v[1] = v_time(in->first);
+    v[2] = v_time(in->last);
+    v[3] = v_int(in->failures);
+    v[4] = v_int(in->successes);
+    v[5] = v_int(in->distinct_users);
+    v[6] = v_cluster(in->cluster);
+    v[7] = v_str(in->country);
+    v[8] = v_str(in->asn);
+    v[9] = v_str(in->as_org);
+    v[10] = v_int(in->score);
+    v[11] = v_str(ms_verdict_name(in->verdict));
+    v[12] = v_int(in->relays);
+    v[13] = v_int(in->connects);
+    v[14] = v_int(in->honest_failures);
+    v[15] = v_int(in->peak_hour);
+    v[16] = v_secs(in->median_gap_s);
+    v[17] = v_str(in->confidence);
+    v[18] = v_str(in->reasons);
+}
+
+const ms_table ms_tab_ips = {
+    "ips",
+    COLS("ip", "first_seen", "last_seen", "failures", "successes",
+         "distinct_users", "cluster_id", "country", "asn", "as_org", "score",
+         "verdict", "relays", "connects", "honest_failures", "peak_hour",
+         "median_gap_s", "confidence", "reasons"),
+    ips_count, ips_row,
+};
+
+/* ---- clusters, cluster_members ---------------------------------------- */
+
+static size_t clusters_count(const ms_rctx *c)
+{
+    return c->a->nclusters;
+}
+
+static void clusters_row(ms_rctx *c, size_t i, ms_rv *v)
+{
+    const ms_cluster *k = &c->a->clusters[i];
+    ms_buf *order = &c->scratch[0], *svc = &c->scratch[1];
+    order->n = svc->n = 0;
+    for (size_t j = 0; j < k->norder; j++) {
+        if (j)
+            ms_buf_adds(order, " > ");
+        ms_buf_add(order, c->s->users.str[k->order[j]],
+                   c->s->users.len[k->order[j]]);
+    }
+    for (int sv = 0; sv < MS_SVC__COUNT; sv++)
+        if (k->services & (1u << sv)) {
+            if (svc->n)
+                ms_buf_addc(svc, ' ');
+            ms_buf_adds(svc, ms_service_name((ms_service)sv));
+        }
+    v[0] = v_cluster(k->id);
+    v[1] = v_int((int64_t)k->nmembers);
+    v[2] = v_int((int64_t)k->attempts);
+    v[3] = v_time(k->first);
+    v[4] = v_time(k->last);
+    v[5] = v_strn(order->p ? order->p : "", order->n);
+    v[6] = v_str(k->evidence);
+    v[7] = v_secs(k->median_handoff_s);
+    v[8] = v_secs(k->median_ip_gap_s);
+    v[9] = v_strn(svc->p ? svc->p : "", svc->n);
+}
+
+const ms_table ms_tab_clusters = {
+    "clusters",
+    COLS("cluster_id", "ips", "attempts", "first_seen", "last_seen",
+         "user_order", "evidence", "median_handoff_s", "median_ip_gap_s",
+         "services"),
+    clusters_count, clusters_row,
+};
+
+static size_t members_count(const ms_rctx *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->a->nclusters; i++)
+        n += c->a->clusters[i].nmembers;
+    return n;
+}
+
+static void members_row(ms_rctx *c, size_t i, ms_rv *v)
+{
+    /* Rows are asked for in order: walk on from the last row's cluster. */
+    if (i < c->mbase)
+        c->mcluster = c->mbase = 0;
+    while (i - c->mbase >= c->a->clusters[c->mcluster].nmembers)
+        c->mbase += c->a->clusters[c->mcluster++].nmembers;
+    const ms_cluster *k = &c->a->clusters[c->mcluster];
+    v[0] = v_cluster(k->id);
+    v[1] = v_ip(c->s, k->members[i - c->mbase]);
+}
+
+const ms_table ms_tab_members = {
+    "cluster_members",
+    COLS("cluster_id", "ip"),
+    members_count, members_row,
+};
+
+/* ---- geo -------------------------------------------------------------- */
+
+static size_t geo_count(const ms_rctx *c)
+{
+    return c->ngeo;
+}
+
+static void geo_row(ms_rctx *c, size_t i, ms_rv *v)
+{
+    const ms_geo_row *g = &c->geo[i];
+    v[0] = v_str(g->country);
+    v[1] = v_str(g->asn);
+    v[2] = v_str(g->as_org);
+    v[3] = v_int((int64_t)g->ips);
+    v[4] = v_int((int64_t)g->attempts);
+    v[5] = v_int((int64_t)g->banned);
+}
+
+const ms_table ms_tab_geo = {
+    "geo",
+    COLS("country", "asn", "as_org", "ips", "attempts", "banned_ips"),
+    geo_count, geo_row,
+};
+
+/* ---- bans ------------------------------------------------------------- */
+
+static size_t bans_count(const ms_rctx *c)
+{
+    return c->a->nbans;
+}
+
+static void bans_row(ms_rctx *c, size_t i, ms_rv *v)
+{
+    const ms_ban *b = &c->a->bans[i];
+    v[0] = v_strn(c->net, ms_cidr_format(&b->net, c->net));
+    v[1] = v_int(b->score);
+    v[2] = v_str(b->confidence);
+    v[3] = v_str(b->reasons);
+    v[4] = v_time(b->first);
+    v[5] = v_time(b->last);
+    v[6] = v_int((int64_t)b->failures);
+    v[7] = v_cluster(b->cluster);
+    v[8] = v_int(b->nips);
+}
+
+const ms_table ms_tab_bans = {
+    "bans",
+    COLS("ip", "score", "confidence", "reasons", "first_seen", "last_seen",
+         "failures", "cluster_id", "ips"),
+    bans_count, bans_row,
+};
+
+/* ---- compromised ------------------------------------------------------ */
+
+static size_t compromised_count(const ms_rctx *c)
+{
+    return c->a->ncompromised;
+}
+
+static void compromised_row(ms_rctx *c, size_t i, ms_rv *v)
+{
+    const ms_compromise *k = &c->a->compromised[i];
+    const ms_store *s = c->s;
+    int ev = k->event < s->n;
+    v[0] = v_ip(s, k->ip);
+    v[1] = v_user(s, k->user);
+    v[2] = v_time(k->time);
+    v[3] = v_str(k->evidence);
+    v[4] = ev ? v_str(ms_service_name(s->service[k->event])) : v_str("");
+    v[5] = ev ? v_str(file_name(s, s->file[k->event])) : v_str("");
+    v[6] = ev ? v_int((int64_t)s->line[k->event]) : (ms_rv){.k = MS_RV_NULL};
+}
+
+const ms_table ms_tab_compromised = {
+    "compromised",
+    COLS("ip", "user", "time", "evidence", "service", "file", "line"),
+    compromised_count, compromised_row,
+};
