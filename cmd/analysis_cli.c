@@ -31,21 +31,42 @@ int cli_analysis_option(cli_analysis *x, int opt, const char *arg)
     return cli_common_option(&x->c, opt, arg);
 }
 
+/* Events read back keep the log file they came from (their `file`
+ * column), so results point at the original logs; names are mapped to the
+ * store's file ids through an intern table (same id order). */
 typedef struct add_ctx {
     ms_store *store;
-    uint32_t file;
+    ms_intern *names;
+    uint32_t *ids;
+    size_t nids;
+    const char *fallback;   /* the events file itself, for rows without a file */
     int failed;
 } add_ctx;
 
 static int add_event(void *ctx, const ms_event *e, const char *file_column)
 {
     add_ctx *a = ctx;
-    (void)file_column;
-    if (ms_store_add(a->store, e, a->file)) {
-        a->failed = 1;
-        return -1;
+    if (!file_column[0])
+        file_column = a->fallback;
+    uint32_t k = ms_intern_put(a->names, file_column, strlen(file_column));
+    if (k == UINT32_MAX)
+        goto fail;
+    if (k == a->nids) {
+        uint32_t *ids = realloc(a->ids, (a->nids + 1) * sizeof *ids);
+        int64_t f = ms_store_add_file(a->store, file_column);
+        if (!ids || f < 0) {
+            free(ids ? ids : a->ids);
+            a->ids = NULL;
+            goto fail;
+        }
+        a->ids = ids;
+        a->ids[a->nids++] = (uint32_t)f;
     }
-    return 0;
+    if (ms_store_add(a->store, e, a->ids[k]) == 0)
+        return 0;
+fail:
+    a->failed = 1;
+    return -1;
 }
 
 /* Split the sources: events files are read here, logs are left in *logs. */
@@ -53,9 +74,17 @@ static int read_events_files(cli_analysis *x, ms_source_list *src,
                              ms_source_list *logs)
 {
     ms_warner w = cli_warner(&x->c);
+    ms_intern names;
+    add_ctx a = {&x->store, &names, NULL, 0, NULL, 0};
     logs->v = calloc(src->n ? src->n : 1, sizeof *logs->v);
-    if (!logs->v)
+    if (!logs->v || ms_intern_init(&names))
         return -1;
+    /* Intern ids start at 1 ("" is 0): keep ids[] aligned with them. */
+    a.ids = malloc(sizeof *a.ids);
+    if (!a.ids)
+        a.failed = 1;
+    else
+        a.ids[a.nids++] = UINT32_MAX;
     for (size_t i = 0; i < src->n; i++) {
         ms_error err = {0};
         int kind = strcmp(src->v[i].path, "-") ? ms_events_sniff_file(src->v[i].path)
@@ -64,20 +93,19 @@ static int read_events_files(cli_analysis *x, ms_source_list *src,
             logs->v[logs->n++] = src->v[i];
             continue;
         }
-        int64_t f = ms_store_add_file(&x->store, src->v[i].path);
-        add_ctx a = {&x->store, (uint32_t)f, 0};
-        if (f < 0)
-            return -1;
+        if (a.failed)
+            break;
+        a.fallback = src->v[i].path;
         if (ms_events_read(src->v[i].path, src->v[i].path, add_event, &a, &w,
-                           &err)) {
-            if (a.failed)
-                return -1;
+                           &err) && !a.failed) {
             x->damaged++;
             if (!x->c.quiet)
                 cli_error("%s", err.msg);
         }
     }
-    return 0;
+    free(a.ids);
+    ms_intern_free(&names);
+    return a.failed ? -1 : 0;
 }
 
 int cli_analysis_run(cli_analysis *x, char **paths, int npaths)

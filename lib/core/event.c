@@ -77,11 +77,11 @@ ms_service ms_service_guess(const char *s, size_t n)
     }
     if (contains(s, n, "sieve"))
         return MS_SVC_SIEVE;
-    if (contains(s, n, "submission"))
+    if (contains(s, n, "submission") || contains(s, n, "smtps"))
         return MS_SVC_SUBMISSION;
     if (contains(s, n, "imap"))
         return MS_SVC_IMAP;
-    if (contains(s, n, "pop"))
+    if (contains(s, n, "pop3") || contains(s, n, "pops"))
         return MS_SVC_POP3;
     if (contains(s, n, "smtp") || contains(s, n, "sendmail") ||
         contains(s, n, "sm-mta") || contains(s, n, "exim"))

@@ -15,14 +15,16 @@
  * put further into a line cannot pose as one of these lines. */
 #include "parse/families.h"
 
-#define PFX "^[^\\s:]+: (?:INFO: )?"
+/* The tag; a host word before it when the header parser could not split
+ * it off (`Oct  8 19:10:30 (none) imapd-ssl: …`). */
+#define PFX "^(?:[^\\s:]+ )?[^\\s:]+: (?:INFO: )?"
 #define CIP "(?:::ffff::?)?(?<ip>[0-9a-fA-F.:]+)"
 #define RELAY PFX "error,relay=" CIP ",(?:port=\\d+,)?(?:ident=[^,]*,)?"
 
 static const ms_rule rules[] = {
     {"courier-login-fail", "LOGIN FAILED, ",
      PFX "LOGIN FAILED, (?:method=(?<method>[\\w-]*), )?(?:user=(?<user>.*), )?"
-     "ip=\\[" CIP "\\](?:, \\w+=[^,]*)*\\s*$",
+     "ip=\\[" CIP "\\](?:, \\w+=[^,]*+)*+\\s*$",
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "auth_failed", 0},
     {"courier-login-ok", "LOGIN, user=",
      PFX "LOGIN, user=(?<user>.*), ip=\\[" CIP "\\](?:, port=\\[\\d*\\])?"

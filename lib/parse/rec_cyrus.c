@@ -16,10 +16,12 @@
  * read). Patterns start at the program tag. */
 #include "parse/families.h"
 
-#define PFX "^[^\\s:]+: "
+/* The tag; a host word before it when the header parser could not split
+ * it off. */
+#define PFX "^(?:[^\\s:]+ )?[^\\s:]+: "
 #define CLIENT "(?:[^\\s\\[\\]\"]+ ?)?\\[(?<ip>[0-9a-fA-F.:]+)\\]"
-#define LF_CLIENT "(?:(?:sessionid|r\\.tid)=\\S+ )*r\\.clienthost=\"?" CLIENT "\"?"
-#define LF_USER "(?: u\\.username=(?|\"(?<user>(?:[^\"\\\\]|\\\\.)*)\"|(?<user>[^\\s\"]*)))?"
+#define LF_CLIENT "(?:(?:sessionid|r\\.tid)=\\S++ ){0,4}r\\.clienthost=\"?" CLIENT "\"?"
+#define LF_USER "(?: u\\.username=(?|\"(?<user>[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+)\"|(?<user>[^\\s\"]*)))?"
 #define LF_MECH "(?: login\\.mech=\"?(?<method>[\\w+-]+))?"
 
 static const ms_rule rules[] = {

@@ -9,24 +9,28 @@
 #include "parse/families.h"
 
 #define USER "user=(?|<(?<user>.*)>|(?<user>[^,<]*)), "
+/* Lines start at the program tag: "dovecot[1]: imap-login: …", "imap-login:
+ * …", "auth-worker(5): …". Anchoring there keeps text planted further on
+ * (an exim recipient, say) from reading as a dovecot line. */
+#define LEAD "^(?:[\\w./-]+(?:\\[\\d+\\]|\\(\\w+\\))?: ){0,3}"
 #define RIP "rip=(?<ip>[0-9a-fA-F.:]+)"
 #define SESSION "(?:, lip=[^,]*)?(?:, [^,]*)*?(?:, session=<?(?<session>[^>,]*))?"
-#define PASSDB "(?:pam|passwd-file|passwd|shadow|sql|ldap|checkpassword|bsdauth|vpopmail|lua|oauth2|static|dict|imap|auth|auth-worker)"
+#define PASSDB LEAD "(?:\\w+: )?(?:conn unix:\\S+ \\([^)]*\\): auth-worker<\\d+>: )?(?:pam|passwd-file|passwd|shadow|sql|ldap|checkpassword|bsdauth|vpopmail|lua|oauth2|static|dict|imap|auth|auth-worker)"
 #define WHO "\\((?<user>[^,()]*),(?<ip>[0-9a-fA-F.:]+)(?:,<(?<session>[^>]*)>)?(?:,[^()]*)?\\)(?:<[^>]*>)?:(?: [\\w-]+:)* "
 
 static const ms_rule rules[] = {
     {"dovecot-login-fail", "rip=",
-     "(?<svc>[\\w-]+)-login: .*\\((?:auth failed, (?<attempts>\\d+) attempts?[^)]*"
+     LEAD "(?<svc>[\\w-]+)-login: .*\\((?:auth failed, (?<attempts>\\d+) attempts?[^)]*"
      "|tried to use dis\\w+ [^)]*auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: "
      "(?:" USER ")?(?:method=(?<method>[^,]*), )?" RIP SESSION,
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "auth_failed", 0},
     {"dovecot-login-noauth", "rip=",
-     "(?<svc>[\\w-]+)-login: .*\\((?:no auth attempts|disconnected before auth was ready"
+     LEAD "(?<svc>[\\w-]+)-login: .*\\((?:no auth attempts|disconnected before auth was ready"
      "|client didn't finish SASL auth|disconnected during TLS handshake)[^)]*\\)(?: \\(\\w+\\))?: "
      "(?:" USER ")?(?:method=(?<method>[^,]*), )?" RIP SESSION,
      MS_OUT_CONNECT, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "no_auth", 0},
     {"dovecot-login-ok", "Login: user=",
-     "(?<svc>[\\w-]+)-login: (?:\\w+: )?Login: " USER
+     LEAD "(?<svc>[\\w-]+)-login: (?:\\w+: )?Login: " USER
      "(?:method=(?<method>[^,]*), )?" RIP SESSION,
      MS_OUT_AUTH_OK, MS_SVC_UNKNOWN, MS_LAYER_FRONT, NULL, 0},
     {"dovecot-passdb-unknown-user", NULL,

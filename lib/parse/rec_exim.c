@@ -20,8 +20,9 @@
  * `I=[addr]:port` names the service (587/465: submission). */
 #include "parse/families.h"
 
+/* [exim[pid]: ][inner stamp ][log_timezone offset ][[pid] ] */
 #define HEAD "^(?:<[\\w.]+> )?(?:(?:[\\w.-]+ )?exim\\w*(?:\\[\\d+\\])?: )?" \
-    "(?:\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?: [-+]\\d{4})? )?" \
+    "(?:\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? )?(?:[-+]\\d{4} )?" \
     "(?:\\[\\d+\\] )?"
 #define MSGID "(?:[0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4} )?"
 #define IPCH "[0-9a-fA-F.:]+"
@@ -31,13 +32,15 @@
 /* Further NAME=value fields. A value is "quoted" (T= escapes \" inside),
  * <bracketed> or a plain word; each field starts with a space, so there is
  * little to backtrack. */
-#define VAL "(?:\"(?:[^\"\\\\]|\\\\.)*\"|<[^<>]*>|[^\\s\"<]\\S*|)"
+#define VAL "(?:\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"|<[^<>]*>|[^\\s\"<]\\S*|)"
 #define FIELDS "(?: [A-Za-z]+=" VAL ")*"
 /* Before A=: a <= line logs A= before S=, and the message id and
  * subject, which the client wrote, after it. */
 #define FIELDS_NOT_A "(?: (?!A=|S=)[A-Za-z]+=" VAL ")*"
 /* A sender before H= (local_scan lines) must be one plain word. */
 #define FROM "(?:F=(?:<[^<>\"\\s]*>|[^<>\"\\s]+) )?"
+/* `(set_id=NAME)` ends the line; NAME may hold anything, even `)`. */
+#define SET_ID "(?:(?:[^(]|\\((?!set_id=))*+\\(set_id=(?<user>.*)\\)\\s*$)?"
 /* The recipient, <bracketed> or bare. */
 #define RCPT "(?|<(?<user>[^<>\\s]*)>|(?<user>[^<>\\s]*?))"
 #define AUTH_ID "A=(?<method>[\\w-]+)(?::(?<user>\\S+?)(?::\\S*)?)?(?= |$)"
@@ -45,12 +48,12 @@
 static const ms_rule rules[] = {
     {"exim-auth-fail", "authenticator failed for ",
      HEAD MSGID "(?<method>[\\w-]+) authenticator failed for " HOST FIELDS
-     ": 535\\b(?:.*?\\(set_id=(?<user>.*)\\)\\s*$)?",
+     ": 535\\b" SET_ID,
      MS_OUT_AUTH_FAIL, MS_SVC_SMTP, MS_LAYER_FRONT, "auth_failed", 0},
     /* 435 "Unable to authenticate at present": the server's trouble. */
     {"exim-auth-tempfail", "authenticator failed for ",
      HEAD MSGID "(?<method>[\\w-]+) authenticator failed for " HOST FIELDS
-     ": [0-9]{3}\\b(?:.*?\\(set_id=(?<user>.*)\\)\\s*$)?",
+     ": [0-9]{3}\\b" SET_ID,
      MS_OUT_CONNECT, MS_SVC_SMTP, MS_LAYER_FRONT, "no_verdict", 0},
     {"exim-auth-ok", " A=",
      HEAD MSGID "<= (?:<>|[^\\s\"<>]\\S*) (?:R=\\S+ )?H=" HOST FIELDS_NOT_A " "

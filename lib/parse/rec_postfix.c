@@ -76,7 +76,7 @@ static const ms_rule rules[] = {
     /* The session summary: auth=0/N, N attempts and none succeeded. The
      * attempts have their own SASL lines, so this is no second failure. */
     {"postfix-disconnect-authfail", " auth=0/",
-     SMTPD "disconnect from " CLIENT "(?: [a-z]+=\\d+(?:/\\d+)?)*? auth=0/[1-9]",
+     SMTPD "disconnect from " CLIENT "(?: (?!auth=)[a-z]+=\\d+(?:/\\d+)?)*+ auth=0/[1-9]",
      MS_OUT_CONNECT, MS_SVC_SMTP, MS_LAYER_FRONT, "auth_failed_session", 0},
     {"postfix-non-smtp", "non-SMTP command from ",
      SMTPD "warning: non-SMTP command from " CLIENT,

@@ -57,7 +57,7 @@ static const ms_rule rules[] = {
      RELAY ", reject=",
      MS_OUT_RELAY_DENIED, MS_SVC_SMTP, MS_LAYER_FRONT, "rejected", 0},
     {"sendmail-reject", "ruleset=check_",
-     HEAD "ruleset=check_\\w+(?:, arg\\d+=[^\\s,\"]*)*, relay=" RELAY ", reject=",
+     HEAD "ruleset=check_\\w+(?:, arg\\d+=[^\\s,\"]*)*+, relay=" RELAY ", reject=",
      MS_OUT_RELAY_DENIED, MS_SVC_SMTP, MS_LAYER_FRONT, "rejected", 0},
     {"sendmail-expn-vrfy", "[rejected]",
      HEAD RELAY ": (?i:expn|vrfy) (?<user>\\S*) \\[rejected\\]",

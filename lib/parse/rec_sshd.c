@@ -25,13 +25,13 @@
 #include "parse/families.h"
 
 /* Where the message starts (see the top comment). */
-#define SYSLOG_HDR "(?:\\S+ )?(?:[\\w./-]+(?:\\[\\d+\\])?:|\\[[\\w.-]+\\]:?) "
+#define SYSLOG_HDR "(?:\\S+ ){0,2}(?:[\\w./-]+(?:\\[\\d+\\])?:|\\[[\\w.-]+\\]:?) "
 #define RFC5424_HDR "\\S+ [\\w./-]+ \\S+ \\S+ " \
     "(?:-|(?:\\[(?:[^\\]\"]|\"(?:[^\"\\\\]|\\\\.)*\")*\\])+) "
 #define HEAD "^(?:" SYSLOG_HDR "|" RFC5424_HDR ")" \
     "(?:\\[ID \\d+ [\\w.]+\\] |kernel: ?\\[ *[\\d.]+\\]:? )?(?:(?:error|fatal): )?"
 
-#define IPC "[0-9a-fA-F:.]+(?:%[\\w.-]+)?"
+#define IPC "(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]*(?:%[\\w.-]+)?)"
 #define IP "(?<ip>" IPC ")"
 #define HOST "(?<ip>[\\w.:%-]+)"          /* an address or a DNS name */
 #define PORT "(?: port \\d+)?"
@@ -55,19 +55,19 @@
 static const ms_rule rules[] = {
     /* Failed … : probes first (no credential), then real failures. */
     {"sshd-fail-none", "Failed none for ",
-     HEAD REPEAT "Failed (?<method>none) for " ANY_USER " from " IP AFTER_FROM_R,
+     HEAD REPEAT "Failed (?<method>none) for " ANY_USER " from " HOST AFTER_FROM_R,
      MS_OUT_CONNECT, MS_SVC_SSH, MS_LAYER_FRONT, "method_probe", 0},
     {"sshd-fail-key", "Failed ",
      HEAD REPEAT "Failed (?<method>publickey|gssapi-with-mic|gssapi-keyex|gssapi) "
-     "for (?<user>\\S+) from " IP AFTER_FROM_R,
+     "for (?<user>\\S+) from " HOST AFTER_FROM_R,
      MS_OUT_CONNECT, MS_SVC_SSH, MS_LAYER_FRONT, "key_rejected", 0},
     {"sshd-fail-invalid-user", "Failed ",
      HEAD REPEAT "Failed (?<method>[\\w@./-]+) for (?:" INVALID "(?<user>.*)"
-     "|<invalid username>) from " IP AFTER_FROM_R,
+     "|<invalid username>) from " HOST AFTER_FROM_R,
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_FRONT, "unknown_user", 0},
     {"sshd-fail", "Failed ",
      HEAD REPEAT "Failed (?<method>[\\w@./-]+) for (?|(?<user>\\S+)|(?<user>[^:]*))"
-     " from " IP AFTER_FROM_R,
+     " from " HOST AFTER_FROM_R,
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_FRONT, "bad_password", 0},
 
     /* The user is refused before any password is checked. */
@@ -89,8 +89,8 @@ static const ms_rule rules[] = {
      HEAD "maximum authentication attempts exceeded for (?:" INVALID ")?"
      "(?<user>.*) from " IP AFTER_FROM,
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_AUTHDB, "too_many_attempts", 0},
-    {"sshd-pam-unknown-user", "PAM: User not known to the underlying authentication module for ",
-     HEAD "PAM: User not known to the underlying authentication module for "
+    {"sshd-pam-unknown-user", "PAM: ",
+     HEAD "PAM: (?:User not known to the underlying authentication module|unknown user) for "
      "(?:" INVALID ")?(?<user>.*) from " HOST "(?: via \\S+)?" PREAUTH END,
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_PAM, "unknown_user", 0},
     {"sshd-pam-fail", "PAM: ",
@@ -107,8 +107,12 @@ static const ms_rule rules[] = {
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_AUTHDB, "client_auth_fail", 0},
 
     {"sshd-accepted", "Accepted ",
-     HEAD "Accepted (?<method>[\\w@./-]+) for (?<user>\\S+) from " IP
+     HEAD "Accepted (?<method>[\\w@./-]+) for (?<user>\\S+) from " HOST
      PORT "(?: ssh\\d?)?(?:: .*)?" END,
+     MS_OUT_AUTH_OK, MS_SVC_SSH, MS_LAYER_FRONT, NULL, 0},
+
+    {"sshd-accepted-solaris", ", coming from ",
+     HEAD "User (?<user>\\S+), coming from " HOST ",\\s+-\\s+authenticated\\." END,
      MS_OUT_AUTH_OK, MS_SVC_SSH, MS_LAYER_FRONT, NULL, 0},
 
     /* Connections and protocol failures: no verdict. */
@@ -120,8 +124,11 @@ static const ms_rule rules[] = {
      PORT PREAUTH END,
      MS_OUT_CONNECT, MS_SVC_SSH, MS_LAYER_FRONT, "closed", 0},
     {"sshd-disconnecting", "Disconnecting ",
-     HEAD "Disconnecting " CONN_ID("?") " port \\d+: ",
+     HEAD "Disconnecting " CONN_ID("?") " port \\d+(?:: |" PREAUTH END ")",
      MS_OUT_CONNECT, MS_SVC_SSH, MS_LAYER_FRONT, "server_disconnect", 0},
+    {"sshd-read-error", "Read error from remote host ",
+     HEAD "Read error from remote host " IP "(?: port \\d+)?: ",
+     MS_OUT_CONNECT, MS_SVC_SSH, MS_LAYER_FRONT, "read_error", 0},
     {"sshd-no-ident", "Did not receive identification string from ",
      HEAD "Did not receive identification string from " IP PORT
      "(?: on \\S+ port \\d+)?" END,
@@ -160,7 +167,9 @@ static const ms_rule rules[] = {
      "version identification|Unable to negotiate a |no matching [\\w ]+ found"
      "|reverse mapping checking getaddrinfo for |Address \\S+ maps to "
      "|User \\S+ not allowed because |Write failed: |Read from socket failed: "
-     "|srclimit_penalise: |Authentication refused for |Nasty PTR record )",
+     "|srclimit_penalise: |Authentication refused|Nasty PTR record "
+     "|Corrupted MAC on input|Bad packet length |debug\\d: |Could not "
+     "|subsystem request for |pam_\\w+\\([\\w-]+:(?:session|account|setcred)\\): )",
      MS_OUT_NONE, MS_SVC_SSH, MS_LAYER_FRONT, NULL, 0},
 };
 

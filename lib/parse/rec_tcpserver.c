@@ -31,7 +31,7 @@
 
 enum { T_STATUS, T_PID, T_OK, T_DENY, T_END, T_QMAIL };
 
-#define PFX "^(?:[^\\s:]+: (?:@?[0-9a-fA-F.]+ )?)?"
+#define PFX "^(?:[^\\s:]+ )?(?:[^\\s:]+: (?:@?[0-9a-fA-F.]+ )?)?"
 #define TCPS PFX "tcpserver(?:\\[\\d+\\])?: "
 #define IP "(?<ip>[0-9a-fA-F.:]+)"
 /* local:ip:port remotehost:ip:info:port — the remote ip only when the

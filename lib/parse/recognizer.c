@@ -55,6 +55,8 @@ struct ms_recognizers {
 struct ms_matcher {
     const ms_recognizers *r;
     pcre2_match_data *md;
+    pcre2_match_context *mc;
+    pcre2_jit_stack *stack;   /* the default 32 KiB fails on long lines */
     void *state[MAX_FAMILIES];
 };
 
@@ -206,10 +208,15 @@ ms_matcher *ms_matcher_new(const ms_recognizers *r)
         return NULL;
     m->r = r;
     m->md = pcre2_match_data_create(r->max_pairs, NULL);
-    if (!m->md) {
-        free(m);
+    m->mc = pcre2_match_context_create(NULL);
+    m->stack = pcre2_jit_stack_create(64 * 1024, 4 * 1024 * 1024, NULL);
+    if (!m->md || !m->mc || !m->stack) {
+        ms_matcher_free(m);
         return NULL;
     }
+    pcre2_jit_stack_assign(m->mc, NULL, m->stack);
+    /* A hostile line cannot make one pattern run away: it just fails. */
+    pcre2_set_match_limit(m->mc, 1000000);
     for (size_t f = 0; f < r->nfam; f++) {
         const ms_family *fam = r->fam[f].fam;
         if (fam->state_new && !(m->state[f] = fam->state_new())) {
@@ -228,6 +235,8 @@ void ms_matcher_free(ms_matcher *m)
         if (m->state[f])
             m->r->fam[f].fam->state_free(m->state[f]);
     pcre2_match_data_free(m->md);
+    pcre2_match_context_free(m->mc);
+    pcre2_jit_stack_free(m->stack);
     free(m);
 }
 
@@ -324,7 +333,7 @@ int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
                 !memmem(rec->body, rec->body_len, c->rule->literal, c->lit_len))
                 continue;
             if (pcre2_match(c->code, (PCRE2_SPTR)rec->body, rec->body_len, 0,
-                            0, m->md, NULL) < 0)
+                            0, m->md, m->mc) < 0)
                 continue;
             fill(cf, c, m->md, rec, line, out);
             if (rule_out)

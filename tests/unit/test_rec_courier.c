@@ -62,9 +62,14 @@ static void test_login_ok(void **state)
     expect_event("Jun 1 00:12:06 server1 courierpop3login: LOGIN, user=web10_mauricio, ip=[::ffff:192.168.0.100]",
                  "courier-login-ok", MS_OUT_AUTH_OK, "192.168.0.100", "web10_mauricio",
                  MS_SVC_POP3);
-    expect_event("Mar  5 09:37:30 localhost imapd-ssl: LOGIN, user=sandra@example.nl, ip=[::ffff:192.0.2.8], port=[51234], protocol=IMAP",
-                 "courier-login-ok", MS_OUT_AUTH_OK, "192.0.2.8", "sandra@example.nl",
+    expect_event("Sep  3 13:52:34 mailserver imapd: LOGIN, user=spsimmons, ip=[::ffff:192.168.1.112], port=[56009], protocol=IMAP",
+                 "courier-login-ok", MS_OUT_AUTH_OK, "192.168.1.112", "spsimmons",
                  MS_SVC_IMAP);
+    expect_event("Mar 16 15:02:59 localhost imapd: LOGIN, user=yanling@yanling.nl, ip=[::ffff:127.0.0.1], protocol=IMAP",
+                 NULL, MS_OUT_AUTH_OK, "127.0.0.1", "yanling@yanling.nl", MS_SVC_IMAP);
+    /* a host the header parser cannot take: "(none)" */
+    expect_event("Oct  8 19:10:30 (none) imapd-ssl: LOGIN, user=root@localhost, ip=[::ffff:127.0.0.1], port=[58570], protocol=IMAP",
+                 NULL, MS_OUT_AUTH_OK, "127.0.0.1", "root@localhost", ANY_SERVICE);
     expect_event("Mar  5 09:37:30 localhost courier-pop3d: LOGIN, user=sandra, ip=[::ffff:192.0.2.8], port=[51234], protocol=POP3",
                  NULL, MS_OUT_AUTH_OK, "192.0.2.8", "sandra", MS_SVC_POP3);
 }
@@ -110,6 +115,7 @@ static void test_not_events(void **state)
     (void)state;
     expect_none("Jun 1 00:12:06 server1 courierpop3login: LOGOUT, user=web10_mauricio, ip=[::ffff:192.168.0.100], top=0, retr=0, rcvd=24, sent=96, time=0");
     expect_none("Dec 1 10:46:30 debian courierpop3login: Connection, ip=[::ffff:192.168.1.161]");
+    expect_none("Oct  8 19:10:30 (none) imapd-ssl: LOGOUT, user=root@localhost, ip=[::ffff:127.0.0.1], headers=0, body=519, rcvd=145, sent=1170, time=0, starttls=1");
     expect_none("Sep 21 00:42:21 server01 imaplogin: DISCONNECTED, ip=[::ffff:127.0.0.1], time=5");
     expect_none("Mar  5 09:37:27 localhost imapd: authentication error: Input/output error");
     expect_none("Mar  5 09:37:27 localhost courieresmtpd: started,ip=[::ffff:192.0.2.9]");

@@ -67,6 +67,8 @@ static void test_sieve(void **state)
 static void test_login_ok(void **state)
 {
     (void)state;
+    expect_event("2015-12-22T00:05:46.534634-05:00 imap30 sloti30t15/imap[4101108]: login: frontend1.nyi.internal [10.202.2.160] robntest plaintext User logged in SESSIONID=<sloti30t15-4101108-1450760746-1-6931901653674999381>",
+                 "cyrus-login-ok", MS_OUT_AUTH_OK, "10.202.2.160", "robntest", MS_SVC_IMAP);
     expect_event("Jun 8 18:11:13 mx cyrus/imap[4480]: login: client.example [192.0.2.20] bob plaintext User logged in",
                  "cyrus-login-ok", MS_OUT_AUTH_OK, "192.0.2.20", "bob", MS_SVC_IMAP);
     expect_event("Jun 8 18:11:13 mx cyrus/imaps[4480]: login: client.example [192.0.2.20] bob@example.com PLAIN+TLS User logged in SESSIONID=<cyrus-4480-1686240673-1-123456>",

@@ -49,6 +49,13 @@ static void test_auth_ok(void **state)
     expect_event("2017-12-03 09:04:37 1eLPiY-0003Xn-Ti <= bob@example.org H=(laptop) [198.51.100.9]:50312 I=[192.0.2.1]:587 P=esmtpsa X=TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256 CV=no A=dovecot_plain:bob S=1234 id=abc@laptop",
                  "exim-auth-ok", MS_OUT_AUTH_OK, "198.51.100.9", "bob",
                  MS_SVC_SUBMISSION);
+    expect_event("2014-02-11 07:03:11 1WD6R5-000DJZ-Lc <= usernm@domain.com H=host.remote.com (HeloName) [99.111.22.33] P=esmtpsa X=TLSv1:AES128-SHA:128 A=dovecot_login:usernm S=3328 id=001201cf26ee$f1c31680$d5494380$@cz",
+                 "exim-auth-ok", MS_OUT_AUTH_OK, "99.111.22.33", "usernm",
+                 MS_SVC_SMTP);
+    /* log_timezone: the offset stays in the body; A= followed by K. */
+    expect_event("2021-05-04 13:37:00 +0100 1gon8g-0001rZ-K0 <= mail@senderhost.tld H=mail.remotehost.tld [123.123.123.123] P=esmtpsa X=TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256 CV=no A=fixed_cram:foo K S=10258521 DKIM=remotehost.tld id=foobar@mail.remotehost.tld",
+                 "exim-auth-ok", MS_OUT_AUTH_OK, "123.123.123.123", "foo",
+                 MS_SVC_SMTP);
     expect_event("2023-01-02 10:00:00 [4711] 1pCdEf-000ABC-1x <= alice@example.org H=host.example.net [2001:db8::9]:4711 P=esmtpsa X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no DN=\"/CN=a A=fake:admin\" A=login:alice@example.org:alice@example.org S=900",
                  "exim-auth-ok", MS_OUT_AUTH_OK, "2001:db8::9",
                  "alice@example.org", ANY_SERVICE);
@@ -57,6 +64,8 @@ static void test_auth_ok(void **state)
                  MS_SVC_SUBMISSION);
     /* No A=: an unauthenticated message is no event. */
     expect_none("2017-12-03 09:04:37 1eLPiY-0003Xn-Ti <= bob@example.org H=mx.example.net [198.51.100.9]:50312 I=[192.0.2.1]:25 P=esmtps S=1234 id=x@y T=\"A=plain:admin\"");
+    /* The subject (T=, after S=) is the client's: no A= is read there. */
+    expect_none("2017-12-03 09:04:37 1eLPiY-0003Xn-Ti <= bob@example.org H=mx.example.net [198.51.100.9]:50312 P=esmtps S=1234 id=x@y T=\"x\\\" A=plain:admin \\\"\"");
     /* A sender with a space cannot plant the host. */
     expect_none("2017-12-03 09:04:37 1eLPiY-0003Xn-Ti <= \"x H=[6.6.6.6] A=plain:y\"@example.org H=(h) [198.51.100.9] P=esmtpsa A=plain:bob S=1");
 }

@@ -50,6 +50,9 @@ static void test_sasl_no_verdict(void **state)
 static void test_sasl_ok(void **state)
 {
     (void)state;
+    expect_event("Jul  5 10:13:02 obfuscated postfix/smtpd[23497]: 0CCDE3FC0B: client=unknown[78.188.213.180], sasl_method=PLAIN, sasl_username=jesse@obfuscated.nl",
+                 "postfix-sasl-ok", MS_OUT_AUTH_OK, "78.188.213.180",
+                 "jesse@obfuscated.nl", MS_SVC_SMTP);
     expect_event("Mar  1 10:00:00 mx postfix/submission/smtpd[2012]: 4F1A22C0D3: client=mail.example.net[198.51.100.7], sasl_method=PLAIN, sasl_username=bob",
                  "postfix-sasl-ok", MS_OUT_AUTH_OK, "198.51.100.7", "bob",
                  MS_SVC_SUBMISSION);
@@ -141,9 +144,14 @@ static void test_connects(void **state)
     expect_event("Dec 24 00:54:36 xxx postfix/postscreen[22515]: HANGUP after 16 from [192.0.2.3]:48119 in tests after SMTP handshake",
                  "postscreen-violation", MS_OUT_CONNECT, "192.0.2.3", "",
                  MS_SVC_SMTP);
-    expect_event("Oct 25 04:25:00 test postfix/postscreen[22244]: DNSBL rank 3 for [177.154.236.182]:41323",
-                 "postscreen-dnsbl", MS_OUT_CONNECT, "177.154.236.182", "",
+    expect_event("Oct 15 16:12:30 srvdmz postfix/postscreen[6598]: DNSBL rank 3 for [37.139.128.50]:54706",
+                 "postscreen-dnsbl", MS_OUT_CONNECT, "37.139.128.50", "",
                  MS_SVC_SMTP);
+    expect_event("Sep 12 07:23:36 hamilton postfix/smtpd[28275]: timeout after END-OF-MESSAGE from client-1-178.delivery.net[209.11.164.178]",
+                 "postfix-timeout", MS_OUT_CONNECT, "209.11.164.178", "",
+                 MS_SVC_SMTP);
+    expect_event("Sep 26 02:48:18 mail postfix/smtpd-amavis/smtpd[1579]: timeout after END-OF-MESSAGE from localhost[127.0.0.1]",
+                 "postfix-timeout", MS_OUT_CONNECT, "127.0.0.1", "", MS_SVC_SMTP);
 }
 
 static void test_not_events(void **state)

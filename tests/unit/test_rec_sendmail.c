@@ -43,6 +43,12 @@ static void test_auth_fail(void **state)
 static void test_auth_ok(void **state)
 {
     (void)state;
+    expect_event("Dec  6 11:43:12 b.mail.sonic.net sm-mta[29813]: AUTH=server, relay=127.0.0.1.dsl.dynamic.sonic.net [127.0.0.1], authid=augie, mech=PLAIN, bits=0",
+                 "sendmail-auth-ok", MS_OUT_AUTH_OK, "127.0.0.1", "augie",
+                 MS_SVC_SMTP);
+    expect_event("Jun  4 11:41:12 hostname sm-mta[47019]: AUTH=server, relay=[IPv6:aaaa::bbbb], authid=whatever, mech=LOGIN, bits=0",
+                 "sendmail-auth-ok", MS_OUT_AUTH_OK, "aaaa::bbbb", "whatever",
+                 MS_SVC_SMTP);
     expect_event("Mar  3 10:11:12 mx sm-mta[4242]: 123ABCd4004242: AUTH=server, relay=client.example.net [198.51.100.4], authid=bob@example.org, mech=PLAIN, bits=0",
                  "sendmail-auth-ok", MS_OUT_AUTH_OK, "198.51.100.4",
                  "bob@example.org", MS_SVC_SMTP);

@@ -121,6 +121,9 @@ static void test_deny(void **state)
     /* A deny whose pid line is missing names its ip itself. */
     assert_true(feed("@4000000045b3a1b2000000ad tcpserver: deny 301 mx:198.51.100.1:110 :192.0.2.31::4001", &c));
     check(&c, "192.0.2.31", MS_SVC_POP3, "deny", 4);
+    /* a real one, from a log-parsing script's comment */
+    assert_true(feed("@400000004c5b34b604c9b734 tcpserver: deny 6944 us.es:192.168.1.13:25 :193.147.171.74::40714", &c));
+    check(&c, "193.147.171.74", MS_SVC_SMTP, "deny", 5);
     assert_false(ms_match_flush(harness_m, &c));
     drain();
 }
