@@ -267,15 +267,14 @@ static int infer_order(const ms_store *s, const ms_analyze_opts *o,
         c->order[c->norder++] = cur;
         if (ms_u64map_add(&inorder, ms_pair(cur, 0), 1) == UINT32_MAX)
             goto fail;
-        uint32_t best = UINT32_MAX, best_n = 1;
+        uint32_t best = UINT32_MAX, best_n = 0;
         for (size_t k = 0; k < next.cap; k++) {
             if (next.key[k] == UINT64_MAX || (uint32_t)(next.key[k] >> 32) != cur)
                 continue;
             uint32_t v = (uint32_t)next.key[k];
             if (ms_u64map_get(&inorder, ms_pair(v, 0)))
                 continue;
-            if (next.val[k] > best_n || (next.val[k] == best_n && v < best &&
-                                         best != UINT32_MAX)) {
+            if (next.val[k] > best_n || (next.val[k] == best_n && v < best)) {
                 best = v;
                 best_n = next.val[k];
             }

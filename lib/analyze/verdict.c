@@ -67,9 +67,11 @@ static int judge(const ms_analysis *a, const ms_analyze_opts *o, uint32_t ip,
     if (a->fast[ip]) {
         char d[32];
         span(d, sizeof d, in->peak_hour_span_s);
-        int robot = in->connects > in->failures;
+        const char *what = in->connects > 2 * in->failures ? "connections"
+                           : in->connects ? "failed logins and connections"
+                                          : "failed logins";
         add(w, in->peak_hour >= 100 ? 90 : 75, "%u %s in %s", in->peak_hour,
-            robot ? "connections" : "failures", d);
+            what, d);
         *strong = 1;
     }
     if (in->fail_users >= 5) {

@@ -263,6 +263,14 @@ static int parse_i64(const char *s, size_t n, int64_t *out)
     return 0;
 }
 
+/* int64 nanoseconds reach from 1677-09-21 to 2262-04-11: outside whole
+ * years 1678-2261 ms_time_parse_iso would overflow. */
+static int time_in_range(const char *s, size_t n)
+{
+    uint64_t y;
+    return n >= 4 && parse_u64(s, 4, 9999, &y) == 0 && y >= 1678 && y <= 2261;
+}
+
 static ms_str str_of(const val *v)
 {
     ms_str s = {"", 0};
@@ -290,7 +298,9 @@ static void build_event(rd *r, const val *v, uint64_t line)
 
     c = &v[C_TIME];
     e.time = MS_TIME_NONE;
-    if (c->present && c->n && ms_time_parse_iso(c->p, c->n, &e.time) < 0) {
+    if (c->present && c->n &&
+        (!time_in_range(c->p, c->n) ||
+         ms_time_parse_iso(c->p, c->n, &e.time) < 0)) {
         bad_row(r, line, "bad %s value", "time");
         return;
     }
