@@ -59,6 +59,32 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
     return 0;
 }
 
+int cli_parse(int argc, char **argv, const struct option *longopts,
+              const char *usage, cli_option_fn own, void *ctx, cli_common *c)
+{
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
+        if (opt == 'h') {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        }
+        int r = own ? own(ctx, opt, optarg) : 0;
+        if (r == 0)
+            r = cli_common_option(c, opt, optarg);
+        if (r <= 0) {
+            if (r == 0)
+                fputs(usage, stderr);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    return -1;
+}
+
 int cli_apply_tz(const cli_common *c)
 {
     if (!c->tz)

@@ -59,6 +59,16 @@ typedef struct cli_common {
 /* Handle one common option; 1 if it was one, 0 if not, -1 on a bad value. */
 int cli_common_option(cli_common *c, int opt, const char *arg);
 
+/* A command's own options: 1 taken, 0 not its own, -1 bad value (printed). */
+typedef int (*cli_option_fn)(void *ctx, int opt, const char *arg);
+
+/* Parse argv with getopt_long: -h prints usage; the command's options go
+ * to own (may be NULL), the rest to cli_common_option. At least one PATH
+ * must follow. Returns -1 when the command should go on (PATHs start at
+ * optind), else the exit status to return at once. */
+int cli_parse(int argc, char **argv, const struct option *longopts,
+              const char *usage, cli_option_fn own, void *ctx, cli_common *c);
+
 /* Apply --tz; -1 (message printed) if the zone is unknown. */
 int cli_apply_tz(const cli_common *c);
 

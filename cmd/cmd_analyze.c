@@ -24,44 +24,36 @@ static const char usage[] =
     "Exit status: 0 all read; 1 some input damaged or unreadable (results\n"
     "written); 2 usage error; 3 fatal error (a result file not written).\n";
 
+/* analyze's --format also takes "both"; the rest as for every analysis. */
+static int analyze_option(void *ctx, int opt, const char *arg)
+{
+    cli_analysis *x = ctx;
+    if (opt == 'f') {
+        if (strcmp(arg, "csv") && strcmp(arg, "json") && strcmp(arg, "both")) {
+            cli_error("--format takes csv, json or both, not '%s'", arg);
+            return -1;
+        }
+        x->c.format = arg;
+        return 1;
+    }
+    return cli_analysis_option(x, opt, arg);
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     cli_analysis x = {0};
     static const struct option longopts[] = {CLI_COMMON_LONG, CLI_ANALYSIS_LONG, {0}};
-    const char *format = "csv";
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
-        if (opt == 'f') {   /* analyze also takes "both" */
-            if (strcmp(optarg, "csv") && strcmp(optarg, "json") && strcmp(optarg, "both")) {
-                cli_error("--format takes csv, json or both, not '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            format = optarg;
-            continue;
-        }
-        int r = cli_analysis_option(&x, opt, optarg);
-        if (r <= 0) {
-            if (r == 0)
-                fputs(usage, stderr);
-            return EXIT_USAGE;
-        }
-    }
+    int rc = cli_parse(argc, argv, longopts, usage, analyze_option, &x, &x.c);
+    if (rc >= 0)
+        return rc;
     if (!x.c.output) {
         cli_error("analyze needs -o DIR");
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    if (optind >= argc) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
-    int rc = cli_analysis_run(&x, argv + optind, argc - optind);
+    rc = cli_analysis_run(&x, argv + optind, argc - optind);
     if (rc == EXIT_OK) {
+        const char *format = x.c.format ? x.c.format : "csv";
         unsigned fmts = !strcmp(format, "csv") ? MS_RES_CSV
                         : !strcmp(format, "json") ? MS_RES_JSON
                                                   : MS_RES_CSV | MS_RES_JSON;

@@ -24,24 +24,9 @@ int cmd_events(int argc, char **argv)
 {
     cli_common c = {0};
     static const struct option longopts[] = {CLI_COMMON_LONG, {0}};
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
-        int r = cli_common_option(&c, opt, optarg);
-        if (r <= 0) {
-            if (r == 0)
-                fputs(usage, stderr);
-            return EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
+    int rc = cli_parse(argc, argv, longopts, usage, NULL, NULL, &c);
+    if (rc >= 0)
+        return rc;
     if (cli_apply_tz(&c))
         return EXIT_USAGE;
     ms_recognizers *r = cli_recognizers(&c);
@@ -63,7 +48,7 @@ int cmd_events(int argc, char **argv)
     for (size_t i = 0; i < src.n; i++)
         for (size_t k = 0; k < files[i].nev; k++)
             ms_event_write(&b, fmt, &files[i].ev[k], files[i].name);
-    int rc = cli_write_output(c.output, &b) ? EXIT_FATAL
+    rc = cli_write_output(c.output, &b) ? EXIT_FATAL
              : damaged                     ? EXIT_PARTIAL
                                            : EXIT_OK;
     ms_buf_free(&b);

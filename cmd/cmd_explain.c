@@ -162,34 +162,24 @@ static void summary(explain_ctx *x, const ms_source_list *src,
     }
 }
 
+static int explain_option(void *ctx, int opt, const char *arg)
+{
+    (void)arg;
+    if (opt != 1100)
+        return 0;
+    ((explain_ctx *)ctx)->summary_only = 1;
+    return 1;
+}
+
 int cmd_explain(int argc, char **argv)
 {
     cli_common c = {0};
     explain_ctx x = {0};
     static const struct option longopts[] = {
         CLI_COMMON_LONG, {"summary", no_argument, NULL, 1100}, {0}};
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
-        if (opt == 1100) {
-            x.summary_only = 1;
-            continue;
-        }
-        int r = cli_common_option(&c, opt, optarg);
-        if (r <= 0) {
-            if (r == 0)
-                fputs(usage, stderr);
-            return EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
+    int rc = cli_parse(argc, argv, longopts, usage, explain_option, &x, &c);
+    if (rc >= 0)
+        return rc;
     if (cli_apply_tz(&c))
         return EXIT_USAGE;
     ms_recognizers *r = cli_recognizers(&c);
@@ -207,7 +197,7 @@ int cmd_explain(int argc, char **argv)
         return EXIT_FATAL;
     }
     summary(&x, &src, files);
-    int rc = cli_write_output(c.output, &x.out) ? EXIT_FATAL
+    rc = cli_write_output(c.output, &x.out) ? EXIT_FATAL
              : damaged                          ? EXIT_PARTIAL
                                                 : EXIT_OK;
     ms_buf_free(&x.out);

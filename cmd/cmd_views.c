@@ -47,70 +47,68 @@ static const char bans_usage[] =
 
 enum view { V_TIMELINE, V_CLUSTERS, V_BANS };
 
+typedef struct view_opts {
+    cli_analysis x;
+    enum view v;
+    ms_ip only[64];
+    size_t nonly;
+    ms_ban_style style;
+} view_opts;
+
+static int view_option(void *ctx, int opt, const char *arg)
+{
+    view_opts *o = ctx;
+    if (opt == 1301 && o->v == V_TIMELINE) {
+        if (o->nonly == 64 || !ms_ip_parse(arg, strlen(arg), &o->only[o->nonly])) {
+            cli_error("--ip takes an address (at most 64 of them): '%s'", arg);
+            return -1;
+        }
+        o->nonly++;
+        return 1;
+    }
+    if (opt == 1302 && o->v == V_BANS) {
+        static const char *const names[] = {"csv", "json", "plain", "nft", "ipset"};
+        size_t k = 0;
+        while (k < 5 && strcmp(arg, names[k]))
+            k++;
+        if (k == 5) {
+            cli_error("--as takes csv, json, plain, nft or ipset");
+            return -1;
+        }
+        o->style = (ms_ban_style)k;
+        return 1;
+    }
+    if (opt == 1301 || opt == 1302)
+        return 0;   /* not this view's option: a usage error */
+    return cli_analysis_option(&o->x, opt, arg);
+}
+
 static int run_view(int argc, char **argv, enum view v, const char *usage)
 {
-    cli_analysis x = {0};
     static const struct option longopts[] = {
         CLI_COMMON_LONG, CLI_ANALYSIS_LONG,
         {"ip", required_argument, NULL, 1301},
         {"as", required_argument, NULL, 1302}, {0}};
-    ms_ip only[64];
-    size_t nonly = 0;
-    ms_ban_style style = MS_BANS_CSV;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, longopts, NULL)) != -1) {
-        if (opt == 'h') {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
-        if (opt == 1301 && v == V_TIMELINE) {
-            if (nonly == 64 || !ms_ip_parse(optarg, strlen(optarg), &only[nonly])) {
-                cli_error("--ip takes an address (at most 64 of them): '%s'", optarg);
-                return EXIT_USAGE;
-            }
-            nonly++;
-            continue;
-        }
-        if (opt == 1302 && v == V_BANS) {
-            static const char *const names[] = {"csv", "json", "plain", "nft", "ipset"};
-            size_t k = 0;
-            while (k < 5 && strcmp(optarg, names[k]))
-                k++;
-            if (k == 5) {
-                cli_error("--as takes csv, json, plain, nft or ipset");
-                return EXIT_USAGE;
-            }
-            style = (ms_ban_style)k;
-            continue;
-        }
-        int r = opt == 1301 || opt == 1302 ? 0 : cli_analysis_option(&x, opt, optarg);
-        if (r <= 0) {
-            if (r == 0)
-                fputs(usage, stderr);
-            return EXIT_USAGE;
-        }
-    }
-    if (optind >= argc) {
-        fputs(usage, stderr);
-        return EXIT_USAGE;
-    }
-    int rc = cli_analysis_run(&x, argv + optind, argc - optind);
+    view_opts o = {.v = v, .style = MS_BANS_CSV};
+    int rc = cli_parse(argc, argv, longopts, usage, view_option, &o, &o.x.c);
+    if (rc >= 0)
+        return rc;
+    rc = cli_analysis_run(&o.x, argv + optind, argc - optind);
     if (rc == EXIT_OK) {
-        int json = x.c.format && !strcmp(x.c.format, "json");
+        int json = o.x.c.format && !strcmp(o.x.c.format, "json");
         ms_buf b = {0};
         if (v == V_TIMELINE)
-            ms_results_timeline(&b, &x.an, nonly ? only : NULL, nonly, json);
+            ms_results_timeline(&b, &o.x.an, o.nonly ? o.only : NULL, o.nonly, json);
         else if (v == V_CLUSTERS)
-            ms_results_clusters(&b, &x.an, json);
+            ms_results_clusters(&b, &o.x.an, json);
         else
-            ms_results_bans(&b, &x.an, style);
-        rc = cli_write_output(x.c.output, &b) ? EXIT_FATAL
-             : x.damaged                     ? EXIT_PARTIAL
-                                             : EXIT_OK;
+            ms_results_bans(&b, &o.x.an, o.style);
+        rc = cli_write_output(o.x.c.output, &b) ? EXIT_FATAL
+             : o.x.damaged                     ? EXIT_PARTIAL
+                                               : EXIT_OK;
         ms_buf_free(&b);
     }
-    cli_analysis_free(&x);
+    cli_analysis_free(&o.x);
     return rc;
 }
 

@@ -8,8 +8,8 @@
  * and whose row callback turns the row into an event; NDJSON segments are
  * gathered into one reused line buffer and parsed with jansson. Both end in
  * the same place: one (text, length) value per known column, validated and
- * converted by build_event. Source and file names are interned in small
- * hash tables that live for the call. Nothing is allocated per CSV row;
+ * converted by build_event. Source and file names are interned (core/intern.h)
+ * in tables that live for the call. Nothing is allocated per CSV row;
  * jansson allocates per JSON line. Memory is bounded: a row or line over
  * MAX_ROW bytes (say, an unterminated quote) is dropped and reading picks
  * up again at the next line. */
@@ -25,6 +25,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/intern.h"
 #include "input/reader.h"
 
 #define CHUNK (64 * 1024)
@@ -54,83 +55,6 @@ static int col_lookup(const char *s, size_t n)
     return -1;
 }
 
-/* ---- a tiny interning table: source and file names ---------------- */
-
-typedef struct strtab {
-    ms_arena arena;
-    const char **str;
-    uint32_t *len;
-    uint32_t n, cap;
-    uint32_t *slot;       /* id + 1, 0 = empty */
-    uint32_t nslot;       /* power of two */
-} strtab;
-
-static uint32_t hash(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
-static void strtab_free(strtab *t)
-{
-    ms_arena_free(&t->arena);
-    free(t->str);
-    free(t->len);
-    free(t->slot);
-    memset(t, 0, sizeof *t);
-}
-
-static int strtab_grow(strtab *t)
-{
-    uint32_t ns = t->nslot ? t->nslot * 2 : 64;
-    uint32_t *slot = calloc(ns, sizeof *slot);
-    if (!slot)
-        return -1;
-    for (uint32_t id = 0; id < t->n; id++) {
-        uint32_t i = hash(t->str[id], t->len[id]) & (ns - 1);
-        while (slot[i])
-            i = (i + 1) & (ns - 1);
-        slot[i] = id + 1;
-    }
-    free(t->slot);
-    t->slot = slot;
-    t->nslot = ns;
-    return 0;
-}
-
-/* The id of s, added if new; -1 when memory ran out. */
-static int64_t strtab_put(strtab *t, const char *s, size_t n)
-{
-    if ((uint64_t)(t->n + 1) * 2 > t->nslot && strtab_grow(t) < 0)
-        return -1;
-    uint32_t mask = t->nslot - 1, i = hash(s, n) & mask;
-    for (; t->slot[i]; i = (i + 1) & mask) {
-        uint32_t id = t->slot[i] - 1;
-        if (t->len[id] == n && memcmp(t->str[id], s, n) == 0)
-            return id;
-    }
-    if (t->n == t->cap) {
-        uint32_t cap = t->cap ? t->cap * 2 : 16;
-        const char **str = realloc(t->str, cap * sizeof *str);
-        if (!str)
-            return -1;
-        t->str = str;
-        uint32_t *len = realloc(t->len, cap * sizeof *len);
-        if (!len)
-            return -1;
-        t->len = len;
-        t->cap = cap;
-    }
-    char *copy = ms_arena_strndup(&t->arena, s, n);
-    if (!copy)
-        return -1;
-    t->str[t->n] = copy;
-    t->len[t->n] = (uint32_t)n;
-    t->slot[i] = t->n + 1;
-    return t->n++;
-}
 
 /* ---- undoing the writer's conventions ----------------------------- */
 
@@ -192,7 +116,7 @@ typedef struct rd {
     uint64_t lineno;      /* physical line being read, 1-based */
     uint64_t row_line;    /* line where the current row began */
     uint64_t bad;         /* rows skipped */
-    strtab sources, files;
+    ms_intern sources, files;   /* names live for the call */
     /* CSV */
     struct csv_parser p;
     int parser_live;
@@ -338,20 +262,20 @@ static void build_event(rd *r, const val *v, uint64_t line)
     }
 
     c = &v[C_SOURCE];
-    int64_t id = strtab_put(&r->sources, c->present ? c->p : "",
-                            c->present ? c->n : 0);
-    if (id < 0) {
+    uint32_t id = ms_intern_put(&r->sources, c->present ? c->p : "",
+                                c->present ? c->n : 0);
+    if (id == UINT32_MAX) {
         nomem(r);
         return;
     }
     e.source = r->sources.str[id];
     c = &v[C_FILE];
-    id = strtab_put(&r->files, c->present ? c->p : "", c->present ? c->n : 0);
-    if (id < 0) {
+    id = ms_intern_put(&r->files, c->present ? c->p : "", c->present ? c->n : 0);
+    if (id == UINT32_MAX) {
         nomem(r);
         return;
     }
-    e.file = (uint32_t)id;
+    e.file = id;
 
     e.user = str_of(&v[C_USER]);
     e.method = str_of(&v[C_METHOD]);
@@ -761,8 +685,13 @@ int ms_events_read(const char *path, const char *name, ms_events_emit_fn emit,
     r->ctx = ctx;
     r->err = err;
     r->lineno = 1;
-    ms_arena_init(&r->sources.arena);
-    ms_arena_init(&r->files.arena);
+    if (ms_intern_init(&r->sources) || ms_intern_init(&r->files)) {
+        ms_intern_free(&r->sources);
+        free(r);
+        free(buf);
+        ms_reader_close(rdr);
+        return ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", name);
+    }
 
     int ret = 0, broke = 0;
     size_t first = fill_first(rdr, buf, CHUNK, &broke, err);
@@ -821,8 +750,8 @@ out:
     ms_buf_free(&r->row);
     ms_buf_free(&r->line);
     ms_buf_free(&r->scratch);
-    strtab_free(&r->sources);
-    strtab_free(&r->files);
+    ms_intern_free(&r->sources);
+    ms_intern_free(&r->files);
     free(r);
     free(buf);
     ms_reader_close(rdr);
