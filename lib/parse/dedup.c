@@ -29,16 +29,17 @@ void ms_dedup_check(ms_dedup *d, ms_event *ev, size_t idx, const ms_stamp *ts,
                     uint8_t layer)
 {
     ms_event *e = &ev[idx];
-    if (e->outcome != MS_OUT_AUTH_FAIL || ms_ip_is_unset(&e->ip))
-        return;
     int64_t secs = approx_secs(ts);
+    if (e->outcome != MS_OUT_AUTH_FAIL || ms_ip_is_unset(&e->ip) ||
+        secs == INT64_MIN)
+        return;   /* without a time there is no window to compare */
     unsigned want = e->attempts ? e->attempts : 1, found = 0;
     int64_t first_line = -1;
     for (unsigned k = 0; k < d->n && found < want; k++) {
         unsigned slot = (d->head + MS_DEDUP_RING - 1 - k) % MS_DEDUP_RING;
         ms_event *p = &ev[d->ring[slot].idx];
         int64_t age = secs - d->ring[slot].secs;
-        if (secs == INT64_MIN || age > MS_DEDUP_WINDOW)
+        if (age > MS_DEDUP_WINDOW)
             break;
         if (d->ring[slot].layer == layer || age < -1 ||
             (d->ring[slot].absorbed & (1u << layer)) ||
