@@ -5,7 +5,8 @@
  * 2. Steps: for each failure, the next `lookahead` failures within
  *    `handoff_window_s` that come from other ips. A pair of names (u, v)
  *    seen this way is a dictionary step when it recurs at least
- *    `min_step_support` times (twice for `name@domain` -> `name`).
+ *    `min_step_support` times (twice for `name@domain` -> `name`) and at
+ *    least a quarter as often as u's most frequent next name.
  * 3. Edges: each observed dictionary step joins the two ips. An ip needs two
  *    such edges to take part, so a one-off scanner whose single try happens
  *    to fit the list is not pulled in.
@@ -114,10 +115,16 @@ static uint32_t *build_stream(const ms_store *s, const ms_analysis *a, size_t *n
         }                                                                  \
     } while (0)
 
+/* A step must recur, and be at least a quarter as common as u's most
+ * common next name: two campaigns interleaving in time pair each other's
+ * names too, but spread over a whole list, so far less often. */
 static int kept(const ms_store *s, const ms_analyze_opts *o,
-                const ms_u64map *steps, uint32_t u, uint32_t v)
+                const ms_u64map *steps, const uint32_t *best, uint32_t u,
+                uint32_t v)
 {
     uint32_t c = ms_u64map_get(steps, ms_pair(u, v));
+    if (c * 4 < best[u])
+        return 0;
     return c >= (uint32_t)o->min_step_support || (c >= 2 && domain_form(s, u, v));
 }
 
@@ -133,10 +140,18 @@ static int find_edges(const ms_store *s, const ms_analyze_opts *o,
             UINT32_MAX)
             fail = 1;
     });
+    uint32_t *best = calloc(s->users.n + 1, sizeof *best);
+    if (!best)
+        fail = 1;
+    for (size_t k = 0; !fail && k < steps.cap; k++) {
+        uint32_t u = (uint32_t)(steps.key[k] >> 32);
+        if (steps.key[k] != UINT64_MAX && steps.val[k] > best[u])
+            best[u] = steps.val[k];
+    }
     size_t cap = 0, ne = 0;
     edge *ev = NULL;
     FOR_STEPS(s, o, st, n, {
-        if (fail || !kept(s, o, &steps, s->user[ei], s->user[ej]))
+        if (fail || !kept(s, o, &steps, best, s->user[ei], s->user[ej]))
             continue;
         if (ne == cap) {
             size_t ncap = cap ? cap * 2 : 1024;
@@ -155,6 +170,7 @@ static int find_edges(const ms_store *s, const ms_analyze_opts *o,
         ne++;
     });
     ms_u64map_free(&steps);
+    free(best);
     if (fail) {
         free(ev);
         return -1;
@@ -259,7 +275,7 @@ static int infer_order(const ms_store *s, const ms_analyze_opts *o,
     c->median_handoff_s = median_s(handoffs, nh);
     free(handoffs);
     handoffs = NULL;
-    size_t cap = 64;
+    size_t cap = 256;
     c->order = ms_arena_alloc(arena, cap * sizeof *c->order);
     if (!c->order)
         goto fail;
@@ -346,7 +362,7 @@ static int describe(const ms_store *s, ms_cluster *c, ms_analysis *a,
              "%llu tries over %s; consecutive tries came from different IPs "
              "a median %s apart, while each IP waited a median %s between "
              "its own tries",
-             c->nmembers, c->norder, c->norder == 64 ? "+" : "",
+             c->nmembers, c->norder, c->norder == 256 ? "+" : "",
              c->domain_then_bare ? " (name@domain, then name)" : "",
              (unsigned long long)c->attempts, span, hand, gap);
     c->evidence = ms_arena_strndup(&a->arena, buf, strlen(buf));

@@ -1,0 +1,125 @@
+/* test_campaigns.c — username-order clusters on hand-made event streams:
+ * two campaigns interleaved in time on one service stay two; one-off
+ * scanners are not glued in; honest and fast ips stay out; the walking
+ * order and the `name@domain` then `name` form are found. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analysis.h"
+
+static ms_store st;
+static unsigned rng = 12345;
+
+static unsigned next_rand(void)
+{
+    rng = rng * 1103515245u + 12345u;
+    return (rng >> 16) & 0x7fff;
+}
+
+static void add(int64_t t, const char *ip, const char *user, ms_outcome o)
+{
+    ms_event e = {0};
+    e.time = t * MS_NS_PER_S;
+    assert_true(ms_ip_parse(ip, strlen(ip), &e.ip));
+    e.outcome = (uint8_t)o;
+    e.service = MS_SVC_IMAP;
+    e.attempts = 1;
+    e.source = "dovecot";
+    e.user.p = user;
+    e.user.n = (uint32_t)strlen(user);
+    e.method.p = e.reason.p = e.session.p = e.host.p = "";
+    assert_int_equal(ms_store_add(&st, &e, 0), 0);
+}
+
+static int cluster_of(const ms_analysis *a, const char *ip)
+{
+    ms_ip x;
+    ms_ip_parse(ip, strlen(ip), &x);
+    uint32_t id = ms_intern_get(&st.ips, (const char *)x.b, 16);
+    return id == UINT32_MAX ? -1 : (int)a->ip[id].cluster;
+}
+
+static void test_two_interleaved_campaigns(void **state)
+{
+    (void)state;
+    assert_int_equal(ms_store_init(&st), 0);
+    assert_true(ms_store_add_file(&st, "x") == 0);
+    char ip[32], name[32];
+    static char names[2][40][32];
+    for (int c = 0; c < 2; c++)
+        for (int i = 0; i < 40; i++) {
+            if (c == 0)
+                snprintf(names[c][i], 32, i % 2 ? "n%02d" : "n%02d@dom.example", i / 2);
+            else
+                snprintf(names[c][i], 32, "login%02d", i);
+        }
+    /* Both walk their list at once (40 and 30 names), one try every ~20 s
+     * each, from 300 addresses each that come back only every few hours. */
+    const int len[2] = {40, 30};
+    int pos[2] = {0, 0};
+    for (int64_t t = 0; t < 3 * 86400; t += 10) {
+        int c = (t / 10) % 2;
+        if (c == 1 && next_rand() % 10 < 3)
+            continue;   /* B keeps its own, uneven pace */
+        snprintf(ip, sizeof ip, "10.%d.%u.%u", c, next_rand() % 3, next_rand() % 100);
+        add(t, ip, names[c][pos[c]++ % len[c]], MS_OUT_AUTH_FAIL);
+        if (next_rand() % 50 == 0) {   /* a one-off scanner */
+            snprintf(ip, sizeof ip, "172.16.%u.%u", next_rand() % 256, next_rand() % 256);
+            snprintf(name, sizeof name, "scan%u", next_rand());
+            add(t + 3, ip, name, MS_OUT_AUTH_FAIL);
+        }
+    }
+    /* An honest user: fails once, logs in seconds later. */
+    add(5000, "192.0.2.7", "n03@dom.example", MS_OUT_AUTH_FAIL);
+    add(5002, "192.0.2.7", "n03@dom.example", MS_OUT_AUTH_OK);
+    assert_int_equal(ms_store_finish(&st), 0);
+
+    ms_analyze_opts o;
+    ms_analyze_defaults(&o);
+    ms_analysis a;
+    ms_error err;
+    assert_int_equal(ms_analyze(&st, &o, &a, &err), 0);
+    assert_int_equal(a.nclusters, 2);
+    int ca = cluster_of(&a, "10.0.1.1"), cb = cluster_of(&a, "10.1.1.1");
+    assert_true(ca > 0 && cb > 0 && ca != cb);
+    for (size_t k = 0; k < a.nclusters; k++) {
+        const ms_cluster *c = &a.clusters[k];
+        for (size_t m = 0; m < c->nmembers; m++) {
+            const ms_ip *x = ms_store_ip(&st, c->members[m]);
+            assert_int_equal(x->b[12], 10);   /* no scanner, no honest ip */
+        }
+    }
+    const ms_cluster *A = &a.clusters[ca - 1];
+    assert_true(A->domain_then_bare);
+    assert_true(A->norder >= 40);
+    /* The order walks the list: n00@dom, n00, n01@dom, n01, ... */
+    for (size_t i = 1; i < 6; i++) {
+        const char *prev = st.users.str[A->order[i - 1]];
+        const char *cur = st.users.str[A->order[i]];
+        int pi = -1, ci = -1;
+        for (int k = 0; k < 40; k++) {
+            if (!strcmp(names[0][k], prev))
+                pi = k;
+            if (!strcmp(names[0][k], cur))
+                ci = k;
+        }
+        assert_int_equal((pi + 1) % 40, ci);
+    }
+    assert_int_equal(cluster_of(&a, "192.0.2.7"), 0);
+    ms_analysis_free(&a);
+    ms_store_free(&st);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_two_interleaved_campaigns),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
