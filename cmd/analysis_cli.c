@@ -138,8 +138,7 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
         ms_recognizers_free(r);
         return EXIT_FATAL;
     }
-    if (src.n == 0)
-        x->damaged++;
+    x->damaged += (int)src.unreadable;
     int rc = EXIT_OK;
     if (read_events_files(x, &src, &logs)) {
         cli_error("out of memory");
@@ -158,11 +157,7 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
     }
     for (size_t i = 0; files && i < logs.n; i++) {
         ms_file_scan *f = &files[i];
-        if (!f->opened || f->damaged) {
-            x->damaged++;
-            if (!x->c.quiet)
-                cli_error("%s", f->error.msg);
-        }
+        x->damaged += cli_report_file(&x->c, f);
         int64_t id = rc == EXIT_OK ? ms_store_add_file(&x->store, f->name) : -1;
         for (size_t k = 0; id >= 0 && k < f->nev; k++)
             if (ms_store_add(&x->store, &f->ev[k], (uint32_t)id))

@@ -199,20 +199,25 @@ int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
         return -1;
     }
     /* Paths that gave no file were warned about by ms_sources_expand. */
-    if (src->n == 0)
-        (*damaged)++;
-    for (size_t i = 0; i < src->n; i++) {
-        ms_file_scan *f = &(*files)[i];
-        if (!f->opened || f->damaged) {
-            (*damaged)++;
-            if (!c->quiet)
-                cli_error("%s", f->error.msg);
-        }
-        if (f->cut_lines && !c->quiet)
-            cli_error("%s: %llu line(s) longer than 1 MiB were cut", f->name,
-                      (unsigned long long)f->cut_lines);
-    }
+    *damaged += (int)src->unreadable;
+    for (size_t i = 0; i < src->n; i++)
+        *damaged += cli_report_file(c, &(*files)[i]);
     return 0;
+}
+
+int cli_report_file(const cli_common *c, const ms_file_scan *f)
+{
+    int bad = !f->opened || f->damaged;
+    if (c->quiet)
+        return bad;
+    if (bad)
+        cli_error("%s", f->error.msg);
+    if (f->cut_lines)
+        cli_error("%s:%llu: line longer than 1 MiB cut to 1 MiB (%llu such "
+                  "line(s) in the file)", f->name,
+                  (unsigned long long)f->first_cut_line,
+                  (unsigned long long)f->cut_lines);
+    return bad;
 }
 
 void cli_scan_free(ms_source_list *src, ms_file_scan *files)

@@ -83,6 +83,10 @@ int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
              ms_file_scan **files, int *damaged);
 void cli_scan_free(ms_source_list *src, ms_file_scan *files);
 
+/* Print what went wrong reading one file (unless quiet); 1 if it was
+ * unreadable or damaged. */
+int cli_report_file(const cli_common *c, const ms_file_scan *f);
+
 /* Print "mailsleuth: msg" to stderr, control characters made visible. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The ms_warner that prints (or not, when quiet). */

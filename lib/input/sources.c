@@ -55,6 +55,7 @@ typedef struct builder {
     char **keys;       /* set keys by first appearance; NULL for stdin */
     size_t nk, capk;
     const ms_warner *w;
+    size_t unreadable;
 } builder;
 
 static bool all_digits(const char *s, size_t n)
@@ -362,6 +363,7 @@ static int scan_dir(builder *b, const char *dir)
     int rc = list_names(dir, &names, &n);
     if (rc == -1) {
         ms_warn(b->w, dir, 0, "%s", strerror(errno));
+        b->unreadable++;
         return 0;
     }
     if (rc == -2)
@@ -414,6 +416,7 @@ static int scan_dir(builder *b, const char *dir)
         }
         if (access(path, R_OK) != 0) {
             ms_warn(b->w, path, 0, "%s", strerror(errno));
+            b->unreadable++;
             free(path);
             continue;
         }
@@ -428,8 +431,10 @@ static int scan_dir(builder *b, const char *dir)
                         "skipped %s*: its mail lines repeat those of %.*s* "
                         "(name its files to read them anyway)",
                         skip_names[i], (int)primary.base_len, primary.base);
-        if (b->nf == before)
+        if (b->nf == before) {
             ms_warn(b->w, dir, 0, "no log files found in this directory");
+            b->unreadable++;
+        }
     }
     free(keydir);
     free_names(names, n);
@@ -445,12 +450,14 @@ static int add_path(builder *b, const char *p)
     struct stat st;
     if (stat(p, &st) != 0) {
         ms_warn(b->w, p, 0, "%s", strerror(errno));
+        b->unreadable++;
         return 0;
     }
     if (S_ISDIR(st.st_mode))
         return scan_dir(b, p);
     if (access(p, R_OK) != 0) {
         ms_warn(b->w, p, 0, "%s", strerror(errno));
+        b->unreadable++;
         return 0;
     }
     const char *slash = strrchr(p, '/');
@@ -543,6 +550,7 @@ int ms_sources_expand(const char *const *paths, size_t npaths,
         rc = add_path(&b, paths[i]);
     if (rc == 0)
         rc = finish(&b, out);
+    out->unreadable = b.unreadable;
     for (size_t i = 0; i < b.nf; i++)
         free(b.f[i].path);
     free(b.f);

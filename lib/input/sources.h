@@ -32,6 +32,7 @@ typedef struct ms_source {
 typedef struct ms_source_list {
     ms_source *v;
     size_t n;
+    size_t unreadable;   /* paths or files skipped with a warning */
 } ms_source_list;
 
 /* Expand paths into out. A path that does not exist or cannot be read is

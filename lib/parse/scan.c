@@ -159,8 +159,8 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
         uint64_t lineno = ms_lines_number(ln);
         out->lines++;
         out->bytes += len + 1;
-        if (ms_lines_was_cut(ln))
-            out->cut_lines++;
+        if (ms_lines_was_cut(ln) && out->cut_lines++ == 0)
+            out->first_cut_line = lineno;
         ms_record_parse(line, len, &rec);
         track_stamp(out, &rec.ts);
         const ms_rule *rule;

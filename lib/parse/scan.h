@@ -55,6 +55,7 @@ typedef struct ms_file_scan {
     size_t nev, cap;
     ms_arena arena;
     uint64_t lines, bytes, cut_lines, unstamped_lines;
+    uint64_t first_cut_line;   /* line number of the first cut line */
     ms_codec codec;
     int64_t mtime;          /* seconds, INT64_MIN if unknown */
     int opened;             /* 0: could not be opened (error holds why) */
