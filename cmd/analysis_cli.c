@@ -96,12 +96,17 @@ static int read_events_files(cli_analysis *x, ms_source_list *src,
         if (a.failed)
             break;
         a.fallback = src->v[i].path;
-        if (ms_events_read(src->v[i].path, src->v[i].path, add_event, &a, &w,
-                           &err) && !a.failed) {
+        size_t before = x->store.n;
+        int bad = ms_events_read(src->v[i].path, src->v[i].path, add_event, &a,
+                                 &w, &err) && !a.failed;
+        if (bad) {
             x->damaged++;
             if (!x->c.quiet)
                 cli_error("%s", err.msg);
         }
+        if (ms_inputs_add_events(&x->inputs, src->v[i].path, x->store.n - before,
+                                 bad ? err.msg : NULL))
+            a.failed = 1;
     }
     free(a.ids);
     ms_intern_free(&names);
@@ -158,6 +163,10 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
     for (size_t i = 0; files && i < logs.n; i++) {
         ms_file_scan *f = &files[i];
         x->damaged += cli_report_file(&x->c, f);
+        if (rc == EXIT_OK && ms_inputs_add_scan(&x->inputs, f)) {
+            cli_error("out of memory");
+            rc = EXIT_FATAL;
+        }
         int64_t id = rc == EXIT_OK ? ms_store_add_file(&x->store, f->name) : -1;
         for (size_t k = 0; id >= 0 && k < f->nev; k++)
             if (ms_store_add(&x->store, &f->ev[k], (uint32_t)id))
@@ -194,6 +203,7 @@ void cli_analysis_free(cli_analysis *x)
 {
     ms_analysis_free(&x->an);
     ms_store_free(&x->store);
+    ms_inputs_free(&x->inputs);
     ms_intern_free(&x->real_users);
     ms_cidr_list_free(&x->ignore_list);
 }

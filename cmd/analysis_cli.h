@@ -5,6 +5,7 @@
 #define MS_ANALYSIS_CLI_H
 
 #include "analyze/analysis.h"
+#include "analyze/inputs.h"
 #include "cli.h"
 
 typedef struct cli_analysis {
@@ -18,6 +19,7 @@ typedef struct cli_analysis {
     ms_cidr_list ignore_list;
     ms_store store;
     ms_analysis an;
+    ms_inputs inputs;      /* what was read, for the report */
     int damaged;
 } cli_analysis;
 

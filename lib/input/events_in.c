@@ -385,6 +385,9 @@ static int parser_start(rd *r)
 {
     if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI) != 0)
         return nomem(r);
+    /* libcsv grows its field buffer linearly, by this much at a time: the
+     * default 128 bytes makes a long field cost quadratic copying. */
+    csv_set_blk_size(&r->p, CHUNK);
     r->parser_live = 1;
     return 0;
 }

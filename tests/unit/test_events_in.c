@@ -32,7 +32,7 @@ typedef struct got_event {
 
 typedef struct sink {
     got_event *v;
-    size_t n;
+    size_t n, cap;
     int stop_after;         /* 0: never */
     char warn[64][300];
     uint64_t warn_line[64];
@@ -52,8 +52,11 @@ static char *dup_str(ms_str s)
 static int on_event(void *ctx, const ms_event *e, const char *file_column)
 {
     sink *k = ctx;
-    k->v = realloc(k->v, (k->n + 1) * sizeof *k->v);
-    assert_non_null(k->v);
+    if (k->n == k->cap) {
+        k->cap = k->cap ? k->cap * 2 : 64;
+        k->v = realloc(k->v, k->cap * sizeof *k->v);
+        assert_non_null(k->v);
+    }
     got_event *g = &k->v[k->n++];
     g->e = *e;
     g->user = dup_str(e->user);

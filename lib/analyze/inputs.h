@@ -1,0 +1,37 @@
+/* inputs.h — what was read, file by file, for the report's coverage
+ * section: names, codecs, sizes, time spans, damage, and the lines that
+ * read like authentication but that no recogniser took. Filled from each
+ * ms_file_scan (logs) or by hand (events files) before the scans are
+ * freed; strings are owned here. */
+#ifndef MS_INPUTS_H
+#define MS_INPUTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/timeconv.h"
+#include "parse/scan.h"
+
+typedef struct ms_input_file {
+    char *name;
+    const char *kind;          /* codec name, or "events (csv)" … */
+    uint64_t lines, bytes, events, cut_lines;
+    ms_time first, last;       /* of the stamped lines */
+    char *error;               /* why reading stopped or failed; NULL if fine */
+    ms_unmatched *unmatched;   /* examples copied (strings owned) */
+    size_t nunmatched;
+} ms_input_file;
+
+typedef struct ms_inputs {
+    ms_input_file *v;
+    size_t n;
+} ms_inputs;
+
+/* Append one log file's summary; -1 when memory ran out. */
+int ms_inputs_add_scan(ms_inputs *in, const ms_file_scan *f);
+/* Append an events file read back (kind "events"); error may be NULL. */
+int ms_inputs_add_events(ms_inputs *in, const char *name, uint64_t events,
+                         const char *error);
+void ms_inputs_free(ms_inputs *in);
+
+#endif
