@@ -20,7 +20,7 @@ bool ms_ip_parse(const char *s, size_t n, ms_ip *out)
     const char *zone = memchr(s, '%', n);
     if (zone)
         n = (size_t)(zone - s);
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || n >= sizeof buf || memchr(s, '\0', n))
         return false;
     memcpy(buf, s, n);
     buf[n] = '\0';

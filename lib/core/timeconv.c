@@ -121,7 +121,9 @@ int ms_time_parse_iso(const char *s, size_t n, ms_time *out)
         s[13] != ':' || digits(s, n, 14, 2, &mi) || s[16] != ':' ||
         digits(s, n, 17, 2, &sec))
         return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    /* Years outside 1900-2200 would overflow nanoseconds or are not logs. */
+    if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
+        h > 23 || mi > 59 || sec > 60)
         return -1;
     size_t i = 19;
     int64_t ns = 0;

@@ -103,8 +103,8 @@ static size_t iso(const char *s, size_t n, ms_record *r)
         s[7] != '-' || !num(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' '))
         return 0;
     long sod = hms(s + 11, n - 11);
-    if (sod < 0 || mo < 1 || mo > 12 || d < 1 || d > 31)
-        return 0;
+    if (sod < 0 || y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31)
+        return 0;   /* other years are not log stamps, and would overflow */
     size_t i = 19;
     uint32_t ns = fraction(s, n, &i);
     int64_t secs = ms_days_from_civil(y, mo, d) * 86400 + sod;
@@ -155,7 +155,8 @@ static size_t tai64n(const char *s, size_t n, ms_record *r)
             ns = ns << 4 | (uint32_t)v;
     }
     const uint64_t base = UINT64_C(1) << 62;
-    if (secs < base || ns >= 1000000000u)
+    /* Up to 2^33 s after 1970 (year 2242): later would overflow. */
+    if (secs < base || secs - base > (UINT64_C(1) << 33) || ns >= 1000000000u)
         return 0;
     r->ts.kind = MS_TS_ABS;
     r->ts.time = ((int64_t)(secs - base) - 10) * MS_NS_PER_S + ns;
