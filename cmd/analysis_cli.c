@@ -1,12 +1,15 @@
 /* analysis_cli.c — load inputs into a store and analyse (analysis_cli.h).
  * Logs are scanned in parallel (pool.h); events files are read back
  * (events_in.h). Each file's events go into the store as soon as it is
- * done with, so only one file's buffers live beside the store. */
+ * done with, so only one file's buffers live beside the store. Then the
+ * geo databases named (or found, enrich/geo.h) fill country and AS. */
 #include "analysis_cli.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyze/users.h"
 #include "input/events_in.h"
@@ -26,6 +29,18 @@ int cli_analysis_option(cli_analysis *x, int opt, const char *arg)
         return 1;
     case 1203:
         x->aggregate = 1;
+        return 1;
+    case 1204:
+    case 1205:
+        if (x->ngeodb == 16) {
+            cli_error("at most 16 --geoip and --asn-csv options");
+            return -1;
+        }
+        x->geodb[x->ngeodb].path = arg;
+        x->geodb[x->ngeodb++].table = opt == 1205;
+        return 1;
+    case 1206:
+        x->no_geo = 1;
         return 1;
     }
     return cli_common_option(&x->c, opt, arg);
@@ -113,6 +128,82 @@ static int read_events_files(cli_analysis *x, ms_source_list *src,
     return a.failed ? -1 : 0;
 }
 
+/* Print the problem of each source from `from` on that has one; each
+ * counts as a damaged input. */
+static void geo_problems(cli_analysis *x, size_t from)
+{
+    size_t n;
+    const ms_geo_source *src = ms_geo_sources(x->geo, &n);
+    for (size_t i = from; i < n; i++) {
+        if (src[i].error) {
+            x->damaged++;
+            if (!x->c.quiet)
+                cli_error("%s; going on without it", src[i].error);
+        } else if (src[i].skipped && !x->c.quiet) {
+            cli_error("%s: %llu rows that are not IP ranges skipped", src[i].path,
+                      (unsigned long long)src[i].skipped);
+        }
+    }
+}
+
+/* The databases named, or else those found in the usual folders (the
+ * checkout's data/ is found from the binary's own place). */
+static int geo_open(cli_analysis *x)
+{
+    ms_error err = {0};
+    if (!(x->geo = ms_geo_new()))
+        return -1;
+    for (int i = 0; i < x->ngeodb; i++) {
+        int rc = x->geodb[i].table
+                     ? ms_geo_add_table(x->geo, x->geodb[i].path, 0, &err)
+                     : ms_geo_add_mmdb(x->geo, x->geodb[i].path, 0, &err);
+        if (rc && err.code == MS_ERR_NOMEM)
+            return -1;
+    }
+    if (x->ngeodb == 0) {
+        char exe[PATH_MAX], *dirs[8];
+        ssize_t k = readlink("/proc/self/exe", exe, sizeof exe - 1);
+        char *slash = k > 0 ? (exe[k] = '\0', strrchr(exe, '/')) : NULL;
+        if (slash)
+            *slash = '\0';
+        size_t n = ms_geo_default_dirs(slash ? exe : NULL, dirs);
+        int rc = ms_geo_discover(x->geo, (const char *const *)dirs, n, &err);
+        for (size_t i = 0; i < n; i++)
+            free(dirs[i]);
+        if (rc < 0)
+            return -1;
+    }
+    geo_problems(x, 0);
+    return 0;
+}
+
+/* Country and AS of every address; a database found damaged on the way
+ * is reported and left out. */
+static int geo_enrich(cli_analysis *x)
+{
+    if (x->no_geo)
+        return 0;
+    if (geo_open(x))
+        return -1;
+    size_t n;
+    const ms_geo_source *src = ms_geo_sources(x->geo, &n);
+    char *had_error = calloc(n ? n : 1, 1);
+    if (!had_error)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        had_error[i] = src[i].error != NULL;
+    ms_error err = {0};
+    int rc = ms_geo_enrich(x->geo, &x->an, &err);
+    for (size_t i = 0; rc > 0 && i < n; i++)
+        if (src[i].error && !had_error[i]) {
+            x->damaged++;
+            if (!x->c.quiet)
+                cli_error("%s; going on without it", src[i].error);
+        }
+    free(had_error);
+    return rc < 0 ? -1 : 0;
+}
+
 int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
 {
     ms_error err = {0};
@@ -196,6 +287,10 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
         cli_error("%s", err.msg);
         return EXIT_FATAL;
     }
+    if (geo_enrich(x)) {
+        cli_error("out of memory");
+        return EXIT_FATAL;
+    }
     return EXIT_OK;
 }
 
@@ -206,4 +301,6 @@ void cli_analysis_free(cli_analysis *x)
     ms_inputs_free(&x->inputs);
     ms_intern_free(&x->real_users);
     ms_cidr_list_free(&x->ignore_list);
+    ms_geo_free(x->geo);
+    x->geo = NULL;
 }

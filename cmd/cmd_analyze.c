@@ -1,5 +1,6 @@
 /* cmd_analyze.c — `mailsleuth analyze -o DIR`: every result file of the
- * output contract into DIR, as CSV, JSON or both. */
+ * output contract into DIR, as CSV, JSON or both, then the incident report
+ * (report.md, report.html, charts: cmd_report.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +14,9 @@ static const char usage[] =
     "Read logs (and events files written by `mailsleuth events`, CSV or\n"
     "NDJSON, so a fleet's events can be analysed in one place) and write\n"
     "into DIR: events, timeline, ips, clusters, cluster_members, geo, bans\n"
-    "and compromised, as .csv and/or .json. Same input, same bytes out.\n"
+    "and compromised, as .csv and/or .json, then the incident report:\n"
+    "report.md and report.html, with charts when gnuplot is installed (see\n"
+    "`mailsleuth report --help`). Same input, same bytes out.\n"
     "\n"
     "Options:\n"
     "  -o, --output DIR   where to write (created if missing); required\n"
@@ -60,6 +63,8 @@ int cmd_analyze(int argc, char **argv)
         ms_error err = {0};
         if (ms_results_write(x.c.output, &x.an, fmts, &err)) {
             cli_error("%s", err.msg);
+            rc = EXIT_FATAL;
+        } else if (report_write(&x, x.c.output)) {
             rc = EXIT_FATAL;
         } else if (x.damaged) {
             rc = EXIT_PARTIAL;

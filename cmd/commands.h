@@ -9,5 +9,12 @@ int cmd_analyze(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 int cmd_bans(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_geo(int argc, char **argv);
+
+/* Write the report (report.md, report.html, charts) of an analysis run
+ * into dir (cmd_report.c); 0, or -1 (printed). analyze calls it too. */
+struct cli_analysis;
+int report_write(const struct cli_analysis *x, const char *dir);
 
 #endif

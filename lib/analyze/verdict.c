@@ -198,7 +198,8 @@ int ms_verdicts(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         if (!in->reasons || failed)
             return -1;
     }
-    qsort(a->compromised, a->ncompromised, sizeof *a->compromised, cmp_comp);
+    if (a->ncompromised)
+        qsort(a->compromised, a->ncompromised, sizeof *a->compromised, cmp_comp);
     if (ms_ban_list(s, o, a))
         return -1;
     qsort(a->bans, a->nbans, sizeof *a->bans, cmp_bans);

@@ -38,6 +38,7 @@ typedef struct geo_db {
     int kind;
     int usable;                    /* opened, and not found damaged since */
     /* GEO_MMDB */
+    int opened;                    /* MMDB_open succeeded: MMDB_close */
     MMDB_s mmdb;
     ms_u64map cache;               /* record offset -> index + 1 in recs */
     geo_res *recs;

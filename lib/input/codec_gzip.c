@@ -1,4 +1,7 @@
-/* codec_gzip.c — gzip decoding with zlib's inflate.
+/* codec_gzip.c — gzip decoding with zlib's inflate, or with ISA-L's.
+ *
+ * When the build has libisal, ms_codec_gzip is codec_gzip_isal.c's faster
+ * inflater and zlib's below is left out; zlib is the fallback.
  *
  * windowBits 15+32 accepts a gzip (or zlib) header. A file may hold several
  * members (`cat a.gz b.gz`, pigz -i): when one ends, inflateReset starts the
@@ -10,6 +13,15 @@
 #include <zlib.h>
 
 #include "input/codec.h"
+#include "ms_config.h"
+
+#if MS_HAVE_ISAL
+void *ms_isal_init(void);
+ms_dec_status ms_isal_decode(void *state, ms_codec_io *io, const char **why);
+void ms_isal_free(void *state);
+
+const ms_codec_ops ms_codec_gzip = {ms_isal_init, ms_isal_decode, ms_isal_free};
+#else
 
 typedef struct gz_state {
     z_stream z;
@@ -77,3 +89,4 @@ static void gz_free(void *state)
 }
 
 const ms_codec_ops ms_codec_gzip = {gz_init, gz_decode, gz_free};
+#endif

@@ -7,7 +7,8 @@
  * max_line + 1 bytes ("\r" may precede the "\n") hold no '\n', the line is
  * cut, returned, and the rest of it is skipped as it arrives. A last line
  * without '\n' is returned too; a partial line before a reader error is
- * dropped, since its cut-off text could be misread. */
+ * dropped, since its cut-off text could be misread. ms_lines_block hands
+ * out all whole lines of the buffer at once, with the same refills. */
 #include "input/lines.h"
 
 #include <stdlib.h>
@@ -117,6 +118,43 @@ int ms_lines_next(ms_lines *l, const char **line, size_t *len, ms_error *err)
             l->start = l->end;
             l->skipping = !l->eof;
             return emit(l, s, n, line, len);
+        }
+        if (l->eof)
+            return 0;
+        if (refill(l, err) < 0)
+            return -1;
+    }
+}
+
+int ms_lines_block(ms_lines *l, const char **text, size_t *len, ms_error *err)
+{
+    for (;;) {
+        char *s = l->buf + l->start;
+        size_t n = l->end - l->start;
+        if (l->skipping && n) {
+            char *nl = memchr(s, '\n', n);
+            if (nl) {
+                l->start += (size_t)(nl - s) + 1;
+                l->skipping = false;
+                continue;
+            }
+            l->start = l->end = 0;
+            n = 0;
+        }
+        char *last = n ? memrchr(s, '\n', n) : NULL;
+        if (last) {
+            size_t k = (size_t)(last - s) + 1;
+            l->start += k;
+            *text = s;
+            *len = k;
+            return 1;
+        }
+        if (n && (n - 1 > l->max_line || l->eof)) {
+            l->start = l->end;
+            l->skipping = !l->eof;
+            *text = s;
+            *len = n;
+            return 1;
         }
         if (l->eof)
             return 0;

@@ -34,4 +34,15 @@ uint64_t ms_lines_number(const ms_lines *l);
 /* The line last returned was cut to max_line bytes. */
 bool ms_lines_was_cut(const ms_lines *l);
 
+/* Many lines at once, for a caller that splits them itself (the scan skips
+ * most lines unread). 1: text[0 .. *len) holds every whole line the buffer
+ * has, each ending with '\n', except that the last may have none: the last
+ * line of the input, or a line with no '\n' within max_line + 1 bytes, whose
+ * rest is then skipped. The caller cuts each line as ms_lines_next does
+ * (one '\r' before the end removed, then at most max_line bytes, flagged
+ * cut if longer), so both ways give the same lines. 0: end of input; -1:
+ * the reader failed, as for ms_lines_next. ms_lines_number is not kept:
+ * use one way or the other on an ms_lines, not both. */
+int ms_lines_block(ms_lines *l, const char **text, size_t *len, ms_error *err);
+
 #endif

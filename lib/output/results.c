@@ -180,8 +180,8 @@ static void render_events(ms_buf *b, FILE *fp, const ms_store *s, int json)
     }
 }
 
-/* mkdir -p dir, mode 0755. */
-static int make_dir(const char *dir, ms_error *err)
+/* mkdir -p dir, mode 0755 (results_int.h). */
+int ms_results_mkdir(const char *dir, ms_error *err)
 {
     size_t n = strlen(dir);
     char *p = malloc(n + 1);
@@ -245,7 +245,7 @@ int ms_results_write(const char *dir, const ms_analysis *a, unsigned formats,
         NULL /* events */, &ms_tab_timeline, &ms_tab_ips, &ms_tab_clusters,
         &ms_tab_members, &ms_tab_geo, &ms_tab_bans, &ms_tab_compromised,
     };
-    if (make_dir(dir, err))
+    if (ms_results_mkdir(dir, err))
         return -1;
     ms_rctx c;
     ms_rctx_init(&c, a, MS_RCTX_TIMELINE | MS_RCTX_GEO, NULL, 0);
@@ -277,6 +277,14 @@ void ms_results_clusters(ms_buf *b, const ms_analysis *a, int json)
     ms_rctx c;
     ms_rctx_init(&c, a, 0, NULL, 0);
     render(b, NULL, &c, &ms_tab_clusters, json);
+    ms_rctx_free(&c);
+}
+
+void ms_results_geo(ms_buf *b, const ms_analysis *a, int json)
+{
+    ms_rctx c;
+    ms_rctx_init(&c, a, MS_RCTX_GEO, NULL, 0);
+    render(b, NULL, &c, &ms_tab_geo, json);
     ms_rctx_free(&c);
 }
 

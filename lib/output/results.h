@@ -37,6 +37,9 @@ void ms_results_timeline(ms_buf *b, const ms_analysis *a, const ms_ip *only,
 /* clusters.csv or clusters.json into b. */
 void ms_results_clusters(ms_buf *b, const ms_analysis *a, int json);
 
+/* geo.csv or geo.json into b (the `geo` command). */
+void ms_results_geo(ms_buf *b, const ms_analysis *a, int json);
+
 typedef enum ms_ban_style {
     MS_BANS_CSV,     /* bans.csv */
     MS_BANS_JSON,    /* bans.json */

@@ -15,6 +15,7 @@
 
 #include "analyze/analysis.h"
 #include "core/buf.h"
+#include "core/error.h"
 #include "core/ip.h"
 
 typedef enum ms_rv_kind {
@@ -75,6 +76,9 @@ enum { MS_RCTX_TIMELINE = 1, MS_RCTX_GEO = 2 };
 void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need,
                   const ms_ip *only, size_t nonly);
 void ms_rctx_free(ms_rctx *c);
+
+/* mkdir -p dir (mode 0755); 0, or -1 with err. The report uses it too. */
+int ms_results_mkdir(const char *dir, ms_error *err);
 
 /* An attacker-controlled string may be NULL in a half-filled analysis. */
 static inline const char *ms_rs(const char *s)

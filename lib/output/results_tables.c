@@ -329,6 +329,75 @@ static size_t clusters_count(const ms_rctx *c)
     return c->a->nclusters;
 }
 
+/* A campaign's most common countries (asn: 0) or networks (asn: 1) among
+ * its members, appended to out: "CN (12); US (3); FR (1)" or "AS4134
+ * CHINANET-BACKBONE (10); AS16276 OVH SAS (3)". Three at most, by members
+ * then by name; unknown ones are left out. */
+static int cmp_country_of(const void *x, const void *y)
+{
+    const ms_ipinfo *p = *(const ms_ipinfo *const *)x, *q = *(const ms_ipinfo *const *)y;
+    return strcmp(ms_rs(p->country), ms_rs(q->country));
+}
+
+static int cmp_asn_of(const void *x, const void *y)
+{
+    const ms_ipinfo *p = *(const ms_ipinfo *const *)x, *q = *(const ms_ipinfo *const *)y;
+    return cmp_asn(ms_rs(p->asn), ms_rs(q->asn));
+}
+
+static void top_geo(const ms_analysis *a, const ms_cluster *k, int asn,
+                    ms_buf *out)
+{
+    const ms_ipinfo **v = malloc((k->nmembers ? k->nmembers : 1) * sizeof *v);
+    if (!v) {
+        out->failed = 1;
+        return;
+    }
+    size_t n = 0;
+    for (size_t j = 0; j < k->nmembers; j++) {
+        const ms_ipinfo *in = &a->ip[k->members[j]];
+        if (ms_rs(asn ? in->asn : in->country)[0])
+            v[n++] = in;
+    }
+    qsort(v, n, sizeof *v, asn ? cmp_asn_of : cmp_country_of);
+    size_t top[3], cnt[3], ntop = 0;
+    for (size_t i = 0, run; i < n; i += run) {
+        const char *key = asn ? v[i]->asn : v[i]->country;
+        for (run = 1; i + run < n &&
+                      !strcmp(key, asn ? v[i + run]->asn : v[i + run]->country);
+             run++)
+            ;
+        size_t at = ntop;   /* ties keep the earlier name first */
+        while (at > 0 && cnt[at - 1] < run)
+            at--;
+        if (at == 3)
+            continue;
+        size_t last = ntop < 3 ? ntop : 2;
+        for (size_t m = last; m > at; m--) {
+            top[m] = top[m - 1];
+            cnt[m] = cnt[m - 1];
+        }
+        top[at] = i;
+        cnt[at] = run;
+        if (ntop < 3)
+            ntop++;
+    }
+    for (size_t t = 0; t < ntop; t++) {
+        const ms_ipinfo *in = v[top[t]];
+        if (t)
+            ms_buf_adds(out, "; ");
+        ms_buf_adds(out, asn ? in->asn : in->country);
+        if (asn && ms_rs(in->as_org)[0]) {
+            ms_buf_addc(out, ' ');
+            ms_buf_adds(out, in->as_org);
+        }
+        ms_buf_adds(out, " (");
+        ms_buf_addu(out, cnt[t]);
+        ms_buf_addc(out, ')');
+    }
+    free(v);
+}
+
 static void clusters_row(ms_rctx *c, size_t i, ms_rv *v)
 {
     const ms_cluster *k = &c->a->clusters[i];
@@ -346,23 +415,30 @@ static void clusters_row(ms_rctx *c, size_t i, ms_rv *v)
                 ms_buf_addc(svc, ' ');
             ms_buf_adds(svc, ms_service_name((ms_service)sv));
         }
+    /* Countries go after the order, networks after the services: two
+     * scratch buffers, four cells. */
+    size_t norder = order->n, nsvc = svc->n;
+    top_geo(c->a, k, 0, order);
+    top_geo(c->a, k, 1, svc);
     v[0] = v_cluster(k->id);
     v[1] = v_int((int64_t)k->nmembers);
     v[2] = v_int((int64_t)k->attempts);
     v[3] = v_time(k->first);
     v[4] = v_time(k->last);
-    v[5] = v_strn(order->p ? order->p : "", order->n);
+    v[5] = v_strn(order->p ? order->p : "", norder);
     v[6] = v_str(k->evidence);
     v[7] = v_secs(k->median_handoff_s);
     v[8] = v_secs(k->median_ip_gap_s);
-    v[9] = v_strn(svc->p ? svc->p : "", svc->n);
+    v[9] = v_strn(svc->p ? svc->p : "", nsvc);
+    v[10] = v_strn(order->p ? order->p + norder : "", order->n - norder);
+    v[11] = v_strn(svc->p ? svc->p + nsvc : "", svc->n - nsvc);
 }
 
 const ms_table ms_tab_clusters = {
     "clusters",
     COLS("cluster_id", "ips", "attempts", "first_seen", "last_seen",
          "user_order", "evidence", "median_handoff_s", "median_ip_gap_s",
-         "services"),
+         "services", "top_countries", "top_asns"),
     clusters_count, clusters_row,
 };
 

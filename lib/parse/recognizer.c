@@ -4,20 +4,39 @@
  * UTF-8) and JIT-compiled; the numbers of its named groups are looked up at
  * compile time. Program tags map to a bitmask of families through a small
  * open-addressing table, so a line costs one hash of its tag before any
- * literal or pattern is tried. */
+ * literal or pattern is tried (and a matcher remembers the last tag).
+ *
+ * The block prefilter (built with Hyperscan, when present): every distinct
+ * row literal is one key of a Hyperscan database; a row that can yield an
+ * event but has no literal gets its own key, its pattern compiled in
+ * Hyperscan's prefilter mode (which may match more than PCRE2, never less)
+ * once anchors are dropped and, where that is sound, only its last group
+ * kept. The first ms_matcher_new builds the database; each matcher has its
+ * own scratch and hit arrays. A line none of whose keys occur cannot yield
+ * an event, and on a line with hits ms_match_hits skips the rows whose key
+ * is missing, then decides exactly as ms_match does (memmem, PCRE2). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "recognizer.h"
 
 #include <pcre2.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "ms_config.h"
 #include "parse/families.h"
+
+#if MS_HAVE_HYPERSCAN
+#include <hs.h>
+#endif
 
 #define MAX_FAMILIES 64
 #define PROG_SLOTS 512
 #define PROG_MAX 32
+#define SVC_MEMO 256
+#define SVC_MEMO_LEN 46
 
 enum { G_IP, G_USER, G_METHOD, G_SVC, G_SESSION, G_ATTEMPTS, G_REASON,
        G_PID, G_STATUS, G__COUNT };
@@ -30,6 +49,7 @@ typedef struct compiled_rule {
     const ms_rule *rule;
     pcre2_code *code;
     size_t lit_len;
+    int key;                  /* prefilter key, -1: none (always tried) */
     int group[G__COUNT];
 } compiled_rule;
 
@@ -50,6 +70,13 @@ struct ms_recognizers {
     uint32_t max_pairs;
     struct owned { void *p; void (*release)(void *); } owned[MAX_FAMILIES];
     size_t nowned;
+    /* The block prefilter, built once by the first ms_matcher_new. */
+    pthread_mutex_t pf_lock;
+    int pf_state;             /* 0: not built, 1: ready, -1: unavailable */
+    void *pf_db;              /* hs_database_t; NULL when there is no key */
+    size_t nkeys;
+    uint64_t *key_fams;       /* the families whose rows use each key */
+    uint64_t unkeyed_fams;    /* families with a row that has no key */
 };
 
 struct ms_matcher {
@@ -58,6 +85,20 @@ struct ms_matcher {
     pcre2_match_context *mc;
     pcre2_jit_stack *stack;   /* the default 32 KiB fails on long lines */
     void *state[MAX_FAMILIES];
+    /* ms_service_guess of recent words (svc groups, tags), by hash. */
+    struct svc_memo { uint8_t len, svc; char s[SVC_MEMO_LEN]; } svc_memo[SVC_MEMO];
+    /* The last program tag looked up and its families. */
+    char last_prog[PROG_MAX];
+    size_t last_prog_len;
+    uint64_t last_mask;
+    /* Prefilter: scratch, the hits of the last scan, keys seen on a line. */
+    void *scratch;            /* hs_scratch_t */
+    uint32_t *hit_end;
+    uint16_t *hit_key;
+    size_t nhits, hits_cap;
+    int hits_unsorted, hits_nomem;
+    uint32_t *seen;           /* seen[key] == gen: the key is on the line */
+    uint32_t gen;
 };
 
 static uint32_t prog_hash(const char *s, size_t n)
@@ -104,6 +145,7 @@ static int compile_rule(const ms_rule *rule, compiled_rule *c, uint32_t *pairs,
     PCRE2_SIZE off;
     c->rule = rule;
     c->lit_len = rule->literal ? strlen(rule->literal) : 0;
+    c->key = -1;
     c->code = pcre2_compile((PCRE2_SPTR)rule->pattern, PCRE2_ZERO_TERMINATED,
                             0, &code, &off, NULL);
     if (!c->code) {
@@ -158,6 +200,7 @@ ms_recognizers *ms_recognizers_new(ms_error *err)
         return NULL;
     }
     r->max_pairs = 1;
+    pthread_mutex_init(&r->pf_lock, NULL);
     for (size_t i = 0; ms_builtin_families[i]; i++) {
         if (ms_recognizers_add(r, ms_builtin_families[i], err)) {
             ms_recognizers_free(r);
@@ -185,6 +228,11 @@ void ms_recognizers_free(ms_recognizers *r)
     }
     for (size_t i = 0; i < r->nowned; i++)
         r->owned[i].release(r->owned[i].p);
+#if MS_HAVE_HYPERSCAN
+    hs_free_database(r->pf_db);
+#endif
+    free(r->key_fams);
+    pthread_mutex_destroy(&r->pf_lock);
     free(r);
 }
 
@@ -198,6 +246,360 @@ int ms_recognizers_adopt(ms_recognizers *r, void *p, void (*release)(void *),
     r->owned[r->nowned].p = p;
     r->owned[r->nowned].release = release;
     r->nowned++;
+    return 0;
+}
+
+/* ---- block prefilter ---------------------------------------------------- */
+
+#if MS_HAVE_HYPERSCAN
+/* pat[i] opens a group: does it set options for what follows ("(?i)")? */
+static int option_group(const char *pat, size_t i)
+{
+    if (pat[i + 1] != '?')
+        return 0;
+    size_t k = i + 2;
+    while ((pat[k] >= 'a' && pat[k] <= 'z') || (pat[k] >= 'A' && pat[k] <= 'Z') ||
+           pat[k] == '-' || pat[k] == '^')
+        k++;
+    return pat[k] == ')';
+}
+
+/* A row's pattern made into a Hyperscan prefilter that matches wherever the
+ * row could match a body inside the line: every anchor (^ $ \A \z \Z \G)
+ * dropped (a body is part of a line), branch resets "(?|" made plain groups
+ * (same language). With reduce, only its last top-level group is kept when
+ * the pattern is one sequence (no top-level '|' or option setting) and that
+ * group is required (not followed by ?, * or {0): any part of a sequence
+ * matches where the whole does. NULL for syntax this does not follow
+ * (\Q, extended mode, comments, verbs, conditionals, unbalanced groups). */
+static char *prefilter_form(const char *pat, int reduce)
+{
+    static const char *const refuse[] = {"\\Q", "(?#", "(*", "(?(", NULL};
+    for (size_t k = 0; refuse[k]; k++)
+        if (strstr(pat, refuse[k]))
+            return NULL;
+    for (const char *q = strstr(pat, "(?"); q; q = strstr(q + 1, "(?")) {
+        for (const char *f = q + 2; (*f >= 'a' && *f <= 'z') ||
+                                    (*f >= 'A' && *f <= 'Z') || *f == '-'; f++)
+            if (*f == 'x')
+                return NULL;   /* extended mode: '#' comments, spaces */
+    }
+    size_t n = strlen(pat), j = 0, open_at = 0, keep_from = SIZE_MAX, keep_to = 0;
+    char *o = malloc(n + 1);
+    if (!o)
+        return NULL;
+    int depth = 0, sequence = 1;
+    for (size_t i = 0; i < n; i++) {
+        char c = pat[i];
+        if (c == '\\') {
+            if (i + 1 >= n)
+                goto refused;
+            char d = pat[++i];
+            if (d == 'A' || d == 'z' || d == 'Z' || d == 'G')
+                continue;
+            o[j++] = c;
+            o[j++] = d;
+            continue;
+        }
+        if (c == '[') {   /* a class, copied through its ']' */
+            size_t k = i + 1;
+            if (k < n && pat[k] == '^')
+                k++;
+            if (k < n && pat[k] == ']')
+                k++;
+            while (k < n && pat[k] != ']') {
+                if (pat[k] == '\\') {
+                    k += 2;
+                    continue;
+                }
+                if (pat[k] == '[' && k + 1 < n && pat[k + 1] == ':') {
+                    const char *e = strstr(pat + k + 2, ":]");
+                    if (!e)
+                        goto refused;
+                    k = (size_t)(e - pat) + 2;
+                    continue;
+                }
+                k++;
+            }
+            if (k >= n)
+                goto refused;
+            memcpy(o + j, pat + i, k - i + 1);
+            j += k - i + 1;
+            i = k;
+            continue;
+        }
+        if (c == '^' || c == '$')
+            continue;
+        if (c == '(') {
+            if (depth == 0) {
+                open_at = j;
+                if (option_group(pat, i))
+                    sequence = 0;
+            }
+            depth++;
+            if (pat[i + 1] == '?' && pat[i + 2] == '|') {
+                memcpy(o + j, "(?:", 3);
+                j += 3;
+                i += 2;
+                continue;
+            }
+            o[j++] = c;
+            continue;
+        }
+        if (c == ')') {
+            if (depth == 0)
+                goto refused;
+            o[j++] = c;
+            if (--depth == 0) {
+                char q = pat[i + 1];
+                int optional = q == '?' || q == '*' ||
+                               (q == '{' && (pat[i + 2] == '0' || pat[i + 2] == ','));
+                const char *g = o + open_at;
+                int look = strncmp(g, "(?=", 3) == 0 || strncmp(g, "(?!", 3) == 0 ||
+                           strncmp(g, "(?<=", 4) == 0 || strncmp(g, "(?<!", 4) == 0;
+                if (!optional && !look && !option_group(o, open_at)) {
+                    keep_from = open_at;
+                    keep_to = j;
+                }
+            }
+            continue;
+        }
+        if (c == '|' && depth == 0)
+            sequence = 0;
+        o[j++] = c;
+    }
+    if (depth)
+        goto refused;
+    o[j] = '\0';
+    if (reduce) {
+        if (!sequence || keep_from == SIZE_MAX)
+            goto refused;
+        memmove(o, o + keep_from, keep_to - keep_from);
+        o[keep_to - keep_from] = '\0';
+    }
+    return o;
+refused:
+    free(o);
+    return NULL;
+}
+
+/* The row's pattern as a prefilter Hyperscan accepts: its last group alone
+ * when that compiles, else the whole; NULL when neither does. */
+static char *prefilter_expr(const char *pat)
+{
+    for (int reduce = 1; reduce >= 0; reduce--) {
+        char *e = prefilter_form(pat, reduce);
+        if (!e)
+            continue;
+        hs_database_t *db = NULL;
+        hs_compile_error_t *ce = NULL;
+        if (hs_compile(e, HS_FLAG_PREFILTER, HS_MODE_BLOCK, NULL, &db, &ce) ==
+            HS_SUCCESS) {
+            hs_free_database(db);
+            return e;
+        }
+        hs_free_compile_error(ce);
+        free(e);
+    }
+    return NULL;
+}
+
+/* A literal as a Hyperscan expression: every byte as \xHH. */
+static char *literal_expr(const char *lit, size_t n)
+{
+    char *e = malloc(4 * n + 1);
+    if (!e)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        snprintf(e + 4 * i, 5, "\\x%02x", (unsigned char)lit[i]);
+    return e;
+}
+
+/* Give every row its key and compile the database. 0 or -1 (unavailable:
+ * a row that can yield an event has neither a literal nor a pattern
+ * Hyperscan takes, or memory ran out). Called once, under pf_lock. */
+static int pf_build(ms_recognizers *r)
+{
+    if (hs_valid_platform() != HS_SUCCESS)
+        return -1;
+    size_t nrows = 0;
+    for (size_t f = 0; f < r->nfam; f++)
+        nrows += r->fam[f].fam->nrules;
+    char **expr = calloc(nrows + 1, sizeof *expr);
+    unsigned *flags = calloc(nrows + 1, sizeof *flags);
+    unsigned *ids = calloc(nrows + 1, sizeof *ids);
+    const compiled_rule **first = calloc(nrows + 1, sizeof *first);
+    r->key_fams = calloc(nrows + 1, sizeof *r->key_fams);
+    int ok = expr && flags && ids && first && r->key_fams;
+    size_t nk = 0;
+    for (size_t f = 0; ok && f < r->nfam; f++) {
+        compiled_family *cf = &r->fam[f];
+        uint64_t bit = UINT64_C(1) << f;
+        for (size_t i = 0; ok && i < cf->fam->nrules; i++) {
+            compiled_rule *c = &cf->rules[i];
+            c->key = -1;
+            if (c->lit_len) {
+                for (size_t k = 0; k < nk && c->key < 0; k++)
+                    if (first[k]->lit_len == c->lit_len &&
+                        memcmp(first[k]->rule->literal, c->rule->literal,
+                               c->lit_len) == 0)
+                        c->key = (int)k;
+                if (c->key < 0 &&
+                    (ok = (expr[nk] = literal_expr(c->rule->literal, c->lit_len)) != NULL))
+                    c->key = (int)nk++;
+            } else if (c->rule->outcome != MS_OUT_NONE || cf->fam->hook) {
+                if ((ok = (expr[nk] = prefilter_expr(c->rule->pattern)) != NULL)) {
+                    flags[nk] = HS_FLAG_PREFILTER;
+                    c->key = (int)nk++;
+                }
+            } else {
+                r->unkeyed_fams |= bit;   /* takes lines, yields nothing */
+                continue;
+            }
+            if (ok) {
+                if (!first[c->key])
+                    first[c->key] = c;
+                r->key_fams[c->key] |= bit;
+            }
+        }
+    }
+    if (ok && nk > UINT16_MAX)
+        ok = 0;
+    hs_database_t *db = NULL;
+    if (ok && nk) {
+        for (size_t k = 0; k < nk; k++)
+            ids[k] = (unsigned)k;
+        hs_compile_error_t *ce = NULL;
+        if (hs_compile_multi((const char *const *)expr, flags, ids,
+                             (unsigned)nk, HS_MODE_BLOCK, NULL, &db,
+                             &ce) != HS_SUCCESS) {
+            hs_free_compile_error(ce);
+            ok = 0;
+        }
+    }
+    for (size_t k = 0; expr && k < nk; k++)
+        free(expr[k]);
+    free(expr);
+    free(flags);
+    free(ids);
+    free(first);
+    if (!ok) {
+        for (size_t f = 0; f < r->nfam; f++)
+            for (size_t i = 0; i < r->fam[f].fam->nrules; i++)
+                r->fam[f].rules[i].key = -1;
+        return -1;
+    }
+    r->pf_db = db;
+    r->nkeys = nk;
+    return 0;
+}
+
+static int on_hit(unsigned id, unsigned long long from, unsigned long long to,
+                  unsigned flags, void *ctx)
+{
+    ms_matcher *m = ctx;
+    if (m->nhits == m->hits_cap) {
+        size_t cap = m->hits_cap ? 2 * m->hits_cap : 4096;
+        uint32_t *e = realloc(m->hit_end, cap * sizeof *e);
+        if (e)
+            m->hit_end = e;
+        uint16_t *k = realloc(m->hit_key, cap * sizeof *k);
+        if (k)
+            m->hit_key = k;
+        if (!e || !k) {
+            m->hits_nomem = 1;
+            return 1;   /* stops the scan */
+        }
+        m->hits_cap = cap;
+    }
+    if (m->nhits && m->hit_end[m->nhits - 1] > to)
+        m->hits_unsorted = 1;
+    m->hit_end[m->nhits] = (uint32_t)to;
+    m->hit_key[m->nhits++] = (uint16_t)id;
+    return 0;
+}
+
+typedef struct hit { uint32_t end; uint16_t key; } hit;
+
+static int hit_cmp(const void *a, const void *b)
+{
+    const hit *x = a, *y = b;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Hyperscan promises matches in order of end offset; sort anyway if not. */
+static int sort_hits(ms_matcher *m)
+{
+    hit *h = malloc(m->nhits * sizeof *h);
+    if (!h)
+        return -1;
+    for (size_t i = 0; i < m->nhits; i++) {
+        h[i].end = m->hit_end[i];
+        h[i].key = m->hit_key[i];
+    }
+    qsort(h, m->nhits, sizeof *h, hit_cmp);
+    for (size_t i = 0; i < m->nhits; i++) {
+        m->hit_end[i] = h[i].end;
+        m->hit_key[i] = h[i].key;
+    }
+    free(h);
+    return 0;
+}
+#endif
+
+/* Build r's prefilter if no matcher did yet, and m's scratch for it. */
+static void prefilter_setup(ms_matcher *m)
+{
+#if MS_HAVE_HYPERSCAN
+    ms_recognizers *r = (ms_recognizers *)m->r;   /* built once, under lock */
+    pthread_mutex_lock(&r->pf_lock);
+    if (r->pf_state == 0)
+        r->pf_state = pf_build(r) == 0 ? 1 : -1;
+    int ready = r->pf_state == 1;
+    pthread_mutex_unlock(&r->pf_lock);
+    if (!ready)
+        return;
+    hs_scratch_t *s = NULL;
+    if (r->pf_db && hs_alloc_scratch(r->pf_db, &s) != HS_SUCCESS)
+        return;
+    m->seen = calloc(r->nkeys + 1, sizeof *m->seen);
+    if (!m->seen) {
+        hs_free_scratch(s);
+        return;
+    }
+    m->scratch = s;
+#else
+    (void)m;
+#endif
+}
+
+int ms_matcher_has_prefilter(const ms_matcher *m)
+{
+    return m->seen != NULL;
+}
+
+int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
+                      ms_hits *hits)
+{
+    m->nhits = 0;
+    m->hits_unsorted = m->hits_nomem = 0;
+#if MS_HAVE_HYPERSCAN
+    if (!m->seen || len > UINT32_MAX)
+        return -1;
+    if (m->r->pf_db && len &&
+        hs_scan(m->r->pf_db, text, (unsigned)len, 0, m->scratch, on_hit, m) !=
+            HS_SUCCESS && !m->hits_nomem)
+        return -1;
+    if (m->hits_nomem || (m->hits_unsorted && sort_hits(m)))
+        return -1;
+#else
+    (void)text;
+    (void)len;
+    return -1;
+#endif
+    hits->end = m->hit_end;
+    hits->key = m->hit_key;
+    hits->n = m->nhits;
     return 0;
 }
 
@@ -224,6 +626,7 @@ ms_matcher *ms_matcher_new(const ms_recognizers *r)
             return NULL;
         }
     }
+    prefilter_setup(m);   /* without it, scans take every line's way */
     return m;
 }
 
@@ -237,6 +640,12 @@ void ms_matcher_free(ms_matcher *m)
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mc);
     pcre2_jit_stack_free(m->stack);
+#if MS_HAVE_HYPERSCAN
+    hs_free_scratch(m->scratch);
+#endif
+    free(m->hit_end);
+    free(m->hit_key);
+    free(m->seen);
     free(m);
 }
 
@@ -252,11 +661,30 @@ static ms_str group(const compiled_rule *c, PCRE2_SIZE *ov, const char *body,
     return s;
 }
 
-static void fill(const compiled_family *cf, const compiled_rule *c,
-                 pcre2_match_data *md, const ms_record *rec, uint64_t line,
+/* ms_service_guess, remembered: it searches for a dozen words at every
+ * offset, and the same words (a tag with its pid) come again and again. */
+static ms_service guess_service(ms_matcher *m, const char *s, size_t n)
+{
+    if (n == 0 || n > SVC_MEMO_LEN)
+        return ms_service_guess(s, n);
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (uint8_t)s[i]) * 16777619u;
+    struct svc_memo *e = &m->svc_memo[h % SVC_MEMO];
+    if (e->len == n && memcmp(e->s, s, n) == 0)
+        return (ms_service)e->svc;
+    ms_service svc = ms_service_guess(s, n);
+    e->len = (uint8_t)n;
+    e->svc = (uint8_t)svc;
+    memcpy(e->s, s, n);
+    return svc;
+}
+
+static void fill(ms_matcher *m, const compiled_family *cf,
+                 const compiled_rule *c, const ms_record *rec, uint64_t line,
                  ms_capture *out)
 {
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
     const char *b = rec->body;
     const ms_rule *rule = c->rule;
     memset(out, 0, sizeof *out);
@@ -289,15 +717,15 @@ static void fill(const compiled_family *cf, const compiled_rule *c,
     out->svc = group(c, ov, b, G_SVC);
     out->pid = group(c, ov, b, G_PID);
     out->status = group(c, ov, b, G_STATUS);
-    ms_service svc = ms_service_guess(out->svc.p, out->svc.n);
+    ms_service svc = guess_service(m, out->svc.p, out->svc.n);
     if (svc == MS_SVC_UNKNOWN)
-        svc = ms_service_guess(rec->prog, rec->prog_len);
+        svc = guess_service(m, rec->prog, rec->prog_len);
     ev->service = svc != MS_SVC_UNKNOWN ? svc : rule->service;
     ev->host.p = rec->host;
     ev->host.n = (uint32_t)rec->host_len;
 }
 
-static uint64_t families_for(const ms_recognizers *r, const ms_record *rec)
+static uint64_t families_lookup(const ms_recognizers *r, const ms_record *rec)
 {
     uint64_t all = r->nfam >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << r->nfam) - 1;
     if (rec->prog_len == 0)
@@ -316,11 +744,29 @@ static uint64_t families_for(const ms_recognizers *r, const ms_record *rec)
     return p && p->name[0] ? p->mask : all;
 }
 
-int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
-             ms_capture *out, const ms_rule **rule_out)
+/* The families that log under rec's program; the last tag is remembered
+ * (consecutive lines often share it). */
+static uint64_t families_for(ms_matcher *m, const ms_record *rec)
+{
+    size_t n = rec->prog_len;
+    if (n && n == m->last_prog_len && memcmp(rec->prog, m->last_prog, n) == 0)
+        return m->last_mask;
+    uint64_t mask = families_lookup(m->r, rec);
+    if (n && n < PROG_MAX) {
+        memcpy(m->last_prog, rec->prog, n);
+        m->last_prog_len = n;
+        m->last_mask = mask;
+    }
+    return mask;
+}
+
+/* The rows of the families in mask, in order; with seen, a row whose key is
+ * not on the line is skipped (its literal or pattern cannot match). */
+static int match_rows(ms_matcher *m, const ms_record *rec, uint64_t line,
+                      uint64_t mask, const uint32_t *seen, uint32_t gen,
+                      ms_capture *out, const ms_rule **rule_out)
 {
     const ms_recognizers *r = m->r;
-    uint64_t mask = families_for(r, rec);
     if (rule_out)
         *rule_out = NULL;
     for (size_t f = 0; mask && f < r->nfam; f++, mask >>= 1) {
@@ -329,13 +775,15 @@ int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
         const compiled_family *cf = &r->fam[f];
         for (size_t i = 0; i < cf->fam->nrules; i++) {
             const compiled_rule *c = &cf->rules[i];
+            if (seen && c->key >= 0 && seen[c->key] != gen)
+                continue;
             if (c->lit_len &&
                 !memmem(rec->body, rec->body_len, c->rule->literal, c->lit_len))
                 continue;
             if (pcre2_match(c->code, (PCRE2_SPTR)rec->body, rec->body_len, 0,
                             0, m->md, m->mc) < 0)
                 continue;
-            fill(cf, c, m->md, rec, line, out);
+            fill(m, cf, c, rec, line, out);
             if (rule_out)
                 *rule_out = c->rule;
             if (cf->fam->hook)
@@ -344,6 +792,39 @@ int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
         }
     }
     return 0;
+}
+
+int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
+             ms_capture *out, const ms_rule **rule_out)
+{
+    return match_rows(m, rec, line, families_for(m, rec), NULL, 0, out,
+                      rule_out);
+}
+
+int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
+                  const uint16_t *keys, size_t nkeys, ms_capture *out,
+                  const ms_rule **rule_out)
+{
+    const ms_recognizers *r = m->r;
+    if (!m->seen)
+        return ms_match(m, rec, line, out, rule_out);
+    if (++m->gen == 0) {   /* wrapped: forget every mark */
+        memset(m->seen, 0, (r->nkeys + 1) * sizeof *m->seen);
+        m->gen = 1;
+    }
+    /* Only families with a key on the line, or a row without key, can
+     * take it; the others are skipped before the tag is looked up. */
+    uint64_t maybe = r->unkeyed_fams;
+    for (size_t i = 0; i < nkeys; i++) {
+        m->seen[keys[i]] = m->gen;
+        maybe |= r->key_fams[keys[i]];
+    }
+    if (rule_out)
+        *rule_out = NULL;
+    uint64_t mask = maybe ? families_for(m, rec) & maybe : 0;
+    if (!mask)
+        return 0;
+    return match_rows(m, rec, line, mask, m->seen, m->gen, out, rule_out);
 }
 
 int ms_match_flush(ms_matcher *m, ms_capture *out)

@@ -45,6 +45,32 @@ void ms_matcher_free(ms_matcher *m);
 int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
              ms_capture *out, const ms_rule **rule_out);
 
+/* Block prefilter (see recognizer.c): every row's literal — or, for a row
+ * without one that can yield an event, its pattern in Hyperscan's
+ * prefilter mode — is a key, and one scan finds every key in a buffer of
+ * whole lines. A line with no key on it yields no event and changes no
+ * state: ms_match would try no row on it but rows that only take lines.
+ * 1 when m has the prefilter (built with Hyperscan, and every row that can
+ * yield an event has a key). */
+int ms_matcher_has_prefilter(const ms_matcher *m);
+
+typedef struct ms_hits {
+    const uint32_t *end;    /* offset just past the hit, ascending */
+    const uint16_t *key;
+    size_t n;
+} ms_hits;
+
+/* Every key hit in text[0 .. len) into *hits (valid until the next scan).
+ * -1 when m has no prefilter, len is 4 GiB or more, or memory ran out. */
+int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
+                      ms_hits *hits);
+
+/* ms_match for a line whose keys are known (the hits ending in it): the
+ * same result, without searching for the rows whose key is not there. */
+int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
+                  const uint16_t *keys, size_t nkeys, ms_capture *out,
+                  const ms_rule **rule_out);
+
 /* At end of a file: 1 and an event while stateful families hold pending
  * ones (a tcpserver connection with no `end` line), then 0. Pending state
  * is cleared, ready for the next file. */

@@ -21,10 +21,19 @@ static int num(const char *s, size_t k, unsigned *out)
 static int month_of(const char *s)
 {
     static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-    for (int m = 0; m < 12; m++)
-        if (memcmp(s, names + 3 * m, 3) == 0)
-            return m + 1;
-    return 0;
+    int m;
+    switch (s[0]) {   /* one or two candidates by the first letter */
+    case 'J': m = s[1] == 'a' ? 0 : s[2] == 'n' ? 5 : 6; break;
+    case 'F': m = 1; break;
+    case 'M': m = s[2] == 'r' ? 2 : 4; break;
+    case 'A': m = s[1] == 'p' ? 3 : 7; break;
+    case 'S': m = 8; break;
+    case 'O': m = 9; break;
+    case 'N': m = 10; break;
+    case 'D': m = 11; break;
+    default: return 0;
+    }
+    return memcmp(s, names + 3 * m, 3) == 0 ? m + 1 : 0;
 }
 
 /* "HH:MM:SS" at s; returns seconds of day or -1. */
@@ -163,15 +172,23 @@ static size_t tai64n(const char *s, size_t n, ms_record *r)
     return 25;
 }
 
+/* Character classes of the header, by byte: bit 1 a program name's
+ * [A-Za-z0-9_./-], bit 2 a host name's [A-Za-z0-9._:%-]. */
+enum { C_PROG = 1, C_HOST = 2 };
+static const unsigned char cclass[256] = {
+    ['0' ... '9'] = C_PROG | C_HOST, ['a' ... 'z'] = C_PROG | C_HOST,
+    ['A' ... 'Z'] = C_PROG | C_HOST, ['_'] = C_PROG | C_HOST,
+    ['.'] = C_PROG | C_HOST, ['-'] = C_PROG | C_HOST, ['/'] = C_PROG,
+    [':'] = C_HOST, ['%'] = C_HOST,
+};
+
 /* Length of a program tag at s (through its ':'), 0 if s is none. The name
  * is [A-Za-z0-9_./-]+, then an optional [pid] or (x) and <x> group, then ':'
  * followed by a space or the end. */
 static size_t prog_tag(const char *s, size_t n, size_t *name_len)
 {
     size_t i = 0;
-    while (i < n && (is_digit(s[i]) || (s[i] >= 'a' && s[i] <= 'z') ||
-                     (s[i] >= 'A' && s[i] <= 'Z') || s[i] == '_' ||
-                     s[i] == '.' || s[i] == '/' || s[i] == '-'))
+    while (i < n && (cclass[(unsigned char)s[i]] & C_PROG))
         i++;
     if (i == 0)
         return 0;
@@ -190,15 +207,13 @@ static size_t prog_tag(const char *s, size_t n, size_t *name_len)
 
 static int hostname_char(char c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           c == '.' || c == '-' || c == '_' || c == ':' || c == '%';
+    return cclass[(unsigned char)c] & C_HOST;
 }
 
-ms_tskind ms_record_parse(const char *line, size_t len, ms_record *r)
+/* The stamp at the start of line into r->ts; returns where it ends (where
+ * it would start, after any <PRI> and version, when there is none). */
+static size_t stamp(const char *line, size_t len, ms_record *r)
 {
-    memset(r, 0, sizeof *r);
-    r->ts.time = MS_TIME_NONE;
-    r->prog = r->host = "";
     size_t i = 0;
     if (len > 2 && line[0] == '<') {   /* <PRI>, then RFC 5424's version */
         size_t k = 1;
@@ -214,10 +229,31 @@ ms_tskind ms_record_parse(const char *line, size_t len, ms_record *r)
     size_t n = len - i, used;
     if (!(used = tai64n(s, n, r)) && !(used = iso(s, n, r)))
         used = classic(s, n, r);
-    while (used < n && s[used] == ' ')
+    return i + used;
+}
+
+ms_tskind ms_record_stamp(const char *line, size_t len, ms_stamp *ts)
+{
+    ms_record r;
+    r.ts.kind = MS_TS_NONE;
+    r.ts.time = MS_TIME_NONE;
+    r.ts.mon = r.ts.day = 0;
+    r.ts.sod = r.ts.ns = 0;
+    stamp(line, len, &r);
+    *ts = r.ts;
+    return ts->kind;
+}
+
+ms_tskind ms_record_parse(const char *line, size_t len, ms_record *r)
+{
+    memset(r, 0, sizeof *r);
+    r->ts.time = MS_TIME_NONE;
+    r->prog = r->host = "";
+    size_t used = stamp(line, len, r);
+    while (used < len && line[used] == ' ')
         used++;
-    s += used;
-    n -= used;
+    const char *s = line + used;
+    size_t n = len - used;
 
     size_t name_len = 0, tag = prog_tag(s, n, &name_len);
     if (!tag && r->ts.kind != MS_TS_NONE) {

@@ -301,7 +301,8 @@ static void test_write_csv_and_json(void **state)
     assert_string_equal(
         strchr(cl, '\n') + 1,
         "1,2,4,2007-01-21T09:51:25Z,2007-01-21T09:51:37.25Z,"
-        "\"admin > =HYPERLINK(\"\"x\"\")\",\"'=HYPERLINK(\"\"x\"\") tried in the same order by 2 ips\",1,6.125,imap smtp\n");
+        "\"admin > =HYPERLINK(\"\"x\"\")\",\"'=HYPERLINK(\"\"x\"\") tried in the same order by 2 ips\",1,6.125,imap smtp,"
+        "DE (1); US (1),\"AS64500 Example, Inc. (1); AS64501 Beispiel GmbH (1)\"\n");
     free(cl);
     char *mem = slurp(dir, "cluster_members.csv", NULL);
     assert_string_equal(mem, "cluster_id,ip\n1,192.0.2.10\n1,2001:db8::5\n");

@@ -1,0 +1,263 @@
+/* plot.c — find and run gnuplot (see plot.h).
+ *
+ * The child is set up with async-signal-safe calls only (chdir, open,
+ * dup2, execv); everything it needs is built before fork. The parent polls
+ * waitpid every few milliseconds until the child ends or the time limit
+ * passes, then kills it. Output goes to hidden temporary names given on the
+ * command line (-e), so a chart that fails leaves nothing half-written. */
+#include "plot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "output/atomic.h"
+
+static int executable(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+           access(path, X_OK) == 0;
+}
+
+char *ms_plot_find(const char *prog)
+{
+    if (!prog || !prog[0])
+        return NULL;
+    if (strchr(prog, '/'))
+        return executable(prog) ? strdup(prog) : NULL;
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    size_t np = strlen(prog);
+    while (*path) {
+        const char *end = strchr(path, ':');
+        size_t n = end ? (size_t)(end - path) : strlen(path);
+        if (n) {   /* an empty element would mean the current folder: skip */
+            char *cand = malloc(n + np + 2);
+            if (!cand)
+                return NULL;
+            memcpy(cand, path, n);
+            cand[n] = '/';
+            memcpy(cand + n + 1, prog, np + 1);
+            if (executable(cand))
+                return cand;
+            free(cand);
+        }
+        path += n + (end != NULL);
+    }
+    return NULL;
+}
+
+static char *join(const char *dir, const char *file)
+{
+    size_t nd = strlen(dir), nf = strlen(file);
+    char *p = malloc(nd + nf + 2);
+    if (p) {
+        memcpy(p, dir, nd);
+        p[nd] = '/';
+        memcpy(p + nd + 1, file, nf + 1);
+    }
+    return p;
+}
+
+int ms_plot_save(const char *dir, const char *file, const ms_buf *b,
+                 ms_error *err)
+{
+    char *path = join(dir, file);
+    if (!path)
+        return ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    ms_atomic f;
+    int rc = -1;
+    if (b->failed) {
+        ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", path);
+    } else if (ms_atomic_open(&f, path, err) == 0) {
+        if (b->n)
+            fwrite(b->p, 1, b->n, f.fp);
+        rc = ms_atomic_commit(&f, err);
+    }
+    free(path);
+    return rc;
+}
+
+void ms_plot_remove(const char *dir, const char *file)
+{
+    char *path = join(dir, file);
+    if (path)
+        unlink(path);
+    free(path);
+}
+
+/* The whole of a (small) file, NUL-terminated; NULL if unreadable. */
+static char *slurp(const char *path, size_t max, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    ms_buf b = {0};
+    char chunk[65536];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0 && b.n <= max)
+        ms_buf_add(&b, chunk, k);
+    int bad = ferror(fp) || b.n > max;
+    fclose(fp);
+    ms_buf_addc(&b, '\0');
+    if (bad || b.failed) {
+        ms_buf_free(&b);
+        return NULL;
+    }
+    *n = b.n - 1;
+    return b.p;
+}
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* gnuplot's last message ("file" line N: what), as why; lines holding
+ * only the caret that points at the error are skipped. */
+static void last_message(const char *errpath, char *why, size_t nwhy)
+{
+    size_t n = 0;
+    char *msg = slurp(errpath, 1 << 16, &n);
+    if (!msg)
+        return;
+    const char *last = NULL;
+    for (char *line = msg; line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        while (*line == ' ' || *line == '\t')
+            line++;
+        if (line[strspn(line, " ^\t\r")])
+            last = line;
+        line = end ? end + 1 : NULL;
+    }
+    if (last)
+        snprintf(why, nwhy, "gnuplot: %s", last);
+    free(msg);
+}
+
+int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
+                 int timeout_s, char **svg, size_t *nsvg, char *why,
+                 size_t nwhy)
+{
+    *svg = NULL;
+    *nsvg = 0;
+    snprintf(why, nwhy, "gnuplot failed");
+    if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(name) ||
+        strlen(name) > 64) {
+        snprintf(why, nwhy, "bad chart name");
+        return -1;
+    }
+    char gp[80], png[80], svgt[80], errt[80], expr[200];
+    snprintf(gp, sizeof gp, "%s.gp", name);
+    snprintf(png, sizeof png, ".%s.png.tmp", name);
+    snprintf(svgt, sizeof svgt, ".%s.svg.tmp", name);
+    snprintf(errt, sizeof errt, ".%s.err.tmp", name);
+    snprintf(expr, sizeof expr, "pngout='%s'; svgout='%s'", png, svgt);
+    char *const argv[] = {(char *)gnuplot, "-d", "-e", expr, gp, NULL};
+    char *png_path = join(dir, png), *svg_path = join(dir, svgt),
+         *err_path = join(dir, errt);
+    char *final = NULL;
+    int rc = -1;
+    if (!png_path || !svg_path || !err_path) {
+        snprintf(why, nwhy, "out of memory");
+        goto out;
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(why, nwhy, "cannot start gnuplot: %s", strerror(errno));
+        goto out;
+    }
+    if (pid == 0) {
+        if (chdir(dir) != 0)
+            _exit(126);
+        int in = open("/dev/null", O_RDONLY);
+        int er = open(errt, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (in < 0 || er < 0 || dup2(in, 0) < 0 || dup2(er, 1) < 0 ||
+            dup2(er, 2) < 0)
+            _exit(126);
+        execv(gnuplot, argv);
+        _exit(127);
+    }
+    int64_t deadline = now_ms() + (int64_t)(timeout_s > 0 ? timeout_s : 30) * 1000;
+    int status = 0, timed_out = 0;
+    for (;;) {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR) {
+            snprintf(why, nwhy, "gnuplot vanished: %s", strerror(errno));
+            goto out;
+        }
+        if (now_ms() > deadline) {
+            kill(pid, SIGKILL);
+            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+            timed_out = 1;
+            break;
+        }
+        struct timespec pause = {0, 5 * 1000000};
+        nanosleep(&pause, NULL);
+    }
+    if (timed_out) {
+        snprintf(why, nwhy, "gnuplot took longer than %d s and was stopped",
+                 timeout_s > 0 ? timeout_s : 30);
+        goto out;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+            snprintf(why, nwhy, "gnuplot could not be run");
+        else if (WIFEXITED(status))
+            snprintf(why, nwhy, "gnuplot failed (exit status %d)",
+                     WEXITSTATUS(status));
+        else
+            snprintf(why, nwhy, "gnuplot was killed by signal %d",
+                     WTERMSIG(status));
+        last_message(err_path, why, nwhy);
+        goto out;
+    }
+    *svg = slurp(svg_path, (size_t)64 << 20, nsvg);
+    struct stat st;
+    if (!*svg || *nsvg == 0 || stat(png_path, &st) != 0 || st.st_size == 0) {
+        snprintf(why, nwhy, "gnuplot wrote no picture");
+        last_message(err_path, why, nwhy);
+        goto out;
+    }
+    snprintf(gp, sizeof gp, "%s.png", name);
+    final = join(dir, gp);
+    if (!final || rename(png_path, final) != 0) {
+        snprintf(why, nwhy, "cannot write %s.png: %s", name,
+                 final ? strerror(errno) : "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    if (rc) {
+        free(*svg);
+        *svg = NULL;
+        *nsvg = 0;
+    }
+    if (png_path)
+        unlink(png_path);
+    if (svg_path)
+        unlink(svg_path);
+    if (err_path)
+        unlink(err_path);
+    free(png_path);
+    free(svg_path);
+    free(err_path);
+    free(final);
+    return rc;
+}

@@ -1,0 +1,82 @@
+/* fuzz_lines.c — the line splitter (input/lines.c) against a plain model.
+ *
+ * Byte 0 picks max_line (1-64, or 1 MiB when its top bit is set), byte 1
+ * the starting buffer size (1-32 bytes, or the default 4 MiB when its top
+ * bit is set), so the refill, grow and cut paths run on small inputs. The
+ * rest, after a '\n' (so the file never sniffs as compressed), is the file.
+ * The model: split at '\n', drop one '\r' before it (or at the very end), a
+ * last line without '\n' counts unless empty; a line longer than max_line
+ * comes back as its first max_line bytes, flagged. Every returned line,
+ * its length, its flag and its number must equal the model's. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_util.h"
+#include "input/lines.h"
+#include "input/reader.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 2)
+        return 0;
+    size_t max_line = data[0] & 0x80 ? (size_t)1 << 20 : (size_t)1 + (data[0] & 63);
+    size_t buf_size = data[1] & 0x80 ? 0 : (size_t)1 + (data[1] & 31);
+    const uint8_t *text = data + 2;
+    size_t n = size - 2;
+
+    uint8_t *file = malloc(n + 1);
+    FZ_CHECK(file != NULL);
+    file[0] = '\n';
+    memcpy(file + 1, text, n);
+    const char *path = fz_file(file, n + 1);
+
+    ms_error err = {0};
+    ms_reader *r = ms_reader_open(path, "fuzz.log", &err);
+    FZ_CHECK(r != NULL);
+    FZ_CHECK(ms_reader_codec(r) == MS_CODEC_PLAIN);
+    ms_lines *l = buf_size ? ms_lines_new_sized(r, max_line, buf_size)
+                           : ms_lines_new(r, max_line);
+    FZ_CHECK(l != NULL);
+
+    const char *s = (const char *)file, *end = s + n + 1;
+    uint64_t no = 0;
+    for (;;) {
+        /* The model's next line. */
+        const char *want = NULL;
+        size_t want_len = 0;
+        bool want_cut = false;
+        if (s < end) {
+            const char *nl = memchr(s, '\n', (size_t)(end - s));
+            size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
+            want = s;
+            s += len + (nl != NULL);
+            if (len && want[len - 1] == '\r')
+                len--;
+            want_cut = len > max_line;
+            want_len = want_cut ? max_line : len;
+        }
+        const char *line;
+        size_t len;
+        int rc = ms_lines_next(l, &line, &len, &err);
+        FZ_CHECK(rc >= 0);   /* a memfd does not fail */
+        if (!want) {
+            FZ_CHECK(rc == 0);
+            break;
+        }
+        FZ_CHECK(rc == 1);
+        no++;
+        FZ_CHECK(len == want_len);
+        FZ_CHECK(len == 0 || memcmp(line, want, len) == 0);
+        FZ_CHECK(ms_lines_was_cut(l) == want_cut);
+        FZ_CHECK(ms_lines_number(l) == no);
+    }
+    FZ_CHECK(ms_lines_next(l, &(const char *){NULL}, &(size_t){0}, &err) == 0);
+    ms_lines_free(l);
+    ms_reader_close(r);
+    free(file);
+    return 0;
+}

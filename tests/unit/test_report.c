@@ -1,0 +1,296 @@
+/* test_report.c — the incident report's parts (lib/output/report*.c,
+ * plot.c): Markdown and HTML escaping of hostile names (markup, links,
+ * autolinks, bidi controls, invalid UTF-8), SHA-256 and base64 (the HTML
+ * page's content security policy depends on them), finding a program in
+ * PATH, running a fake gnuplot (success, failure with its message, a hang
+ * stopped by the time limit), and a whole report of a small analysis with
+ * charts turned off: both files written, chart scripts and data left,
+ * the same bytes twice, no raw markup from the names. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze/analysis.h"
+#include "output/plot.h"
+#include "output/report.h"
+#include "output/report_int.h"
+
+static char *esc(int html, const char *s, size_t n)
+{
+    ms_buf t = {0}, b = {0};
+    ms_report_clean(&t, s, n);
+    if (html)
+        ms_html_escape(&b, t.p ? t.p : "", t.n);
+    else
+        ms_md_escape(&b, t.p ? t.p : "", t.n);
+    ms_buf_addc(&b, '\0');
+    ms_buf_free(&t);
+    return b.p;
+}
+
+static void check(int html, const char *in, const char *want)
+{
+    char *got = esc(html, in, strlen(in));
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void test_md_escape(void **state)
+{
+    (void)state;
+    check(0, "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;");
+    check(0, "[x](http://evil)", "\\[x\\](http\\://evil)");
+    check(0, "![i](x.png)", "\\!\\[i\\](x.png)");
+    check(0, "**b**|`c`_d_~e~", "\\*\\*b\\*\\*\\|\\`c\\`\\_d\\_\\~e\\~");
+    check(0, "=HYPERLINK(\"x\")", "=HYPERLINK(\"x\")");
+    check(0, "bob@example.org", "bob\\@example.org");
+    check(0, "www.evil.example", "www\\.evil.example");
+    check(0, "a&lt;b", "a&amp;lt;b");
+    check(0, "\x1b[31mred", "\\\\x1B\\[31mred");
+    check(0, "bad\xff", "bad\\\\xFF");
+    check(0, "12:30 ok", "12:30 ok");
+    /* U+202E (right-to-left override) is shown, not obeyed. */
+    check(0, "rl\xe2\x80\xaeo", "rl\\\\xE2\\\\x80\\\\xAEo");
+    check(0, "\xc3\xbcn\xc3\xaf" "c\xc3\xb8" "d\xc3\xa9",
+          "\xc3\xbcn\xc3\xaf" "c\xc3\xb8" "d\xc3\xa9");
+}
+
+static void test_html_escape(void **state)
+{
+    (void)state;
+    check(1, "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;");
+    check(1, "<img src=x onerror=\"a('1')\">",
+          "&lt;img src=x onerror=&quot;a(&#39;1&#39;)&quot;&gt;");
+    check(1, "a&b", "a&amp;b");
+    check(1, "\x1b[0m\r\n", "\\x1B[0m\\x0D\\x0A");
+    check(1, "x\xef\xbb\xbfy\xe2\x80\x8bz", "x\\xEF\\xBB\\xBFy\\xE2\\x80\\x8Bz");
+    char *nul = esc(1, "a\0b", 3);
+    assert_string_equal(nul, "a\\x00b");
+    free(nul);
+}
+
+static void test_sha256_base64(void **state)
+{
+    (void)state;
+    char out[45];
+    ms_sha256_b64("abc", 3, out);
+    assert_string_equal(out, "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=");
+    ms_sha256_b64("", 0, out);
+    assert_string_equal(out, "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+    /* 56 bytes: the padding spills into a second block. */
+    ms_sha256_b64("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, out);
+    assert_string_equal(out, "JI1qYdIGOLjlwCaTDD5gOaM85Flk/yFn9uzt1BnbBsE=");
+    ms_buf b = {0};
+    ms_base64(&b, "foobar", 6);
+    ms_base64(&b, "fo", 2);
+    ms_buf_addc(&b, '\0');
+    assert_string_equal(b.p, "Zm9vYmFyZm8=");
+    ms_buf_free(&b);
+}
+
+/* ---- running gnuplot -------------------------------------------------- */
+
+static void write_exec(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+    assert_int_equal(chmod(path, 0755), 0);
+}
+
+/* A fake gnuplot: reads pngout/svgout from its -e argument. */
+static const char fake_ok[] =
+    "#!/bin/sh\n"
+    "png=$(printf %s \"$3\" | sed \"s/.*pngout='\\([^']*\\)'.*/\\1/\")\n"
+    "svg=$(printf %s \"$3\" | sed \"s/.*svgout='\\([^']*\\)'.*/\\1/\")\n"
+    "[ -f \"$4\" ] || exit 3\n"
+    "printf 'PNG' > \"$png\"\n"
+    "printf '<svg>ok</svg>' > \"$svg\"\n";
+static const char fake_fail[] =
+    "#!/bin/sh\necho >&2\necho 'plot oops' >&2\necho '     ^' >&2\n"
+    "echo '\"chart-x.gp\" line 3: undefined variable: oops' >&2\n"
+    "echo >&2\nexit 1\n";
+static const char fake_hang[] = "#!/bin/sh\nexec sleep 20\n";
+
+static void test_plot(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ms-plot-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], prog[256];
+    snprintf(path, sizeof path, "%s/chart-x.gp", dir);
+    write_exec(path, "plot x\n");
+
+    char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+    setenv("PATH", dir, 1);
+    assert_null(ms_plot_find("no-such-gnuplot"));
+    snprintf(prog, sizeof prog, "%s/fakeplot", dir);
+    write_exec(prog, fake_ok);
+    char *found = ms_plot_find("fakeplot");
+    assert_non_null(found);
+    assert_string_equal(found, prog);
+    free(found);
+    setenv("PATH", "", 1);
+    assert_null(ms_plot_find("fakeplot"));
+    if (old)
+        setenv("PATH", old, 1);
+    free(old);
+
+    char *svg = NULL, why[200];
+    size_t nsvg = 0;
+    assert_int_equal(ms_plot_draw(prog, dir, "chart-x", 10, &svg, &nsvg, why,
+                                  sizeof why), 0);
+    assert_int_equal(nsvg, 13);
+    assert_memory_equal(svg, "<svg>ok</svg>", 13);
+    free(svg);
+    snprintf(path, sizeof path, "%s/chart-x.png", dir);
+    assert_int_equal(access(path, F_OK), 0);
+    unlink(path);
+
+    write_exec(prog, fake_fail);
+    assert_int_equal(ms_plot_draw(prog, dir, "chart-x", 10, &svg, &nsvg, why,
+                                  sizeof why), -1);
+    assert_null(svg);
+    assert_non_null(strstr(why, "undefined variable: oops"));
+    assert_int_not_equal(access(path, F_OK), 0);
+
+    write_exec(prog, fake_hang);
+    assert_int_equal(ms_plot_draw(prog, dir, "chart-x", 1, &svg, &nsvg, why,
+                                  sizeof why), -1);
+    assert_non_null(strstr(why, "longer than 1 s"));
+
+    /* Names that could break out of the -e string are refused. */
+    assert_int_equal(ms_plot_draw(prog, dir, "x'; system('id", 1, &svg, &nsvg,
+                                  why, sizeof why), -1);
+
+    /* Nothing but the script and the fake are left. */
+    unlink(prog);
+    snprintf(path, sizeof path, "%s/chart-x.gp", dir);
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* ---- a whole report --------------------------------------------------- */
+
+static void add(ms_store *s, const char *ip, int at, ms_outcome o,
+                const char *user, uint64_t line)
+{
+    ms_event e = {.time = (ms_secs_from_fields(2025, 5, 4, 1, 0, 0) + at) *
+                          MS_NS_PER_S,
+                  .outcome = (uint8_t)o, .service = MS_SVC_IMAP,
+                  .attempts = 1, .line = line, .source = "dovecot"};
+    assert_true(ms_ip_parse(ip, strlen(ip), &e.ip));
+    e.user = (ms_str){user, (uint32_t)strlen(user)};
+    e.method = (ms_str){"PLAIN", 5};
+    e.host = (ms_str){"mx<1>", 5};
+    e.reason = e.session = (ms_str){"", 0};
+    assert_int_equal(ms_store_add(s, &e, 0), 0);
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    ms_buf b = {0};
+    char chunk[4096];
+    size_t k;
+    while ((k = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        ms_buf_add(&b, chunk, k);
+    fclose(fp);
+    ms_buf_addc(&b, '\0');
+    return b.p;
+}
+
+static void test_report(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"<script>alert(1)</script>",
+        "=HYPERLINK(\"x\")", "\x1b[31mred", "[a](http://e)", "root", "admin"};
+    ms_store s;
+    assert_int_equal(ms_store_init(&s), 0);
+    assert_int_equal(ms_store_add_file(&s, "mail<b>.log"), 0);
+    uint64_t line = 1;
+    /* One address failing on many hostile names, one honest user. */
+    for (int r = 0; r < 3; r++)
+        for (int i = 0; i < 6; i++)
+            add(&s, "192.0.2.7", r * 600 + i * 30, MS_OUT_AUTH_FAIL, names[i],
+                line++);
+    add(&s, "198.51.100.2", 100, MS_OUT_AUTH_FAIL, "alice", line++);
+    add(&s, "198.51.100.2", 105, MS_OUT_AUTH_OK, "alice", line++);
+    assert_int_equal(ms_store_finish(&s), 0);
+    ms_analyze_opts o;
+    ms_analyze_defaults(&o);
+    ms_analysis a;
+    assert_int_equal(ms_analyze(&s, &o, &a, NULL), 0);
+
+    char dir[] = "/tmp/ms-report-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char out[64];
+    snprintf(out, sizeof out, "%.30s/new/folder", dir);
+    ms_report_opts ro = {.gnuplot = "", .version = "mailsleuth test"};
+    ms_report_result res;
+    ms_error err = {0};
+    assert_int_equal(ms_report_write(out, &a, &ro, &res, &err), 0);
+    assert_true(res.charts >= 2);
+    assert_int_equal(res.drawn, 0);
+    char *md = slurp(out, "report.md"), *html = slurp(out, "report.html");
+    assert_non_null(md);
+    assert_non_null(html);
+    assert_non_null(strstr(md, "# Mail server attacks, 4 May 2025"));
+    assert_non_null(strstr(md, "Charts were not drawn (turned off)"));
+    assert_non_null(strstr(md, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_null(strstr(md, "<script"));
+    assert_null(strstr(md, "[a](http"));
+    assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_null(strstr(html, "<script>alert"));
+    assert_null(strstr(html, "mail<b>"));
+    assert_null(strstr(html, "mx<1>"));
+    assert_null(strchr(md, '\x1b'));
+    assert_null(strchr(html, '\x1b'));
+    assert_non_null(strstr(html, "Content-Security-Policy"));
+    char *gp = slurp(out, "chart-activity.gp"), *dat = slurp(out, "chart-activity.dat");
+    assert_non_null(gp);
+    assert_non_null(dat);
+    assert_null(strstr(gp, "script"));
+
+    /* Same analysis, same bytes. */
+    assert_int_equal(ms_report_write(out, &a, &ro, NULL, &err), 0);
+    char *md2 = slurp(out, "report.md"), *html2 = slurp(out, "report.html");
+    assert_string_equal(md, md2);
+    assert_string_equal(html, html2);
+    free(md);
+    free(html);
+    free(md2);
+    free(html2);
+    free(gp);
+    free(dat);
+
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    ms_analysis_free(&a);
+    ms_store_free(&s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_md_escape),
+        cmocka_unit_test(test_html_escape),
+        cmocka_unit_test(test_sha256_base64),
+        cmocka_unit_test(test_plot),
+        cmocka_unit_test(test_report),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
