@@ -8,16 +8,40 @@
  * cut, returned, and the rest of it is skipped as it arrives. A last line
  * without '\n' is returned too; a partial line before a reader error is
  * dropped, since its cut-off text could be misread. ms_lines_block hands
- * out all whole lines of the buffer at once, with the same refills. */
+ * out all whole lines of the buffer at once, with the same refills.
+ *
+ * A compressed file is decompressed ahead in a thread of its own (feed):
+ * it fills a ring of FEED_SLOTS buffers while the caller works on earlier
+ * lines, and refill copies from the ring instead of calling the reader.
+ * The bytes are the same, so are the lines (where a refill happens to end
+ * changes nothing: a line is cut, or not, by its own length). */
 #include "input/lines.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DEFAULT_BUF (4u << 20)
+#define FEED_SLOTS 4
+#define FEED_SLOT (1u << 20)
+
+typedef struct feed {
+    ms_reader *r;
+    pthread_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    char *buf[FEED_SLOTS];
+    ptrdiff_t len[FEED_SLOTS];  /* > 0 bytes, 0 the end, -1 an error */
+    unsigned filled, taken;     /* slots made and used, counted mod 2^32 */
+    size_t pos;                 /* bytes of the slot in use already copied */
+    ms_error err;               /* the reader's error, with len -1 */
+    bool stop;                  /* the caller is done: the thread quits */
+    bool done;                  /* the end or the error was returned */
+} feed;
 
 struct ms_lines {
     ms_reader *r;
+    feed *feed;         /* NULL: refill reads the reader itself */
     size_t max_line;
     size_t need;        /* largest useful buffer: max_line + 2 */
     char *buf;
@@ -45,15 +69,115 @@ ms_lines *ms_lines_new_sized(ms_reader *r, size_t max_line, size_t buf_size)
     return l;
 }
 
+static void *feed_main(void *arg)
+{
+    feed *f = arg;
+    for (;;) {
+        pthread_mutex_lock(&f->mu);
+        while (!f->stop && f->filled - f->taken == FEED_SLOTS)
+            pthread_cond_wait(&f->cv, &f->mu);
+        bool stop = f->stop;
+        unsigned i = f->filled % FEED_SLOTS;
+        pthread_mutex_unlock(&f->mu);
+        if (stop)
+            return NULL;
+        ms_error err = {0};
+        ptrdiff_t n = ms_reader_read(f->r, f->buf[i], FEED_SLOT, &err);
+        pthread_mutex_lock(&f->mu);
+        f->len[i] = n;
+        if (n < 0)
+            f->err = err;
+        f->filled++;
+        pthread_cond_broadcast(&f->cv);
+        pthread_mutex_unlock(&f->mu);
+        if (n <= 0)
+            return NULL;
+    }
+}
+
+static void feed_free(feed *f, bool started)
+{
+    if (started) {
+        pthread_mutex_lock(&f->mu);
+        f->stop = true;
+        pthread_cond_broadcast(&f->cv);
+        pthread_mutex_unlock(&f->mu);
+        pthread_join(f->tid, NULL);
+    }
+    pthread_cond_destroy(&f->cv);
+    pthread_mutex_destroy(&f->mu);
+    for (int i = 0; i < FEED_SLOTS; i++)
+        free(f->buf[i]);
+    free(f);
+}
+
+/* A reader run ahead in a thread; NULL when that cannot be had. */
+static feed *feed_new(ms_reader *r)
+{
+    feed *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->r = r;
+    pthread_mutex_init(&f->mu, NULL);
+    pthread_cond_init(&f->cv, NULL);
+    for (int i = 0; i < FEED_SLOTS; i++)
+        if (!(f->buf[i] = malloc(FEED_SLOT))) {
+            feed_free(f, false);
+            return NULL;
+        }
+    if (pthread_create(&f->tid, NULL, feed_main, f) != 0) {
+        feed_free(f, false);
+        return NULL;
+    }
+    return f;
+}
+
+/* ms_reader_read's contract, served from the ring. */
+static ptrdiff_t feed_read(feed *f, char *dst, size_t cap, ms_error *err)
+{
+    if (f->done)
+        return 0;
+    pthread_mutex_lock(&f->mu);
+    while (f->filled == f->taken)
+        pthread_cond_wait(&f->cv, &f->mu);
+    unsigned i = f->taken % FEED_SLOTS;
+    ptrdiff_t n = f->len[i];
+    if (n < 0 && err)
+        *err = f->err;
+    pthread_mutex_unlock(&f->mu);
+    if (n <= 0) {
+        f->done = true;
+        return n;
+    }
+    size_t k = (size_t)n - f->pos;
+    if (k > cap)
+        k = cap;
+    memcpy(dst, f->buf[i] + f->pos, k);
+    f->pos += k;
+    if (f->pos == (size_t)n) {
+        f->pos = 0;
+        pthread_mutex_lock(&f->mu);
+        f->taken++;
+        pthread_cond_broadcast(&f->cv);
+        pthread_mutex_unlock(&f->mu);
+    }
+    return (ptrdiff_t)k;
+}
+
 ms_lines *ms_lines_new(ms_reader *r, size_t max_line)
 {
-    return ms_lines_new_sized(r, max_line, DEFAULT_BUF);
+    ms_lines *l = ms_lines_new_sized(r, max_line, DEFAULT_BUF);
+    if (l && ms_reader_codec(r) != MS_CODEC_PLAIN)
+        l->feed = feed_new(r);   /* without it, refill decompresses */
+    return l;
 }
 
 void ms_lines_free(ms_lines *l)
 {
     if (!l)
         return;
+    if (l->feed)
+        feed_free(l->feed, true);
     free(l->buf);
     free(l);
 }
@@ -86,7 +210,9 @@ static int refill(ms_lines *l, ms_error *err)
         l->buf = buf;
         l->cap = cap;
     }
-    ptrdiff_t got = ms_reader_read(l->r, l->buf + l->end, l->cap - l->end, err);
+    ptrdiff_t got =
+        l->feed ? feed_read(l->feed, l->buf + l->end, l->cap - l->end, err)
+                : ms_reader_read(l->r, l->buf + l->end, l->cap - l->end, err);
     if (got < 0) {
         l->eof = true;
         l->start = l->end = 0;

@@ -148,18 +148,33 @@ static void last_message(const char *errpath, char *why, size_t nwhy)
     free(msg);
 }
 
-int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
-                 int timeout_s, char **svg, size_t *nsvg, char *why,
-                 size_t nwhy)
+static void job_clean(ms_plot_job *j)
 {
-    *svg = NULL;
-    *nsvg = 0;
-    snprintf(why, nwhy, "gnuplot failed");
+    if (j->png_path)
+        unlink(j->png_path);
+    if (j->svg_path)
+        unlink(j->svg_path);
+    if (j->err_path)
+        unlink(j->err_path);
+    free(j->png_path);
+    free(j->svg_path);
+    free(j->err_path);
+    j->png_path = j->svg_path = j->err_path = NULL;
+    j->pid = -1;
+}
+
+int ms_plot_start(ms_plot_job *j, const char *gnuplot, const char *dir,
+                  const char *name, int timeout_s, char *why, size_t nwhy)
+{
+    memset(j, 0, sizeof *j);
+    j->pid = -1;
+    j->timeout_s = timeout_s > 0 ? timeout_s : 30;
     if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(name) ||
         strlen(name) > 64) {
         snprintf(why, nwhy, "bad chart name");
         return -1;
     }
+    snprintf(j->name, sizeof j->name, "%s", name);
     char gp[80], png[80], svgt[80], errt[80], expr[200];
     snprintf(gp, sizeof gp, "%s.gp", name);
     snprintf(png, sizeof png, ".%s.png.tmp", name);
@@ -167,18 +182,19 @@ int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
     snprintf(errt, sizeof errt, ".%s.err.tmp", name);
     snprintf(expr, sizeof expr, "pngout='%s'; svgout='%s'", png, svgt);
     char *const argv[] = {(char *)gnuplot, "-d", "-e", expr, gp, NULL};
-    char *png_path = join(dir, png), *svg_path = join(dir, svgt),
-         *err_path = join(dir, errt);
-    char *final = NULL;
-    int rc = -1;
-    if (!png_path || !svg_path || !err_path) {
+    j->png_path = join(dir, png);
+    j->svg_path = join(dir, svgt);
+    j->err_path = join(dir, errt);
+    if (!j->png_path || !j->svg_path || !j->err_path) {
         snprintf(why, nwhy, "out of memory");
-        goto out;
+        job_clean(j);
+        return -1;
     }
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(why, nwhy, "cannot start gnuplot: %s", strerror(errno));
-        goto out;
+        job_clean(j);
+        return -1;
     }
     if (pid == 0) {
         if (chdir(dir) != 0)
@@ -191,19 +207,32 @@ int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
         execv(gnuplot, argv);
         _exit(127);
     }
-    int64_t deadline = now_ms() + (int64_t)(timeout_s > 0 ? timeout_s : 30) * 1000;
-    int status = 0, timed_out = 0;
+    j->pid = pid;
+    j->deadline_ms = now_ms() + (int64_t)j->timeout_s * 1000;
+    return 0;
+}
+
+int ms_plot_finish(ms_plot_job *j, const char *dir, char **svg, size_t *nsvg,
+                   char *why, size_t nwhy)
+{
+    *svg = NULL;
+    *nsvg = 0;
+    snprintf(why, nwhy, "gnuplot failed");
+    if (j->pid <= 0)
+        return -1;
+    char *final = NULL;
+    int rc = -1, status = 0, timed_out = 0;
     for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
+        pid_t r = waitpid(j->pid, &status, WNOHANG);
+        if (r == j->pid)
             break;
         if (r < 0 && errno != EINTR) {
             snprintf(why, nwhy, "gnuplot vanished: %s", strerror(errno));
             goto out;
         }
-        if (now_ms() > deadline) {
-            kill(pid, SIGKILL);
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        if (now_ms() > j->deadline_ms) {
+            kill(j->pid, SIGKILL);
+            while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
                 ;
             timed_out = 1;
             break;
@@ -213,7 +242,7 @@ int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
     }
     if (timed_out) {
         snprintf(why, nwhy, "gnuplot took longer than %d s and was stopped",
-                 timeout_s > 0 ? timeout_s : 30);
+                 j->timeout_s);
         goto out;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
@@ -225,20 +254,21 @@ int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
         else
             snprintf(why, nwhy, "gnuplot was killed by signal %d",
                      WTERMSIG(status));
-        last_message(err_path, why, nwhy);
+        last_message(j->err_path, why, nwhy);
         goto out;
     }
-    *svg = slurp(svg_path, (size_t)64 << 20, nsvg);
+    *svg = slurp(j->svg_path, (size_t)64 << 20, nsvg);
     struct stat st;
-    if (!*svg || *nsvg == 0 || stat(png_path, &st) != 0 || st.st_size == 0) {
+    if (!*svg || *nsvg == 0 || stat(j->png_path, &st) != 0 || st.st_size == 0) {
         snprintf(why, nwhy, "gnuplot wrote no picture");
-        last_message(err_path, why, nwhy);
+        last_message(j->err_path, why, nwhy);
         goto out;
     }
-    snprintf(gp, sizeof gp, "%s.png", name);
-    final = join(dir, gp);
-    if (!final || rename(png_path, final) != 0) {
-        snprintf(why, nwhy, "cannot write %s.png: %s", name,
+    char png[80];
+    snprintf(png, sizeof png, "%s.png", j->name);
+    final = join(dir, png);
+    if (!final || rename(j->png_path, final) != 0) {
+        snprintf(why, nwhy, "cannot write %s: %s", png,
                  final ? strerror(errno) : "out of memory");
         goto out;
     }
@@ -249,15 +279,19 @@ out:
         *svg = NULL;
         *nsvg = 0;
     }
-    if (png_path)
-        unlink(png_path);
-    if (svg_path)
-        unlink(svg_path);
-    if (err_path)
-        unlink(err_path);
-    free(png_path);
-    free(svg_path);
-    free(err_path);
+    job_clean(j);
     free(final);
     return rc;
+}
+
+int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
+                 int timeout_s, char **svg, size_t *nsvg, char *why,
+                 size_t nwhy)
+{
+    ms_plot_job j;
+    *svg = NULL;
+    *nsvg = 0;
+    if (ms_plot_start(&j, gnuplot, dir, name, timeout_s, why, nwhy))
+        return -1;
+    return ms_plot_finish(&j, dir, svg, nsvg, why, nwhy);
 }

@@ -528,23 +528,41 @@ int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
     }
     if (prog)
         snprintf(f->gnuplot, sizeof f->gnuplot, "%s", prog);
-    for (int i = 0; prog && i < MS_REPORT_NCHARTS; i++) {
-        ms_chart *c = &f->charts[i];
-        if (c->state != MS_CHART_SCRIPT)
-            continue;
-        if (ms_plot_draw(prog, dir, c->name,
-                         o && o->chart_timeout_s ? o->chart_timeout_s : 30,
-                         &c->svg, &c->nsvg, c->why, sizeof c->why) == 0) {
-            c->state = MS_CHART_DRAWN;
-            f->ndrawn++;
-            char file[64];
-            snprintf(file, sizeof file, "%s.gp", c->name);
-            ms_plot_remove(dir, file);
-            snprintf(file, sizeof file, "%s.dat", c->name);
-            ms_plot_remove(dir, file);
-        } else {
-            c->state = MS_CHART_FAILED;
-            f->nfailed++;
+    /* Up to four at a time. */
+    int timeout = o && o->chart_timeout_s ? o->chart_timeout_s : 30;
+    int todo[MS_REPORT_NCHARTS], ntodo = 0;
+    for (int i = 0; prog && i < MS_REPORT_NCHARTS; i++)
+        if (f->charts[i].state == MS_CHART_SCRIPT)
+            todo[ntodo++] = i;
+    for (int at = 0; at < ntodo; at += 4) {
+        ms_plot_job jobs[4];
+        int started[4] = {0};
+        for (int k = 0; k < 4 && at + k < ntodo; k++) {
+            ms_chart *c = &f->charts[todo[at + k]];
+            started[k] = ms_plot_start(&jobs[k], prog, dir, c->name, timeout,
+                                       c->why, sizeof c->why) == 0;
+            if (!started[k]) {
+                c->state = MS_CHART_FAILED;
+                f->nfailed++;
+            }
+        }
+        for (int k = 0; k < 4 && at + k < ntodo; k++) {
+            ms_chart *c = &f->charts[todo[at + k]];
+            if (!started[k])
+                continue;
+            if (ms_plot_finish(&jobs[k], dir, &c->svg, &c->nsvg, c->why,
+                               sizeof c->why) == 0) {
+                c->state = MS_CHART_DRAWN;
+                f->ndrawn++;
+                char file[64];
+                snprintf(file, sizeof file, "%s.gp", c->name);
+                ms_plot_remove(dir, file);
+                snprintf(file, sizeof file, "%s.dat", c->name);
+                ms_plot_remove(dir, file);
+            } else {
+                c->state = MS_CHART_FAILED;
+                f->nfailed++;
+            }
         }
     }
     free(prog);

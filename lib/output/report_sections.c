@@ -146,6 +146,19 @@ static void headline(ms_doc *d, const ms_rfacts *f)
     const ms_analysis *a = f->a;
     uint64_t fails = f->by_outcome[MS_OUT_AUTH_FAIL];
     ms_doc_lead(d);
+    if (!f->events) {
+        ms_doc_t(d, "No authentication event was found");
+        if (f->nfiles) {
+            ms_doc_t(d, " in the ");
+            count(d, f->lines, "line", "lines");
+            ms_doc_t(d, " of ");
+            count(d, f->nfiles, "file", "files");
+            ms_doc_t(d, " read");
+        }
+        ms_doc_t(d, ": nothing to report.");
+        ms_doc_pend(d);
+        return;
+    }
     /* 1: what was read. */
     if (f->first != MS_TIME_NONE) {
         ms_doc_t(d, "From ");
@@ -199,12 +212,13 @@ static void headline(ms_doc *d, const ms_rfacts *f)
         if (f->nwatch) {
             ms_doc_t(d, " and ");
             ms_doc_num(d, f->nwatch);
-            ms_doc_t(d, " more worth watching");
+            ms_doc_t(d, f->nwatch == 1 ? " more is" : " more are");
+            ms_doc_t(d, " worth watching");
         }
         if (a->nclusters) {
-            ms_doc_t(d, "; ");
+            ms_doc_t(d, ": ");
             ms_doc_num(d, f->ncamp_ips);
-            ms_doc_t(d, " of them belong to ");
+            ms_doc_t(d, " in ");
             count(d, a->nclusters, "coordinated campaign", "coordinated campaigns");
             ms_doc_t(d, " (");
             for (size_t k = 0; k < a->nclusters && k < 3; k++) {
@@ -214,22 +228,25 @@ static void headline(ms_doc *d, const ms_rfacts *f)
             }
             if (a->nclusters > 3)
                 ms_doc_t(d, ", \xE2\x80\xA6");
-            ms_doc_t(d, a->nclusters == 1 ? " addresses) that took turns through "
-                                            "one username list, each address "
-                                            "too slow for a per-address limit "
-                                            "such as fail2ban to notice"
-                                          : " addresses) that each took turns "
-                                            "through one username list, each "
-                                            "address too slow for a "
-                                            "per-address limit such as fail2ban "
-                                            "to notice");
+            ms_doc_t(d, a->nclusters == 1
+                            ? " addresses) taking turns through one username "
+                              "list, each address too slow for a per-address "
+                              "limit such as fail2ban to notice"
+                            : " addresses), each taking turns through one "
+                              "username list, each address too slow for a "
+                              "per-address limit such as fail2ban to notice");
+            if (f->nfast) {
+                ms_doc_t(d, ", and ");
+                count(d, f->nfast, "fast robot or brute forcer",
+                      "fast robots or brute forcers");
+            }
         } else {
             ms_doc_t(d, "; no coordinated campaign was found");
-        }
-        if (f->nfast) {
-            ms_doc_t(d, ", and ");
-            count(d, f->nfast, "was a fast robot or brute forcer",
-                  "were fast robots or brute forcers");
+            if (f->nfast) {
+                ms_doc_t(d, ", and ");
+                count(d, f->nfast, "was a fast robot or brute forcer",
+                      "were fast robots or brute forcers");
+            }
         }
         ms_doc_t(d, ". ");
     }

@@ -33,6 +33,11 @@ static size_t valid_seq(const unsigned char *s, size_t n)
             return 0;
         cp = cp << 6 | (s[i] & 0x3f);
     }
+    /* Bidi controls and invisible marks can make a name look like another
+     * (or reverse the text after it): escape them like controls. */
+    if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+        (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff)
+        return 0;
     if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
         (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
         (cp >= 0x80 && cp <= 0x9f))

@@ -2,8 +2,9 @@
  *
  * ms_text_clean appends s to b as valid UTF-8 with no control characters:
  * every byte that is not part of a valid UTF-8 sequence, every C0 control
- * (NUL, TAB, CR, LF, ESC…), DEL and the C1 controls U+0080–U+009F are
- * written as `\xNN` (backslash, x, two upper-case hex digits; C1 as the
+ * (NUL, TAB, CR, LF, ESC…), DEL, the C1 controls U+0080–U+009F, and
+ * the bidi and invisible format characters (U+200B–U+200F, U+202A–U+202E,
+ * U+2066–U+2069, U+FEFF) are written as `\xNN` (backslash, x, two upper-case hex digits; C1 as the
  * hex of each UTF-8 byte). Everything else is copied unchanged, so valid
  * names stay exactly as the log gave them. This one rule serves CSV, JSON,
  * HTML (after HTML escaping) and the terminal. */

@@ -4,7 +4,7 @@
  *
  * The input is written to a memfd and opened by path, as a log file is. It
  * is read with a changing buffer size (1 byte to 1 MiB) until the end, an
- * error, or 16 MiB of output (a bomb is bounded in memory, not in time; the
+ * error, or 4 MiB of output (a bomb is bounded in memory, not in time; the
  * harness stops it). Checks: a plain file reads back byte for byte; a read
  * never returns more than asked; an error is MS_ERR_DATA or MS_ERR_IO with
  * the file's name in its message, and every read after it returns 0; the
@@ -22,7 +22,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define OUT_LIMIT (16u << 20)
+#define OUT_LIMIT (4u << 20)
 #define MEM_LIMIT ((size_t)512 << 20)
 
 /* Bytes held in mmapped blocks now (glibc serves big requests so). */

@@ -4,7 +4,8 @@
  * The whole input is one line for ms_record_parse (the line reader never
  * hands it a '\n', but NULs and invalid UTF-8 pass). Checks: host, prog and
  * body point inside the line, the body runs to its end, a year-less stamp
- * holds a real month, day and time of day, an absolute one formats. Then
+ * holds a real month, day and time of day, an absolute one formats, and
+ * ms_record_stamp (the scan's stamp-only path) gives the same stamp. Then
  * ms_time_parse_iso on the same bytes: whatever it accepts must survive
  * ms_time_format and parse back to the same instant. A zone with summer
  * time is set so the local-time path (no offset in the stamp) is taken. */
@@ -79,6 +80,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     default:
         FZ_CHECK(0);
     }
+
+    ms_stamp st;
+    FZ_CHECK(ms_record_stamp(line, size, &st) == k);
+    FZ_CHECK(st.kind == r.ts.kind && st.time == r.ts.time &&
+             st.mon == r.ts.mon && st.day == r.ts.day && st.sod == r.ts.sod &&
+             st.ns == r.ts.ns);
 
     ms_time t;
     if (ms_time_parse_iso(line, size, &t) == 0)

@@ -192,7 +192,8 @@ def main():
     put("reader", "zst-skippable", b"\x50\x2a\x4d\x18\x04\x00\x00\x00abcd" + comp["zst"])
     put("reader", "zst-bomb", tool(["zstd", "-q", "-19"], b"A" * (4 << 20)))
 
-    # ---- lines: 2 parameter bytes, then the text ----
+    # ---- lines: 2 parameter bytes (max_line; buffer size and, with 0x40,
+    # ms_lines_block), then the text ----
     clear("lines")
     for name, p0, p1, body in [
             ("crlf", 8, 3, b"ab\r\ncd\r\n\r\nlast"),
@@ -203,6 +204,7 @@ def main():
             ("smallbuf", 0x80, 0, text),
             ("no-newline", 10, 5, b"x" * 40)]:
         put("lines", name, bytes([p0, p1]) + body)
+        put("lines", name + "-block", bytes([p0, p1 | 0x40]) + body)
 
     # ---- events files ----
     clear("events_in")
