@@ -25,6 +25,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/formula.h"
 #include "core/intern.h"
 #include "input/reader.h"
 
@@ -70,8 +71,7 @@ static int hexup(char c)
 /* In place; returns the new length. csv: also drop the formula guard. */
 static size_t undo(char *s, size_t n, int csv)
 {
-    if (csv && n >= 2 && s[0] == '\'' && s[1] != '\0' &&
-        strchr("=+-@\t\r", s[1])) {
+    if (csv && n >= 2 && s[0] == '\'' && ms_formula_guarded(s + 1, n - 1)) {
         memmove(s, s + 1, n - 1);
         n--;
     }

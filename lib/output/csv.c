@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "core/formula.h"
 #include "output/text.h"
 
 void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
@@ -25,7 +26,7 @@ void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
         t = tmp.p;
         tn = tmp.n;
     }
-    int formula = strchr("=+-@\t\r", t[0]) != NULL;
+    int formula = ms_formula_guarded(t, tn);
     int quote = formula || t[0] == ' ' || t[tn - 1] == ' ' ||
                 memchr(t, ',', tn) || memchr(t, '"', tn);
     if (!quote) {
