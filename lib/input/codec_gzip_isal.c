@@ -28,7 +28,9 @@ typedef struct ig_state {
 
 void *ms_isal_init(void)
 {
-    ig_state *s = malloc(sizeof *s);
+    /* Zeroed: on a bad back-reference ISA-L may copy from its window before
+     * it reports the error, and stale heap must not reach the output. */
+    ig_state *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     isal_inflate_init(&s->st);
@@ -75,6 +77,11 @@ ms_dec_status ms_isal_decode(void *state, ms_codec_io *io, const char **why)
         st->next_out = (uint8_t *)io->out + io->out_len;
         st->avail_out = out_n;
         int ret = isal_inflate(st);
+        if (st->avail_in > in_n || st->avail_out > out_n) {
+            /* ISA-L lost count on a damaged stream: never trust it further. */
+            *why = isal_why(ret < 0 ? ret : ISAL_INVALID_BLOCK);
+            return MS_DEC_CORRUPT;
+        }
         size_t used = in_n - st->avail_in, made = out_n - st->avail_out;
         io->in += used;
         io->in_len -= used;

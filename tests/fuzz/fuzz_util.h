@@ -47,7 +47,9 @@ __attribute__((unused)) static const char *fz_file(const uint8_t *data,
 }
 
 /* Valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF) with
- * no C0 control, DEL or C1 control: what ms_text_clean promises. */
+ * no C0 control, DEL, C1 control, bidi control or invisible mark (U+200B-
+ * U+200F, U+202A-U+202E, U+2066-U+2069, U+FEFF): what ms_text_clean
+ * promises (text.h). */
 __attribute__((unused)) static int fz_clean_utf8(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -79,6 +81,10 @@ __attribute__((unused)) static int fz_clean_utf8(const char *s, size_t n)
         }
         if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
             (cp >= 0x80 && cp <= 0x9f))
+            return 0;
+        /* Bidi controls and invisible marks (text.h): escaped too. */
+        if ((cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+            (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff)
             return 0;
         i += len;
     }
