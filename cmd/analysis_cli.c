@@ -241,16 +241,9 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
         rc = EXIT_FATAL;
     }
     ms_file_scan *files = NULL;
-    ms_pool_opts po = {
-        .scan = {.max_line = 1 << 20, .coverage = 1},
-        .threads = x->c.threads,
-        .year = x->c.year,
-        .now = (int64_t)time(NULL),
-    };
-    if (rc == EXIT_OK && logs.n && ms_scan_sources(r, &logs, &po, &files, &err)) {
-        cli_error("%s", err.msg);
+    ms_scan_opts so = {.max_line = 1 << 20, .coverage = 1};
+    if (rc == EXIT_OK && logs.n && cli_scan_sources(&x->c, r, &logs, &so, &files))
         rc = EXIT_FATAL;
-    }
     for (size_t i = 0; files && i < logs.n; i++) {
         ms_file_scan *f = &files[i];
         x->damaged += cli_report_file(&x->c, f);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "output/atomic.h"
+#include "progress.h"
 #include "output/text.h"
 
 int cli_common_option(cli_common *c, int opt, const char *arg)
@@ -187,14 +188,7 @@ int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
         cli_error("%s", err.msg);
         return -1;
     }
-    ms_pool_opts po = {
-        .scan = *scan,
-        .threads = c->threads,
-        .year = c->year,
-        .now = (int64_t)time(NULL),
-    };
-    if (ms_scan_sources(r, src, &po, files, &err)) {
-        cli_error("%s", err.msg);
+    if (cli_scan_sources(c, r, src, scan, files)) {
         ms_sources_free(src);
         return -1;
     }
@@ -203,6 +197,26 @@ int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
     for (size_t i = 0; i < src->n; i++)
         *damaged += cli_report_file(c, &(*files)[i]);
     return 0;
+}
+
+int cli_scan_sources(const cli_common *c, const ms_recognizers *r,
+                     const ms_source_list *src, const ms_scan_opts *scan,
+                     ms_file_scan **files)
+{
+    ms_error err = {0};
+    ms_pool_opts po = {
+        .scan = *scan,
+        .threads = c->threads,
+        .year = c->year,
+        .now = (int64_t)time(NULL),
+    };
+    cli_progress p;
+    cli_progress_start(&p, c, src->n, &po.scan);
+    int rc = ms_scan_sources(r, src, &po, files, &err);
+    cli_progress_stop(&p);
+    if (rc)
+        cli_error("%s", err.msg);
+    return rc;
 }
 
 int cli_report_file(const cli_common *c, const ms_file_scan *f)

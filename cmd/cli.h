@@ -83,6 +83,12 @@ int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
              ms_file_scan **files, int *damaged);
 void cli_scan_free(ms_source_list *src, ms_file_scan *files);
 
+/* Scan expanded sources in parallel, with a progress line on a terminal;
+ * -1 (message printed) on a fatal error. */
+int cli_scan_sources(const cli_common *c, const ms_recognizers *r,
+                     const ms_source_list *src, const ms_scan_opts *scan,
+                     ms_file_scan **files);
+
 /* Print what went wrong reading one file (unless quiet); 1 if it was
  * unreadable or damaged. */
 int cli_report_file(const cli_common *c, const ms_file_scan *f);

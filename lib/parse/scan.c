@@ -12,6 +12,8 @@
  * environment forces the line-by-line way (for comparisons). */
 #include "scan.h"
 
+#include <stdatomic.h>
+
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -305,25 +307,43 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
     size_t len;
     int rc, ret = 0;
     ms_capture cap;
+    ms_progress *pg = opts->progress;
     if (blocks) {
-        while ((rc = ms_lines_block(ln, &text, &len, &out->error)) > 0)
+        while ((rc = ms_lines_block(ln, &text, &len, &out->error)) > 0) {
             if (scan_block(&x, text, len)) {
                 ret = ms_fail(err, MS_ERR_NOMEM, "out of memory");
                 break;
             }
+            if (pg)
+                atomic_fetch_add_explicit(&pg->bytes, len, memory_order_relaxed);
+        }
     } else {
-        while ((rc = ms_lines_next(ln, &text, &len, &out->error)) > 0)
+        uint64_t told = 0;
+        while ((rc = ms_lines_next(ln, &text, &len, &out->error)) > 0) {
             if (full_line(&x, text, len, ms_lines_number(ln),
                           ms_lines_was_cut(ln), NULL, 0)) {
                 ret = ms_fail(err, MS_ERR_NOMEM, "out of memory");
                 break;
             }
+            if (pg && out->bytes - told >= (1 << 20)) {
+                atomic_fetch_add_explicit(&pg->bytes, out->bytes - told,
+                                          memory_order_relaxed);
+                told = out->bytes;
+            }
+        }
+        if (pg)
+            atomic_fetch_add_explicit(&pg->bytes, out->bytes - told,
+                                      memory_order_relaxed);
     }
     if (rc < 0)
         out->damaged = 1;
     while (ret == 0 && ms_match_flush(m, &cap)) {
         if (add_event(out, &cap, &x.dd, &x.last_host))
             ret = ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    }
+    if (pg) {
+        atomic_fetch_add_explicit(&pg->events, out->nev, memory_order_relaxed);
+        atomic_fetch_add_explicit(&pg->files, 1, memory_order_relaxed);
     }
     out->mtime = ms_reader_mtime(rd);
     ms_lines_free(ln);

@@ -38,11 +38,20 @@ typedef void (*ms_line_fn)(void *ctx, const struct ms_file_scan *f,
                            const ms_record *rec, const ms_rule *rule,
                            const ms_event *ev);
 
+/* Counters a progress display may read while scans run (relaxed atomics:
+ * approximate while running, exact once the scans are done). */
+typedef struct ms_progress {
+    _Atomic uint64_t bytes;      /* decompressed bytes scanned */
+    _Atomic uint64_t events;     /* events found in finished files */
+    _Atomic uint64_t files;      /* files finished */
+} ms_progress;
+
 typedef struct ms_scan_opts {
     size_t max_line;        /* longer lines are cut (default 1 MiB) */
     int coverage;           /* collect ms_unmatched */
     ms_line_fn on_line;
     void *ctx;
+    ms_progress *progress;  /* may be NULL */
 } ms_scan_opts;
 
 typedef struct ms_file_scan {
