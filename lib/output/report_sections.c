@@ -25,39 +25,6 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-static ms_rv v_str(const char *s)
-{
-    s = s ? s : "";
-    return (ms_rv){.k = MS_RV_STR, .s = s, .n = strlen(s)};
-}
-
-static ms_rv v_int(int64_t i)
-{
-    return (ms_rv){.k = MS_RV_INT, .i = i};
-}
-
-static ms_rv v_time(ms_time t)
-{
-    return (ms_rv){.k = MS_RV_TIME, .i = t};
-}
-
-static ms_rv v_ip(const ms_store *s, uint32_t id)
-{
-    if (!ms_store_ip_real(s, id))
-        return v_str("");
-    return (ms_rv){.k = MS_RV_IP, .ip = ms_store_ip(s, id)};
-}
-
-static ms_rv v_user(const ms_store *s, uint32_t u)
-{
-    return (ms_rv){.k = MS_RV_STR, .s = s->users.str[u], .n = s->users.len[u]};
-}
-
-static ms_rv v_cluster(uint32_t id)
-{
-    return id ? v_int(id) : v_str("");
-}
-
 #define COLS(...) (const char *const[]){__VA_ARGS__, NULL}
 
 /* "1 file" / "3 files", the number with separators. */

@@ -10,8 +10,10 @@
 #ifndef MS_RESULTS_INT_H
 #define MS_RESULTS_INT_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "analyze/analysis.h"
 #include "core/buf.h"
@@ -84,6 +86,60 @@ int ms_results_mkdir(const char *dir, ms_error *err);
 static inline const char *ms_rs(const char *s)
 {
     return s ? s : "";
+}
+
+/* Cell values, shared by the result tables and the report's tables. */
+
+static inline ms_rv v_str(const char *s)
+{
+    s = ms_rs(s);
+    return (ms_rv){.k = MS_RV_STR, .s = s, .n = strlen(s)};
+}
+
+static inline ms_rv v_strn(const char *s, size_t n)
+{
+    return (ms_rv){.k = MS_RV_STR, .s = s, .n = n};
+}
+
+static inline ms_rv v_int(int64_t i)
+{
+    return (ms_rv){.k = MS_RV_INT, .i = i};
+}
+
+static inline ms_rv v_time(ms_time t)
+{
+    return (ms_rv){.k = MS_RV_TIME, .i = t};
+}
+
+/* An ip id; the store's non-address ids print as "". */
+static inline ms_rv v_ip(const ms_store *s, uint32_t id)
+{
+    if (!ms_store_ip_real(s, id))
+        return (ms_rv){.k = MS_RV_STR, .s = "", .n = 0};
+    return (ms_rv){.k = MS_RV_IP, .ip = ms_store_ip(s, id)};
+}
+
+static inline ms_rv v_cluster(uint32_t id)
+{
+    return id ? v_int(id) : (ms_rv){.k = MS_RV_NULL};
+}
+
+/* Seconds (negative: unknown) rounded to milliseconds. */
+static inline ms_rv v_secs(double s)
+{
+    if (!(s >= 0) || s > 9e15 / 1000)
+        return (ms_rv){.k = MS_RV_NULL};
+    return (ms_rv){.k = MS_RV_MS, .i = (int64_t)llround(s * 1000)};
+}
+
+static inline ms_rv v_user(const ms_store *s, uint32_t u)
+{
+    return v_strn(s->users.str[u], s->users.len[u]);
+}
+
+static inline ms_rv v_sstr(const ms_store *s, uint32_t id)
+{
+    return v_strn(s->strs.str[id], s->strs.len[id]);
 }
 
 #endif
