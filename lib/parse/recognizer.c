@@ -74,7 +74,9 @@ struct ms_recognizers {
     pthread_mutex_t pf_lock;
     int pf_state;             /* 0: not built, 1: ready, -1: unavailable */
     void *pf_db;              /* hs_database_t; NULL when there is no key */
-    size_t nkeys;
+    void *pf_cov_db;          /* the same keys plus the coverage words */
+    size_t nkeys;             /* keys of rows; coverage words come after */
+    size_t ncov_keys;
     uint64_t *key_fams;       /* the families whose rows use each key */
     uint64_t unkeyed_fams;    /* families with a row that has no key */
 };
@@ -230,6 +232,7 @@ void ms_recognizers_free(ms_recognizers *r)
         r->owned[i].release(r->owned[i].p);
 #if MS_HAVE_HYPERSCAN
     hs_free_database(r->pf_db);
+    hs_free_database(r->pf_cov_db);
 #endif
     free(r->key_fams);
     pthread_mutex_destroy(&r->pf_lock);
@@ -248,6 +251,11 @@ int ms_recognizers_adopt(ms_recognizers *r, void *p, void (*release)(void *),
     r->nowned++;
     return 0;
 }
+
+const char *const ms_coverage_words[] = {
+    "auth", "login", "logon", "passw", "sasl", "fail", "invalid user",
+    "denied", NULL,
+};
 
 /* ---- block prefilter ---------------------------------------------------- */
 
@@ -425,11 +433,14 @@ static int pf_build(ms_recognizers *r)
     size_t nrows = 0;
     for (size_t f = 0; f < r->nfam; f++)
         nrows += r->fam[f].fam->nrules;
-    char **expr = calloc(nrows + 1, sizeof *expr);
-    unsigned *flags = calloc(nrows + 1, sizeof *flags);
-    unsigned *ids = calloc(nrows + 1, sizeof *ids);
+    size_t ncov = 0;
+    while (ms_coverage_words[ncov])
+        ncov++;
+    char **expr = calloc(nrows + ncov + 1, sizeof *expr);
+    unsigned *flags = calloc(nrows + ncov + 1, sizeof *flags);
+    unsigned *ids = calloc(nrows + ncov + 1, sizeof *ids);
     const compiled_rule **first = calloc(nrows + 1, sizeof *first);
-    r->key_fams = calloc(nrows + 1, sizeof *r->key_fams);
+    r->key_fams = calloc(nrows + ncov + 1, sizeof *r->key_fams);
     int ok = expr && flags && ids && first && r->key_fams;
     size_t nk = 0;
     for (size_t f = 0; ok && f < r->nfam; f++) {
@@ -465,10 +476,16 @@ static int pf_build(ms_recognizers *r)
     }
     if (ok && nk > UINT16_MAX)
         ok = 0;
-    hs_database_t *db = NULL;
+    hs_database_t *db = NULL, *cov = NULL;
+    size_t nall = nk;
+    for (size_t w = 0; ok && w < ncov; w++, nall++) {
+        ok = (expr[nall] = literal_expr(ms_coverage_words[w],
+                                        strlen(ms_coverage_words[w]))) != NULL;
+        flags[nall] = HS_FLAG_CASELESS;
+    }
+    for (size_t k = 0; ok && k < nall; k++)
+        ids[k] = (unsigned)k;
     if (ok && nk) {
-        for (size_t k = 0; k < nk; k++)
-            ids[k] = (unsigned)k;
         hs_compile_error_t *ce = NULL;
         if (hs_compile_multi((const char *const *)expr, flags, ids,
                              (unsigned)nk, HS_MODE_BLOCK, NULL, &db,
@@ -477,20 +494,33 @@ static int pf_build(ms_recognizers *r)
             ok = 0;
         }
     }
-    for (size_t k = 0; expr && k < nk; k++)
+    if (ok && nall) {
+        hs_compile_error_t *ce = NULL;
+        if (hs_compile_multi((const char *const *)expr, flags, ids,
+                             (unsigned)nall, HS_MODE_BLOCK, NULL, &cov,
+                             &ce) != HS_SUCCESS) {
+            hs_free_compile_error(ce);
+            ok = 0;
+        }
+    }
+    for (size_t k = 0; expr && k < nall; k++)
         free(expr[k]);
     free(expr);
     free(flags);
     free(ids);
     free(first);
     if (!ok) {
+        hs_free_database(db);
+        hs_free_database(cov);
         for (size_t f = 0; f < r->nfam; f++)
             for (size_t i = 0; i < r->fam[f].fam->nrules; i++)
                 r->fam[f].rules[i].key = -1;
         return -1;
     }
     r->pf_db = db;
+    r->pf_cov_db = cov;
     r->nkeys = nk;
+    r->ncov_keys = ncov;
     return 0;
 }
 
@@ -560,9 +590,12 @@ static void prefilter_setup(ms_matcher *m)
     if (!ready)
         return;
     hs_scratch_t *s = NULL;
-    if (r->pf_db && hs_alloc_scratch(r->pf_db, &s) != HS_SUCCESS)
+    if ((r->pf_db && hs_alloc_scratch(r->pf_db, &s) != HS_SUCCESS) ||
+        (r->pf_cov_db && hs_alloc_scratch(r->pf_cov_db, &s) != HS_SUCCESS)) {
+        hs_free_scratch(s);
         return;
-    m->seen = calloc(r->nkeys + 1, sizeof *m->seen);
+    }
+    m->seen = calloc(r->nkeys + r->ncov_keys + 1, sizeof *m->seen);
     if (!m->seen) {
         hs_free_scratch(s);
         return;
@@ -579,15 +612,16 @@ int ms_matcher_has_prefilter(const ms_matcher *m)
 }
 
 int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
-                      ms_hits *hits)
+                      int coverage, ms_hits *hits)
 {
     m->nhits = 0;
     m->hits_unsorted = m->hits_nomem = 0;
 #if MS_HAVE_HYPERSCAN
     if (!m->seen || len > UINT32_MAX)
         return -1;
-    if (m->r->pf_db && len &&
-        hs_scan(m->r->pf_db, text, (unsigned)len, 0, m->scratch, on_hit, m) !=
+    hs_database_t *db = coverage ? m->r->pf_cov_db : m->r->pf_db;
+    if (db && len &&
+        hs_scan(db, text, (unsigned)len, 0, m->scratch, on_hit, m) !=
             HS_SUCCESS && !m->hits_nomem)
         return -1;
     if (m->hits_nomem || (m->hits_unsorted && sort_hits(m)))
@@ -595,6 +629,7 @@ int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
 #else
     (void)text;
     (void)len;
+    (void)coverage;
     return -1;
 #endif
     hits->end = m->hit_end;
@@ -809,7 +844,7 @@ int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
     if (!m->seen)
         return ms_match(m, rec, line, out, rule_out);
     if (++m->gen == 0) {   /* wrapped: forget every mark */
-        memset(m->seen, 0, (r->nkeys + 1) * sizeof *m->seen);
+        memset(m->seen, 0, (r->nkeys + r->ncov_keys + 1) * sizeof *m->seen);
         m->gen = 1;
     }
     /* Only families with a key on the line, or a row without key, can

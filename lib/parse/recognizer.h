@@ -60,10 +60,16 @@ typedef struct ms_hits {
     size_t n;
 } ms_hits;
 
+/* Words that make an unrecognised line "look like authentication" for the
+ * coverage summary (matched without regard to case); NULL-terminated. */
+extern const char *const ms_coverage_words[];
+
 /* Every key hit in text[0 .. len) into *hits (valid until the next scan).
- * -1 when m has no prefilter, len is 4 GiB or more, or memory ran out. */
+ * coverage: the coverage words are keys too (of no family), so lines that
+ * only look like authentication are not skipped. -1 when m has no
+ * prefilter, len is 4 GiB or more, or memory ran out. */
 int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
-                      ms_hits *hits);
+                      int coverage, ms_hits *hits);
 
 /* ms_match for a line whose keys are known (the hits ending in it): the
  * same result, without searching for the rows whose key is not there. */

@@ -110,10 +110,7 @@ static int add_event(ms_file_scan *f, ms_capture *c, ms_dedup *dd,
 
 static int looks_auth(const char *s, size_t n)
 {
-    static const char *const words[] = {
-        "auth", "login", "logon", "passw", "sasl", "fail", "invalid user",
-        "denied", NULL,
-    };
+    const char *const *words = ms_coverage_words;
     char low[4096];
     if (n > sizeof low)
         n = sizeof low;
@@ -227,7 +224,7 @@ static void skip_line(ms_file_scan *out, const char *line, size_t len)
 static int scan_chunk(scan_ctx *x, const char *c, size_t n)
 {
     ms_hits h;
-    int have = ms_prefilter_scan(x->m, c, n, &h) == 0;
+    int have = ms_prefilter_scan(x->m, c, n, x->opts->coverage, &h) == 0;
     size_t k = 0;
     const char *s = c, *end = c + n;
     while (s < end) {
@@ -301,8 +298,8 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
     }
     ms_dedup_init(&x.dd);
     const char *env = getenv("MS_SCAN_SLOW");
-    bool blocks = ms_matcher_has_prefilter(m) && !opts->coverage &&
-                  !opts->on_line && !(env && *env && strcmp(env, "0") != 0);
+    bool blocks = ms_matcher_has_prefilter(m) && !opts->on_line &&
+                  !(env && *env && strcmp(env, "0") != 0);
     const char *text;
     size_t len;
     int rc, ret = 0;

@@ -140,7 +140,7 @@ static void one_line(pair *pm, const char *line, size_t len, uint64_t no,
 static void all_lines(pair *pm, const char *text, size_t size)
 {
     ms_hits h = {0};
-    int have = pm->fast && ms_prefilter_scan(pm->fast, text, size, &h) == 0;
+    int have = pm->fast && ms_prefilter_scan(pm->fast, text, size, 0, &h) == 0;
     if (pm->fast)
         FZ_CHECK(have);   /* a buffer under 4 GiB always scans */
     for (size_t i = 1; have && i < h.n; i++)
