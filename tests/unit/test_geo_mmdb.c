@@ -21,40 +21,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "enrich/geo.h"
-
-static char dir[64];
-
-static const char *path(const char *name)
-{
-    static char p[8][256];
-    static int k;
-    char *s = p[k++ % 8];
-    snprintf(s, 256, "%s/%s", dir, name);
-    return s;
-}
-
-static void expect(ms_geo *g, const char *ip, const char *country,
-                   const char *asn, const char *org)
-{
-    ms_ip x;
-    assert_true(ms_ip_parse(ip, strlen(ip), &x));
-    ms_geo_info in;
-    ms_error err = {0};
-    assert_int_equal(ms_geo_lookup(g, &x, &in, &err), 0);
-    if (strcmp(in.country, country) || strcmp(in.asn, asn) || strcmp(in.as_org, org))
-        fail_msg("%s: got (%s, %s, %s), want (%s, %s, %s)", ip, in.country,
-                 in.asn, in.as_org, country, asn, org);
-}
+#include "geo_harness.h"
 
 static ms_geo *open_three(void)
 {
     ms_geo *g = ms_geo_new();
     ms_error err = {0};
     assert_non_null(g);
-    assert_int_equal(ms_geo_add_mmdb(g, path("country.mmdb"), 0, &err), 0);
-    assert_int_equal(ms_geo_add_mmdb(g, path("asn.mmdb"), 0, &err), 0);
-    assert_int_equal(ms_geo_add(g, path("flat.mmdb"), 0, &err), 0);
+    assert_int_equal(ms_geo_add_mmdb(g, tmp_path("country.mmdb"), 0, &err), 0);
+    assert_int_equal(ms_geo_add_mmdb(g, tmp_path("asn.mmdb"), 0, &err), 0);
+    assert_int_equal(ms_geo_add(g, tmp_path("flat.mmdb"), 0, &err), 0);
     return g;
 }
 
@@ -131,14 +107,14 @@ static void copy_prefix(const char *from, const char *to, long n)
 static void test_damaged(void **state)
 {
     (void)state;
-    FILE *fp = fopen(path("text.mmdb"), "w");
+    FILE *fp = fopen(tmp_path("text.mmdb"), "w");
     assert_non_null(fp);
     fputs("this is not a MaxMind database\n", fp);
     fclose(fp);
-    copy_prefix(path("country.mmdb"), path("truncated.mmdb"), 700);
+    copy_prefix(tmp_path("country.mmdb"), tmp_path("truncated.mmdb"), 700);
     /* The root node's records pointing far outside the file. */
-    copy_prefix(path("country.mmdb"), path("tree.mmdb"), -1);
-    fp = fopen(path("tree.mmdb"), "r+b");
+    copy_prefix(tmp_path("country.mmdb"), tmp_path("tree.mmdb"), -1);
+    fp = fopen(tmp_path("tree.mmdb"), "r+b");
     assert_non_null(fp);
     fwrite("\xff\xff\xf0\xff\xff\xf0", 1, 6, fp);
     fclose(fp);
@@ -148,13 +124,13 @@ static void test_damaged(void **state)
     ms_error err = {0};
     for (size_t i = 0; i < 4; i++) {
         err = (ms_error){0};
-        assert_int_equal(ms_geo_add_mmdb(g, path(bad[i]), 0, &err), -1);
-        if (!strstr(err.msg, path(bad[i])))
+        assert_int_equal(ms_geo_add_mmdb(g, tmp_path(bad[i]), 0, &err), -1);
+        if (!strstr(err.msg, tmp_path(bad[i])))
             fail_msg("error does not name the file: %s", err.msg);
         assert_int_equal(err.code, i == 3 ? MS_ERR_IO : MS_ERR_DATA);
     }
     assert_non_null(strstr(err.msg, "cannot read"));
-    assert_int_equal(ms_geo_add_mmdb(g, path("asn.mmdb"), 0, &err), 0);
+    assert_int_equal(ms_geo_add_mmdb(g, tmp_path("asn.mmdb"), 0, &err), 0);
     size_t n;
     const ms_geo_source *s = ms_geo_sources(g, &n);
     assert_int_equal(n, 5);
@@ -172,7 +148,7 @@ static void test_discover(void **state)
 {
     (void)state;
     char sub[128];
-    snprintf(sub, sizeof sub, "%s/found", dir);
+    snprintf(sub, sizeof sub, "%s/found", tmpdir);
     assert_int_equal(mkdir(sub, 0755), 0);
     char to[256];
     snprintf(to, sizeof to, "%s/ip2asn-v4.tsv", sub);
@@ -181,9 +157,9 @@ static void test_discover(void **state)
     fputs("192.0.2.0\t192.0.2.255\t64999\tJP\tTable Net\n", fp);
     fclose(fp);
     snprintf(to, sizeof to, "%s/GeoLite2-Country.mmdb", sub);
-    copy_prefix(path("country.mmdb"), to, -1);
+    copy_prefix(tmp_path("country.mmdb"), to, -1);
     snprintf(to, sizeof to, "%s/Other.mmdb", sub);
-    copy_prefix(path("other.mmdb"), to, -1);
+    copy_prefix(tmp_path("other.mmdb"), to, -1);
     ms_geo *g = ms_geo_new();
     ms_error err = {0};
     assert_int_equal(ms_geo_add_mmdb(g, to, 0, &err), -1);
@@ -273,8 +249,8 @@ static void test_enrich(void **state)
 static void test_damaged_during_lookups(void **state)
 {
     (void)state;
-    const char *bad = path("many-bad.mmdb");
-    copy_prefix(path("many.mmdb"), bad, -1);
+    const char *bad = tmp_path("many-bad.mmdb");
+    copy_prefix(tmp_path("many.mmdb"), bad, -1);
     FILE *fp = fopen(bad, "r+b");
     assert_non_null(fp);
     static char buf[1 << 16];
@@ -320,7 +296,7 @@ static void test_damaged_during_lookups(void **state)
 
     ms_geo *g = ms_geo_new();
     assert_int_equal(ms_geo_add_mmdb(g, bad, 0, &err), 0);   /* looks fine */
-    assert_int_equal(ms_geo_add_mmdb(g, path("asn.mmdb"), 0, &err), 0);
+    assert_int_equal(ms_geo_add_mmdb(g, tmp_path("asn.mmdb"), 0, &err), 0);
     assert_int_equal(ms_geo_usable(g), 2);
     err = (ms_error){0};
     assert_int_equal(ms_geo_enrich(g, &a, &err), 1);
@@ -341,28 +317,13 @@ static void test_damaged_during_lookups(void **state)
     ms_store_free(&st);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/ms_test_mmdb_XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
 int main(void)
 {
     if (setup(NULL))
         return 1;
     char cmd[512];
     snprintf(cmd, sizeof cmd, "perl '%s/geo/make-test-mmdb.pl' '%s'",
-             MS_TESTDATA, dir);
+             MS_TESTDATA, tmpdir);
     int rc = system(cmd);
     int st = rc == -1 ? -1 : WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
     if (st != 0) {

@@ -18,11 +18,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "enrich/geo.h"
+#include "geo_harness.h"
 
 #define TD MS_TESTDATA "/geo/"
-
-static char tmpdir[64];
 
 static void write_file(const char *path, const char *text)
 {
@@ -30,29 +28,6 @@ static void write_file(const char *path, const char *text)
     assert_non_null(fp);
     fputs(text, fp);
     fclose(fp);
-}
-
-static char *tmp_path(const char *name)
-{
-    static char p[8][256];
-    static int k;
-    char *s = p[k++ % 8];
-    snprintf(s, 256, "%s/%s", tmpdir, name);
-    return s;
-}
-
-/* Look up text; country, asn and org must be as given. */
-static void expect(ms_geo *g, const char *ip, const char *country,
-                   const char *asn, const char *org)
-{
-    ms_ip x;
-    assert_true(ms_ip_parse(ip, strlen(ip), &x));
-    ms_geo_info in;
-    ms_error err = {0};
-    assert_int_equal(ms_geo_lookup(g, &x, &in, &err), 0);
-    if (strcmp(in.country, country) || strcmp(in.asn, asn) || strcmp(in.as_org, org))
-        fail_msg("%s: got (%s, %s, %s), want (%s, %s, %s)", ip, in.country,
-                 in.asn, in.as_org, country, asn, org);
 }
 
 static void test_ip_location_db_csv(void **state)
@@ -343,21 +318,6 @@ static void test_enrich(void **state)
     }
     ms_analysis_free(&a);
     ms_store_free(&st);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/ms_test_geo_XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
 }
 
 int main(void)
