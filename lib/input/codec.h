@@ -35,6 +35,21 @@ typedef struct ms_codec_ops {
     void (*free)(void *state);
 } ms_codec_ops;
 
+/* Between two gzip members (either inflater): skip the zero padding some
+ * writers leave. 1 when the next member starts at io->in, 0 when the input
+ * is used up for now (*st says whether that is the end). */
+static inline int ms_gzip_next_member(ms_codec_io *io, ms_dec_status *st)
+{
+    while (io->in_len && *io->in == 0) {
+        io->in++;
+        io->in_len--;
+    }
+    if (io->in_len)
+        return 1;
+    *st = io->in_eof ? MS_DEC_END : MS_DEC_MORE;
+    return 0;
+}
+
 extern const ms_codec_ops ms_codec_gzip;
 extern const ms_codec_ops ms_codec_bzip2;
 extern const ms_codec_ops ms_codec_xz;

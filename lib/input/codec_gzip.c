@@ -44,12 +44,9 @@ static ms_dec_status gz_decode(void *state, ms_codec_io *io, const char **why)
     z_stream *z = &s->z;
     for (;;) {
         if (s->between) {
-            while (io->in_len && *io->in == 0) {
-                io->in++;
-                io->in_len--;
-            }
-            if (!io->in_len)
-                return io->in_eof ? MS_DEC_END : MS_DEC_MORE;
+            ms_dec_status st;
+            if (!ms_gzip_next_member(io, &st))
+                return st;
             inflateReset(z);
             s->between = false;
         }

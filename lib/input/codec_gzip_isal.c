@@ -59,12 +59,9 @@ ms_dec_status ms_isal_decode(void *state, ms_codec_io *io, const char **why)
     struct inflate_state *st = &s->st;
     for (;;) {
         if (s->between) {
-            while (io->in_len && *io->in == 0) {
-                io->in++;
-                io->in_len--;
-            }
-            if (!io->in_len)
-                return io->in_eof ? MS_DEC_END : MS_DEC_MORE;
+            ms_dec_status next;
+            if (!ms_gzip_next_member(io, &next))
+                return next;
             isal_inflate_reset(st);
             st->crc_flag = ISAL_GZIP;
             s->between = false;
