@@ -270,6 +270,10 @@ static void build_event(rd *r, const val *v, uint64_t line)
     }
     e.source = r->sources.str[id];
     c = &v[C_FILE];
+    if (c->present && memchr(c->p, '\0', c->n)) {   /* no file is named so */
+        bad_row(r, line, "bad %s value", "file");
+        return;
+    }
     id = ms_intern_put(&r->files, c->present ? c->p : "", c->present ? c->n : 0);
     if (id == UINT32_MAX) {
         nomem(r);
