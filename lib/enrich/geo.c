@@ -29,15 +29,16 @@ static void trim(const char **s, size_t *n)
 uint32_t geo_country(ms_geo *g, const char *s, size_t n)
 {
     trim(&s, &n);
-    char up[8];
-    if (n == 0 || n >= sizeof up)
+    /* An ISO 3166 alpha-2 code; "None", "-", ZZ or anything else (a
+     * damaged or hostile database) is unknown. */
+    if (n != 2)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        up[i] = (char)toupper((unsigned char)s[i]);
-    if ((n == 4 && !memcmp(up, "NONE", 4)) || (n == 2 && !memcmp(up, "ZZ", 2)) ||
-        (n == 1 && up[0] == '-'))
+    char up[2] = {(char)(s[0] & ~0x20), (char)(s[1] & ~0x20)};
+    if (up[0] < 'A' || up[0] > 'Z' || up[1] < 'A' || up[1] > 'Z')
         return 0;
-    return ms_intern_put(&g->strs, up, n);
+    if (up[0] == 'Z' && up[1] == 'Z')
+        return 0;
+    return ms_intern_put(&g->strs, up, 2);
 }
 
 uint32_t geo_asn_num(ms_geo *g, uint64_t asn)

@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "testdata", "fuzz")
@@ -262,6 +263,41 @@ def main():
             b"quote\"comma,newline\n", b" spaced ", b"caf\xc3\xa9 \xf0\x9f\x98\x80",
             b"\x7fdel", b"\\x41 literal", b"", b"'quoted"]):
         put("text", "name-%02d" % i, s)
+
+    # ---- geo: databases (the test tables, the test .mmdb files when perl's
+    # MaxMind::DB::Writer is there, a country table, a compressed table) ----
+    clear("geo")
+    geo = os.path.join(ROOT, "testdata", "geo")
+    tables = {}
+    for name in ("asn-ipv4.csv", "asn-ipv6-num.csv", "ip2asn-combined.tsv"):
+        with open(os.path.join(geo, name), "rb") as f:
+            tables[name] = f.read()
+        put("geo", name, tables[name])
+    put("geo", "asn-ipv4.csv.gz", gzip.compress(tables["asn-ipv4.csv"], mtime=0))
+    put("geo", "country.csv", b"192.0.2.0,192.0.2.255,CN\n2001:db8::,2001:db8::ffff,DE\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        if subprocess.run(["perl", os.path.join(geo, "make-test-mmdb.pl"), tmp],
+                          capture_output=True).returncode == 0:
+            for name in ("country", "asn", "flat", "other"):
+                with open(os.path.join(tmp, name + ".mmdb"), "rb") as f:
+                    put("geo", name + ".mmdb", f.read())
+
+    # ---- patterns: --patterns files, then "%%" and lines to match ----
+    clear("patterns")
+    pats = os.path.join(ROOT, "testdata", "patterns")
+    with open(os.path.join(pats, "myauthd.patterns"), "rb") as f:
+        put("patterns", "myauthd", f.read() + b"%%\n"
+            b"Jan  1 00:00:00 host myauthd[1]: login failed for bob from 192.0.2.7\n"
+            b"Jan  1 00:00:01 host myauthd[1]: login ok for =cmd from 2001:db8::1\n")
+    with open(os.path.join(pats, "broken.patterns"), "rb") as f:
+        put("patterns", "broken", f.read())
+    put("patterns", "groups", b"[all-groups]\nprogram = x\noutcome = relay_denied\n"
+        b"pattern = (?<svc>\\w*) (?<method>\\w*) (?<session>\\w*) (?<attempts>\\d*) "
+        b"(?<reason>.*?) (?<user>\\S*) (?<ip>\\S*)$\n"
+        b"[empty]\noutcome = connect\nliteral =\npattern = (?<ip>)\n%%\n"
+        b"Jan  1 00:00:00 host x[1]: imap PLAIN abc 99999999999999999999 bad pass alice 192.0.2.1\n"
+        b"Jan  1 00:00:00 host x[1]: pop3    0  bob ::1\n"
+        b"2026-01-01T00:00:00Z host other: anything\n")
 
 
 if __name__ == "__main__":
