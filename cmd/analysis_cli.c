@@ -102,8 +102,7 @@ static int read_events_files(cli_analysis *x, ms_source_list *src,
         a.ids[a.nids++] = UINT32_MAX;
     for (size_t i = 0; i < src->n; i++) {
         ms_error err = {0};
-        int kind = strcmp(src->v[i].path, "-") ? ms_events_sniff_file(src->v[i].path)
-                                                : MS_EVFILE_NONE;
+        int kind = ms_events_sniff_file(src->v[i].path);
         if (kind == MS_EVFILE_NONE) {
             logs->v[logs->n++] = src->v[i];
             continue;

@@ -6,7 +6,9 @@
  *    `handoff_window_s` that come from other ips. A pair of names (u, v)
  *    seen this way is a dictionary step when it recurs at least
  *    `min_step_support` times (twice for `name@domain` -> `name`) and at
- *    least a quarter as often as u's most frequent next name.
+ *    least a quarter as often as u's most frequent next name. Only pairs
+ *    seen twice (core/seen.h) are counted, so memory follows the steps
+ *    that recur, not every pair.
  * 3. Edges: each observed dictionary step joins the two ips. An ip needs two
  *    such edges to take part, so a one-off scanner whose single try happens
  *    to fit the list is not pulled in.
@@ -22,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/seen.h"
 #include "core/u64map.h"
 
 typedef struct edge {
@@ -133,12 +136,25 @@ static int find_edges(const ms_store *s, const ms_analyze_opts *o,
                       const uint32_t *st, size_t n, edge **out, size_t *nout,
                       uint32_t *deg)
 {
+    /* Only a step seen twice can count, and most pairs occur once (with
+     * many distinct names, nearly all): a filter of a few bits per pair
+     * picks the recurring ones, which alone are then counted exactly. */
+    size_t npairs = 0;
+    FOR_STEPS(s, o, st, n, { npairs++; });
     ms_u64map steps = {0};
-    int fail = 0;
+    ms_seen once;
+    int fail = ms_seen_init(&once, npairs) != 0;
     FOR_STEPS(s, o, st, n, {
-        if (ms_u64map_add(&steps, ms_pair(s->user[ei], s->user[ej]), 1) ==
-            UINT32_MAX)
+        uint64_t key = ms_pair(s->user[ei], s->user[ej]);
+        if (!fail && ms_seen_mark(&once, key) &&
+            ms_u64map_add(&steps, key, 0) == UINT32_MAX)
             fail = 1;
+    });
+    ms_seen_free(&once);
+    FOR_STEPS(s, o, st, n, {
+        uint32_t *c = ms_u64map_find(&steps, ms_pair(s->user[ei], s->user[ej]));
+        if (c)
+            ++*c;
     });
     uint32_t *best = calloc(s->users.n + 1, sizeof *best);
     if (!best)

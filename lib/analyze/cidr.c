@@ -167,7 +167,7 @@ static int add_file(ms_cidr_list *l, const char *path, ms_error *err)
             break;
     }
     if (rc == 0 && ferror(f))
-        rc = ms_fail(err, MS_ERR_IO, "%s: read error", path);
+        rc = ms_fail(err, MS_ERR_IO, "%s: %s", path, strerror(errno));
     free(line);
     fclose(f);
     if (rc < 0)

@@ -32,7 +32,7 @@ int ms_users_load(ms_intern *t, const char *path, ms_error *err)
         }
     }
     if (rc == 0 && ferror(fp))
-        rc = ms_fail(err, MS_ERR_IO, "%s: read error", path);
+        rc = ms_fail(err, MS_ERR_IO, "%s: %s", path, strerror(errno));
     free(line);
     fclose(fp);
     return rc;

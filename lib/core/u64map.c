@@ -63,15 +63,21 @@ uint32_t ms_u64map_add(ms_u64map *m, uint64_t k, uint32_t d)
     return m->val[i];
 }
 
-uint32_t ms_u64map_get(const ms_u64map *m, uint64_t k)
+uint32_t *ms_u64map_find(const ms_u64map *m, uint64_t k)
 {
     if (!m->cap)
-        return 0;
+        return NULL;
     size_t i = slot_of(k, m->cap);
     while (m->key[i] != UINT64_MAX) {
         if (m->key[i] == k)
-            return m->val[i];
+            return &m->val[i];
         i = (i + 1) & (m->cap - 1);
     }
-    return 0;
+    return NULL;
+}
+
+uint32_t ms_u64map_get(const ms_u64map *m, uint64_t k)
+{
+    const uint32_t *v = ms_u64map_find(m, k);
+    return v ? *v : 0;
 }

@@ -659,12 +659,12 @@ int ms_events_sniff_file(const char *path)
         return MS_EVFILE_NONE;
     char *buf = malloc(CHUNK);
     int kind = MS_EVFILE_NONE;
-    if (buf) {
+    if (buf && ms_reader_give_back(rdr) == 0) {
         int broke = 0;
         size_t n = fill_first(rdr, buf, CHUNK, &broke, NULL);
         kind = ms_events_sniff(buf, n);
-        free(buf);
     }
+    free(buf);
     ms_reader_close(rdr);
     return kind;
 }

@@ -37,9 +37,10 @@ enum {
  * skipped. */
 int ms_events_sniff(const char *first_bytes, size_t n);
 
-/* The same for a file, on its first 64 KiB decompressed (ms_reader, "-" is
- * standard input, which is then consumed). MS_EVFILE_NONE also when the file
- * cannot be opened or read: the caller's log reader reports why. */
+/* The same for a file, on its first 64 KiB decompressed (ms_reader; "-" is
+ * standard input, whose bytes are given back, so that the next reader of
+ * stdin, events or log, reads it from its start). MS_EVFILE_NONE also when
+ * the file cannot be opened or read: the caller's log reader reports why. */
 int ms_events_sniff_file(const char *path);
 
 /* Called once per event. e's strings (user, method, reason, session, host)

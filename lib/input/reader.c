@@ -5,7 +5,9 @@
  * stdin works too. A plain file is then read straight into the caller's
  * buffer; a compressed one is fed from the input buffer to its codec
  * (codec.h). A codec failure is held back until the bytes decoded before it
- * have been returned, then reported once with the compressed byte offset. */
+ * have been returned, then reported once with the compressed byte offset.
+ * A stdin reader may give back what it read (ms_reader_give_back): the raw
+ * bytes are kept and served first to the next reader of stdin. */
 #include "input/reader.h"
 
 #include <errno.h>
@@ -35,7 +37,18 @@ struct ms_reader {
     ms_error pending;      /* a codec failure not yet reported */
     uint64_t raw_off, raw_size;
     int64_t mtime;
+    bool is_stdin;
+    bool keep;             /* ms_reader_give_back: record raw stdin bytes */
+    char *kept;
+    size_t kept_len, kept_cap;
 };
+
+/* Raw bytes of standard input read by a reader that gave them back: the
+ * next reader of stdin reads them first (stdin is one per process). */
+static struct {
+    char *buf;
+    size_t pos, len;
+} stdin_back;
 
 static ms_codec sniff(const unsigned char *p, size_t n)
 {
@@ -84,12 +97,59 @@ static ssize_t read_fd(int fd, void *buf, size_t cap)
     return n;
 }
 
+/* Raw bytes: stdin's given-back bytes first, recorded when r keeps them. */
+static ssize_t read_raw(ms_reader *r, void *buf, size_t cap)
+{
+    ssize_t n;
+    if (r->is_stdin && stdin_back.pos < stdin_back.len) {
+        n = (ssize_t)(stdin_back.len - stdin_back.pos < cap
+                          ? stdin_back.len - stdin_back.pos : cap);
+        memcpy(buf, stdin_back.buf + stdin_back.pos, (size_t)n);
+        stdin_back.pos += (size_t)n;
+        if (stdin_back.pos == stdin_back.len) {
+            free(stdin_back.buf);
+            memset(&stdin_back, 0, sizeof stdin_back);
+        }
+    } else {
+        n = read_fd(r->fd, buf, cap);
+    }
+    if (n > 0 && r->keep) {
+        if (r->kept_len + (size_t)n > r->kept_cap) {
+            size_t cap2 = (r->kept_len + (size_t)n) * 2;
+            char *p = realloc(r->kept, cap2);
+            if (!p) {
+                errno = ENOMEM;
+                return -1;
+            }
+            r->kept = p;
+            r->kept_cap = cap2;
+        }
+        memcpy(r->kept + r->kept_len, buf, (size_t)n);
+        r->kept_len += (size_t)n;
+    }
+    return n;
+}
+
+int ms_reader_give_back(ms_reader *r)
+{
+    if (!r->is_stdin || r->keep)
+        return 0;
+    /* Opening read the first raw bytes (to sniff the codec): keep those. */
+    r->kept_cap = r->in_len ? r->in_len : 1;
+    if (!(r->kept = malloc(r->kept_cap)))
+        return -1;
+    memcpy(r->kept, r->in, r->in_len);
+    r->kept_len = r->in_len;
+    r->keep = true;
+    return 0;
+}
+
 /* Append raw bytes to the input buffer, first dropping consumed ones. */
 static int fill(ms_reader *r, ms_error *err)
 {
     if (r->in_pos == r->in_len)
         r->in_pos = r->in_len = 0;
-    ssize_t n = read_fd(r->fd, r->in + r->in_len, IN_BUF - r->in_len);
+    ssize_t n = read_raw(r, r->in + r->in_len, IN_BUF - r->in_len);
     if (n < 0)
         return ms_fail(err, MS_ERR_IO, "%s: read error: %s", r->name,
                        strerror(errno));
@@ -118,6 +178,7 @@ ms_reader *ms_reader_open(const char *path, const char *name, ms_error *err)
         goto fail;
     }
     r->own_fd = !is_stdin;
+    r->is_stdin = is_stdin;
     r->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
     if (r->fd < 0) {
         ms_fail(err, MS_ERR_IO, "%s: %s", name, strerror(errno));
@@ -168,7 +229,7 @@ static ptrdiff_t read_plain(ms_reader *r, char *buf, size_t cap, ms_error *err)
         r->raw_off += n;
         return (ptrdiff_t)n;
     }
-    ssize_t n = r->in_eof ? 0 : read_fd(r->fd, buf, cap);
+    ssize_t n = r->in_eof ? 0 : read_raw(r, buf, cap);
     if (n <= 0) {
         r->done = true;
         if (n < 0)
@@ -243,6 +304,20 @@ void ms_reader_close(ms_reader *r)
 {
     if (!r)
         return;
+    if (r->keep && r->kept_len) {
+        /* What it read goes back in front of what it had not read yet. */
+        size_t rest = stdin_back.len - stdin_back.pos;
+        char *p = realloc(r->kept, r->kept_len + rest);
+        if (p) {
+            memcpy(p + r->kept_len, stdin_back.buf + stdin_back.pos, rest);
+            free(stdin_back.buf);
+            stdin_back.buf = p;
+            stdin_back.pos = 0;
+            stdin_back.len = r->kept_len + rest;
+            r->kept = NULL;
+        }
+    }
+    free(r->kept);
     if (r->state)
         r->ops->free(r->state);
     if (r->own_fd && r->fd >= 0)

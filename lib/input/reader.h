@@ -44,6 +44,13 @@ int64_t ms_reader_mtime(const ms_reader *r);
 uint64_t ms_reader_raw_offset(const ms_reader *r);
 uint64_t ms_reader_raw_size(const ms_reader *r);
 
+/* For a reader of stdin, called before its first ms_reader_read: when it is
+ * closed, every raw byte it read is given back, and the next reader of
+ * stdin reads them again first (so the start of a pipe can be looked at,
+ * then read from the beginning). Nothing for other files, which can be
+ * opened again. 0, or -1 when out of memory. */
+int ms_reader_give_back(ms_reader *r);
+
 void ms_reader_close(ms_reader *r);
 
 #endif

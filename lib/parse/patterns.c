@@ -169,7 +169,7 @@ int ms_recognizers_load(ms_recognizers *r, const char *path, ms_error *err)
         rc = set_key(u, &l->arena, trim(s), trim(eq + 1), path, lineno, err);
     }
     if (rc == 0 && ferror(fp))
-        rc = ms_fail(err, MS_ERR_IO, "%s: read error", path);
+        rc = ms_fail(err, MS_ERR_IO, "%s: %s", path, strerror(errno));
     if (rc == 0)
         rc = finish(r, u, path, start, err);
     free(buf);

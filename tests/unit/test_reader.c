@@ -1,6 +1,7 @@
 /* test_reader.c — ms_reader: every codec against its own library's
  * compressor, concatenated members/streams/frames, truncated and corrupt
- * archives, gzip MTIME, empty files and a compressed stdin. */
+ * archives, gzip MTIME, empty files, a compressed stdin, and stdin given
+ * back by readers that looked at its start. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -400,33 +401,48 @@ static void test_missing(void **state)
 }
 
 /* zstd data through a pipe on stdin: sniffed without seeking. */
-static void test_stdin_pipe(void **state)
+/* Standard input becomes a pipe fed by a child with c (the magic in 3-byte
+ * dribbles); returns the child, *saved is the old stdin. */
+static pid_t stdin_from(const buf *c, int *saved)
 {
-    buf t = text(), c = zs(&t);
     int fds[2];
     assert_int_equal(pipe(fds), 0);
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
         close(fds[0]);
-        for (size_t i = 0; i < 12; i += 3) { /* dribble the magic */
-            if (write(fds[1], c.p + i, 3) != 3)
+        for (size_t i = 0; i < 12; i += 3) {
+            if (write(fds[1], c->p + i, 3) != 3)
                 _exit(1);
             usleep(2000);
         }
-        if (write(fds[1], c.p + 12, c.n - 12) != (ssize_t)(c.n - 12))
+        if (write(fds[1], c->p + 12, c->n - 12) != (ssize_t)(c->n - 12))
             _exit(1);
         _exit(0);
     }
     close(fds[1]);
-    int saved = dup(STDIN_FILENO);
+    *saved = dup(STDIN_FILENO);
     assert_int_equal(dup2(fds[0], STDIN_FILENO), STDIN_FILENO);
     close(fds[0]);
-    result r = read_path("-", 1 << 16);
+    return pid;
+}
+
+static void stdin_back(pid_t pid, int saved)
+{
     dup2(saved, STDIN_FILENO);
     close(saved);
     int status;
     waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void test_stdin_pipe(void **state)
+{
+    buf t = text(), c = zs(&t);
+    int saved;
+    pid_t pid = stdin_from(&c, &saved);
+    result r = read_path("-", 1 << 16);
+    stdin_back(pid, saved);
     assert_int_equal(r.rc, 0);
     assert_int_equal(r.codec, MS_CODEC_ZSTD);
     assert_int_equal(r.mtime, INT64_MIN);
@@ -434,6 +450,45 @@ static void test_stdin_pipe(void **state)
     free(r.out.p);
     free(t.p);
     free(c.p);
+}
+
+/* Readers of stdin that give back what they read, one after the other
+ * (as sniffing an events file does), then one that reads it all: it gets
+ * every byte from the start, compressed (past the first fill of the
+ * input buffer) or plain. */
+static void test_stdin_give_back(void **state)
+{
+    buf t = text_n(40000), z = zs(&t);
+    for (int plain = 0; plain < 2; plain++) {
+        const buf *c = plain ? &t : &z;
+        int saved;
+        pid_t pid = stdin_from(c, &saved);
+        static const size_t peek[] = {10, 5000, 1500000};
+        for (size_t k = 0; k < sizeof peek / sizeof *peek; k++) {
+            ms_error err = {0};
+            ms_reader *rd = ms_reader_open("-", "STDIN", &err);
+            assert_non_null(rd);
+            assert_int_equal(ms_reader_give_back(rd), 0);
+            char *b = malloc(peek[k]);
+            size_t got = 0;
+            while (got < peek[k]) {
+                ptrdiff_t n = ms_reader_read(rd, b + got, peek[k] - got, &err);
+                assert_true(n > 0);
+                got += (size_t)n;
+            }
+            assert_memory_equal(b, t.p, got);
+            free(b);
+            ms_reader_close(rd);
+        }
+        result r = read_path("-", 1 << 16);
+        stdin_back(pid, saved);
+        assert_int_equal(r.rc, 0);
+        assert_int_equal(r.codec, plain ? MS_CODEC_PLAIN : MS_CODEC_ZSTD);
+        assert_same(&r.out, &t);
+        free(r.out.p);
+    }
+    free(t.p);
+    free(z.p);
 }
 
 int main(void)
@@ -456,6 +511,7 @@ int main(void)
         cmocka_unit_test(test_gzip_mtime),
         cmocka_unit_test(test_missing),
         cmocka_unit_test(test_stdin_pipe),
+        cmocka_unit_test(test_stdin_give_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
