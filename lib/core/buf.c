@@ -24,6 +24,7 @@ int ms_buf_reserve(ms_buf *b, size_t k)
     char *p = realloc(b->p, cap);
     if (!p) {
         b->failed = 1;
+        b->cap = b->n;   /* no room left: the inline appends come here */
         return -1;
     }
     b->p = p;
@@ -31,23 +32,9 @@ int ms_buf_reserve(ms_buf *b, size_t k)
     return 0;
 }
 
-void ms_buf_add(ms_buf *b, const void *s, size_t n)
-{
-    if (n && ms_buf_reserve(b, n) == 0) {
-        memcpy(b->p + b->n, s, n);
-        b->n += n;
-    }
-}
-
 void ms_buf_adds(ms_buf *b, const char *s)
 {
     ms_buf_add(b, s, strlen(s));
-}
-
-void ms_buf_addc(ms_buf *b, char c)
-{
-    if (ms_buf_reserve(b, 1) == 0)
-        b->p[b->n++] = c;
 }
 
 void ms_buf_addu(ms_buf *b, uint64_t v)

@@ -1,7 +1,6 @@
 /* timeconv.c — see timeconv.h. */
 #include "timeconv.h"
 
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -65,6 +64,16 @@ int64_t ms_local_to_utc(int64_t local)
     return local - off;
 }
 
+/* Two decimal digits of v (< 100). */
+static char *put2(char *p, unsigned v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+/* Written by hand, not with snprintf: every event's time goes through
+ * here, and formatting was a tenth of `events`' instructions. */
 size_t ms_time_format(ms_time t, char *buf)
 {
     int64_t secs = t / MS_NS_PER_S;
@@ -81,21 +90,33 @@ size_t ms_time_format(ms_time t, char *buf)
     int64_t y;
     unsigned m, d;
     ms_civil_from_days(days, &y, &m, &d);
-    int n = snprintf(buf, MS_TIME_STRLEN, "%04lld-%02u-%02uT%02u:%02u:%02u",
-                     (long long)y, m, d, (unsigned)(rem / 3600),
-                     (unsigned)(rem / 60 % 60), (unsigned)(rem % 60));
+    /* Nanoseconds in an int64 reach years 1677 to 2262: four digits. */
+    char *p = put2(buf, (unsigned)(y / 100));
+    p = put2(p, (unsigned)(y % 100));
+    *p++ = '-';
+    p = put2(p, m);
+    *p++ = '-';
+    p = put2(p, d);
+    *p++ = 'T';
+    p = put2(p, (unsigned)(rem / 3600));
+    *p++ = ':';
+    p = put2(p, (unsigned)(rem / 60 % 60));
+    *p++ = ':';
+    p = put2(p, (unsigned)(rem % 60));
     if (ns) {
-        char frac[16];
-        snprintf(frac, sizeof frac, "%09lld", (long long)ns);
+        *p++ = '.';
         int k = 9;
-        while (k > 1 && frac[k - 1] == '0')
+        while (ns % 10 == 0) {   /* no trailing zeros */
+            ns /= 10;
             k--;
-        frac[k] = '\0';
-        n += snprintf(buf + n, MS_TIME_STRLEN - (size_t)n, ".%s", frac);
+        }
+        for (int i = k - 1; i >= 0; i--, ns /= 10)
+            p[i] = (char)('0' + ns % 10);
+        p += k;
     }
-    buf[n++] = 'Z';
-    buf[n] = '\0';
-    return (size_t)n;
+    *p++ = 'Z';
+    *p = '\0';
+    return (size_t)(p - buf);
 }
 
 static int digits(const char *s, size_t n, size_t at, size_t k, unsigned *out)

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "core/ip.h"
@@ -22,6 +23,18 @@ static void test_v4(void **state)
     (void)state;
     canon("1.2.3.4", "1.2.3.4");
     canon("255.255.255.255", "255.255.255.255");
+    canon("0.0.0.0", "0.0.0.0");
+    canon("10.0.99.100", "10.0.99.100");
+    /* Every octet value, in each place, against the C library. */
+    for (unsigned v = 0; v < 256; v++) {
+        ms_ip ip = {.b = {[10] = 0xff, [11] = 0xff, [12] = (uint8_t)v,
+                          [13] = (uint8_t)(255 - v), [14] = (uint8_t)(v / 3),
+                          [15] = (uint8_t)(v * 7)}};
+        char buf[MS_IP_STRLEN], want[MS_IP_STRLEN];
+        assert_non_null(inet_ntop(AF_INET, ip.b + 12, want, sizeof want));
+        assert_int_equal(ms_ip_format(&ip, buf), strlen(want));
+        assert_string_equal(buf, want);
+    }
 }
 
 static void test_mapped_is_v4(void **state)

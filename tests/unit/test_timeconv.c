@@ -40,6 +40,25 @@ static void test_format(void **state)
     assert_string_equal(buf, "2007-01-21T09:51:25.5702815Z");
     ms_time_format(-1 * MS_NS_PER_S, buf);
     assert_string_equal(buf, "1969-12-31T23:59:59Z");
+    assert_int_equal(ms_time_format(1, buf), 30);
+    assert_string_equal(buf, "1970-01-01T00:00:00.000000001Z");
+    ms_time_format(-1, buf);
+    assert_string_equal(buf, "1969-12-31T23:59:59.999999999Z");
+    ms_time_format(INT64_MAX, buf);
+    assert_string_equal(buf, "2262-04-11T23:47:16.854775807Z");
+    ms_time_format(INT64_MIN + 1, buf);
+    assert_string_equal(buf, "1677-09-21T00:12:43.145224193Z");
+    /* Every second of a leap year's end, against the C library. */
+    ms_time base = ms_secs_from_fields(2024, 12, 31, 0, 0, 0);
+    for (int64_t k = -86400; k < 2 * 86400; k += 61) {
+        time_t tt = (time_t)(base + k);
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        char want[MS_TIME_STRLEN];
+        strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        assert_int_equal(ms_time_format((base + k) * MS_NS_PER_S, buf), strlen(want));
+        assert_string_equal(buf, want);
+    }
 }
 
 static void test_parse_iso(void **state)
