@@ -17,6 +17,8 @@ static const char usage[] =
     "and compromised, as .csv and/or .json, then the incident report:\n"
     "report.md and report.html, with charts when gnuplot is installed (see\n"
     "`mailsleuth report --help`). Same input, same bytes out.\n"
+    "PATH - is standard input, a log or an events file (`mailsleuth events\n"
+    "... | mailsleuth analyze -o DIR -`).\n"
     "\n"
     "Options:\n"
     "  -o, --output DIR   where to write (created if missing); required\n"
