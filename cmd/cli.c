@@ -242,29 +242,62 @@ void cli_scan_free(ms_source_list *src, ms_file_scan *files)
     ms_sources_free(src);
 }
 
-int cli_write_output(const char *path, const ms_buf *b)
+int cli_out_open(cli_out *o, const char *path)
 {
     ms_error err = {0};
-    if (b->failed) {
-        cli_error("out of memory while formatting output");
+    memset(o, 0, sizeof *o);
+    if (!path || strcmp(path, "-") == 0) {
+        o->fp = stdout;
+        return 0;
+    }
+    if (ms_atomic_open(&o->a, path, &err)) {
+        cli_error("%s", err.msg);
         return -1;
     }
-    if (!path || strcmp(path, "-") == 0) {
-        if (fwrite(b->p, 1, b->n, stdout) != b->n || fflush(stdout) != 0) {
+    o->fp = o->a.fp;
+    o->atomic = 1;
+    return 0;
+}
+
+int cli_out_write(cli_out *o, ms_buf *b)
+{
+    if (b->failed) {
+        cli_error("out of memory while formatting output");
+        o->failed = 1;
+    }
+    if (!o->failed && b->n && fwrite(b->p, 1, b->n, o->fp) != b->n)
+        o->failed = 1;
+    b->n = 0;
+    return o->failed ? -1 : 0;
+}
+
+int cli_out_close(cli_out *o)
+{
+    ms_error err = {0};
+    if (!o->atomic) {
+        if (o->failed || fflush(stdout) != 0) {
             cli_error("standard output: write failed");
             return -1;
         }
         return 0;
     }
-    ms_atomic a;
-    if (ms_atomic_open(&a, path, &err)) {
-        cli_error("%s", err.msg);
+    if (o->failed) {
+        ms_atomic_abort(&o->a);
+        cli_error("%s: write failed", o->a.target ? o->a.target : "output");
         return -1;
     }
-    fwrite(b->p, 1, b->n, a.fp);
-    if (ms_atomic_commit(&a, &err)) {
+    if (ms_atomic_commit(&o->a, &err)) {
         cli_error("%s", err.msg);
         return -1;
     }
     return 0;
+}
+
+int cli_write_output(const char *path, ms_buf *b)
+{
+    cli_out o;
+    if (cli_out_open(&o, path))
+        return -1;
+    cli_out_write(&o, b);
+    return cli_out_close(&o);
 }

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/error.h"
 #include "input/sources.h"
+#include "output/atomic.h"
 #include "parse/pool.h"
 #include "parse/recognizer.h"
 
@@ -98,7 +99,23 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The ms_warner that prints (or not, when quiet). */
 ms_warner cli_warner(const cli_common *c);
 
+/* Output to stdout, or atomically to a file, written as it is made. */
+typedef struct cli_out {
+    FILE *fp;
+    ms_atomic a;
+    int atomic;
+    int failed;
+} cli_out;
+
+/* path NULL or "-": stdout. 0, or -1 (printed). */
+int cli_out_open(cli_out *o, const char *path);
+/* Write b and empty it. 0, or -1 once anything failed (reported at close). */
+int cli_out_write(cli_out *o, ms_buf *b);
+/* Flush; a file is committed whole, or removed when anything failed.
+ * 0, or -1 (printed). */
+int cli_out_close(cli_out *o);
+
 /* Write b to stdout or atomically to path; 0 or -1 (printed). */
-int cli_write_output(const char *path, const ms_buf *b);
+int cli_write_output(const char *path, ms_buf *b);
 
 #endif

@@ -43,14 +43,25 @@ int cmd_events(int argc, char **argv)
     }
     ms_format fmt = c.format && strcmp(c.format, "json") == 0 ? MS_FMT_JSON
                                                               : MS_FMT_CSV;
+    /* Written 1 MiB at a time, not built whole then written. */
     ms_buf b = {0};
+    cli_out out;
+    int failed = cli_out_open(&out, c.output);
     ms_events_header(&b, fmt);
-    for (size_t i = 0; i < src.n; i++)
-        for (size_t k = 0; k < files[i].nev; k++)
+    for (size_t i = 0; !failed && i < src.n; i++) {
+        for (size_t k = 0; !failed && k < files[i].nev; k++) {
             ms_event_write(&b, fmt, &files[i].ev[k], files[i].name);
-    rc = cli_write_output(c.output, &b) ? EXIT_FATAL
-             : damaged                     ? EXIT_PARTIAL
-                                           : EXIT_OK;
+            if (b.n >= (1u << 20))
+                failed = cli_out_write(&out, &b);
+        }
+    }
+    if (!failed) {
+        cli_out_write(&out, &b);
+        failed = cli_out_close(&out);
+    } else if (out.fp) {
+        cli_out_close(&out);
+    }
+    rc = failed ? EXIT_FATAL : damaged ? EXIT_PARTIAL : EXIT_OK;
     ms_buf_free(&b);
     cli_scan_free(&src, files);
     ms_recognizers_free(r);
