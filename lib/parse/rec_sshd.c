@@ -119,7 +119,7 @@ static const ms_rule rules[] = {
     {"sshd-received-disconnect", "Received disconnect from ",
      HEAD "Received disconnect from " IP "(?: port \\d+)?: ?\\d+: ",
      MS_OUT_CONNECT, MS_SVC_SSH, MS_LAYER_FRONT, "client_disconnect", 0},
-    {"sshd-closed", "onnect",
+    {"sshd-closed", "Connection closed by \nConnection reset by \nDisconnected from ",
      HEAD "(?:Connection (?:closed|reset) by|Disconnected from) " CONN_ID("")
      PORT PREAUTH END,
      MS_OUT_CONNECT, MS_SVC_SSH, MS_LAYER_FRONT, "closed", 0},

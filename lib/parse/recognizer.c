@@ -45,11 +45,17 @@ static const char *const group_names[G__COUNT] = {
     "status",
 };
 
+#define MAX_LITERALS 4
+
 typedef struct compiled_rule {
     const ms_rule *rule;
     pcre2_code *code;
-    size_t lit_len;
-    int key;                  /* prefilter key, -1: none (always tried) */
+    const char *lit[MAX_LITERALS];   /* the literal's alternatives (rule.h) */
+    uint16_t lit_len[MAX_LITERALS];
+    int nlit;
+    int key[MAX_LITERALS];    /* prefilter keys, one per alternative (or one
+                                 for a pattern); none: always tried */
+    int nkey;
     int group[G__COUNT];
 } compiled_rule;
 
@@ -146,8 +152,19 @@ static int compile_rule(const ms_rule *rule, compiled_rule *c, uint32_t *pairs,
     int code;
     PCRE2_SIZE off;
     c->rule = rule;
-    c->lit_len = rule->literal ? strlen(rule->literal) : 0;
-    c->key = -1;
+    c->nlit = c->nkey = 0;
+    for (const char *l = rule->literal; l && *l;) {
+        size_t n = strcspn(l, "\n");
+        if (n > UINT16_MAX || c->nlit == MAX_LITERALS)
+            return ms_fail(err, MS_ERR_USAGE, "literal of '%s': at most %d "
+                           "alternatives of at most %u bytes", rule->name,
+                           MAX_LITERALS, UINT16_MAX);
+        if (n) {
+            c->lit[c->nlit] = l;
+            c->lit_len[c->nlit++] = (uint16_t)n;
+        }
+        l += n + (l[n] == '\n');
+    }
     c->code = pcre2_compile((PCRE2_SPTR)rule->pattern, PCRE2_ZERO_TERMINATED,
                             0, &code, &off, NULL);
     if (!c->code) {
@@ -436,42 +453,49 @@ static int pf_build(ms_recognizers *r)
     size_t ncov = 0;
     while (ms_coverage_words[ncov])
         ncov++;
-    char **expr = calloc(nrows + ncov + 1, sizeof *expr);
-    unsigned *flags = calloc(nrows + ncov + 1, sizeof *flags);
-    unsigned *ids = calloc(nrows + ncov + 1, sizeof *ids);
-    const compiled_rule **first = calloc(nrows + 1, sizeof *first);
-    r->key_fams = calloc(nrows + ncov + 1, sizeof *r->key_fams);
-    int ok = expr && flags && ids && first && r->key_fams;
+    /* A key per distinct literal: each row has at most MAX_LITERALS. */
+    size_t maxk = nrows * MAX_LITERALS + ncov + 1;
+    const char **klit = calloc(maxk, sizeof *klit);
+    uint16_t *klen = calloc(maxk, sizeof *klen);
+    char **expr = calloc(maxk, sizeof *expr);
+    unsigned *flags = calloc(maxk, sizeof *flags);
+    unsigned *ids = calloc(maxk, sizeof *ids);
+    r->key_fams = calloc(maxk, sizeof *r->key_fams);
+    int ok = expr && flags && ids && klit && klen && r->key_fams;
     size_t nk = 0;
     for (size_t f = 0; ok && f < r->nfam; f++) {
         compiled_family *cf = &r->fam[f];
         uint64_t bit = UINT64_C(1) << f;
         for (size_t i = 0; ok && i < cf->fam->nrules; i++) {
             compiled_rule *c = &cf->rules[i];
-            c->key = -1;
-            if (c->lit_len) {
-                for (size_t k = 0; k < nk && c->key < 0; k++)
-                    if (first[k]->lit_len == c->lit_len &&
-                        memcmp(first[k]->rule->literal, c->rule->literal,
-                               c->lit_len) == 0)
-                        c->key = (int)k;
-                if (c->key < 0 &&
-                    (ok = (expr[nk] = literal_expr(c->rule->literal, c->lit_len)) != NULL))
-                    c->key = (int)nk++;
-            } else if (c->rule->outcome != MS_OUT_NONE || cf->fam->hook) {
+            c->nkey = 0;
+            for (int a = 0; ok && a < c->nlit; a++) {
+                int key = -1;
+                for (size_t k = 0; k < nk && key < 0; k++)
+                    if (klit[k] && klen[k] == c->lit_len[a] &&
+                        memcmp(klit[k], c->lit[a], klen[k]) == 0)
+                        key = (int)k;
+                if (key < 0 &&
+                    (ok = (expr[nk] = literal_expr(c->lit[a], c->lit_len[a])) != NULL)) {
+                    klit[nk] = c->lit[a];
+                    klen[nk] = c->lit_len[a];
+                    key = (int)nk++;
+                }
+                if (ok)
+                    c->key[c->nkey++] = key;
+            }
+            if (!c->nlit) {
+                if (c->rule->outcome == MS_OUT_NONE && !cf->fam->hook) {
+                    r->unkeyed_fams |= bit;   /* takes lines, yields nothing */
+                    continue;
+                }
                 if ((ok = (expr[nk] = prefilter_expr(c->rule->pattern)) != NULL)) {
                     flags[nk] = HS_FLAG_PREFILTER;
-                    c->key = (int)nk++;
+                    c->key[c->nkey++] = (int)nk++;
                 }
-            } else {
-                r->unkeyed_fams |= bit;   /* takes lines, yields nothing */
-                continue;
             }
-            if (ok) {
-                if (!first[c->key])
-                    first[c->key] = c;
-                r->key_fams[c->key] |= bit;
-            }
+            for (int a = 0; ok && a < c->nkey; a++)
+                r->key_fams[c->key[a]] |= bit;
         }
     }
     if (ok && nk > UINT16_MAX)
@@ -508,13 +532,14 @@ static int pf_build(ms_recognizers *r)
     free(expr);
     free(flags);
     free(ids);
-    free(first);
+    free(klit);
+    free(klen);
     if (!ok) {
         hs_free_database(db);
         hs_free_database(cov);
         for (size_t f = 0; f < r->nfam; f++)
             for (size_t i = 0; i < r->fam[f].fam->nrules; i++)
-                r->fam[f].rules[i].key = -1;
+                r->fam[f].rules[i].nkey = 0;
         return -1;
     }
     r->pf_db = db;
@@ -795,8 +820,25 @@ static uint64_t families_for(ms_matcher *m, const ms_record *rec)
     return mask;
 }
 
-/* The rows of the families in mask, in order; with seen, a row whose key is
- * not on the line is skipped (its literal or pattern cannot match). */
+static int key_seen(const compiled_rule *c, const uint32_t *seen, uint32_t gen)
+{
+    for (int a = 0; a < c->nkey; a++)
+        if (seen[c->key[a]] == gen)
+            return 1;
+    return 0;
+}
+
+static int has_literal(const compiled_rule *c, const ms_record *rec)
+{
+    for (int a = 0; a < c->nlit; a++)
+        if (memmem(rec->body, rec->body_len, c->lit[a], c->lit_len[a]))
+            return 1;
+    return 0;
+}
+
+/* The rows of the families in mask, in order; with seen, a row none of
+ * whose keys is on the line is skipped (its literal or pattern cannot
+ * match). */
 static int match_rows(ms_matcher *m, const ms_record *rec, uint64_t line,
                       uint64_t mask, const uint32_t *seen, uint32_t gen,
                       ms_capture *out, const ms_rule **rule_out)
@@ -810,10 +852,9 @@ static int match_rows(ms_matcher *m, const ms_record *rec, uint64_t line,
         const compiled_family *cf = &r->fam[f];
         for (size_t i = 0; i < cf->fam->nrules; i++) {
             const compiled_rule *c = &cf->rules[i];
-            if (seen && c->key >= 0 && seen[c->key] != gen)
+            if (seen && c->nkey && !key_seen(c, seen, gen))
                 continue;
-            if (c->lit_len &&
-                !memmem(rec->body, rec->body_len, c->rule->literal, c->lit_len))
+            if (c->nlit && !has_literal(c, rec))
                 continue;
             if (pcre2_match(c->code, (PCRE2_SPTR)rec->body, rec->body_len, 0,
                             0, m->md, m->mc) < 0)

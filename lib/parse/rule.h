@@ -2,7 +2,8 @@
  *
  * A family groups the rows of one daemon, with the program tags that daemon
  * logs under. A row says: the literal the line body must contain (a cheap
- * memmem prefilter), a PCRE2 pattern with named groups, and the outcome.
+ * prefilter; "a\nb" means a or b, at most four, since no line holds a
+ * newline), a PCRE2 pattern with named groups, and the outcome.
  * Named groups the engine reads (all optional):
  *   ip, user, method, svc (any word naming the service: "imap-login",
  *   "vchkpw-pop3", a port), session, attempts, reason, and for stateful
@@ -28,7 +29,8 @@ typedef enum ms_layer {
 
 typedef struct ms_rule {
     const char *name;       /* shown by `explain`, e.g. "dovecot-login-fail" */
-    const char *literal;    /* the body must contain it; NULL: no prefilter */
+    const char *literal;    /* the body must contain it (or one of its
+                               '\n'-separated alternatives); NULL: none */
     const char *pattern;    /* PCRE2, searched (unanchored) in the body */
     uint8_t outcome;        /* ms_outcome; MS_OUT_NONE: state only */
     uint8_t service;        /* ms_service when the line does not say */
