@@ -95,7 +95,7 @@ static const ms_rule rules[] = {
     {"postscreen-dnsbl", "DNSBL rank ",
      SCREEN "DNSBL rank \\d+ for " CLIENT,
      MS_OUT_CONNECT, MS_SVC_SMTP, MS_LAYER_FRONT, "dnsbl", 0},
-    {"postscreen-violation", "postscreen",
+    {"postscreen-violation", "PREGREET \nHANGUP after \nCOMMAND \nBARE NEWLINE",
      SCREEN "(?:PREGREET \\d+ after \\S+|HANGUP after \\S+"
      "|COMMAND (?:TIME|COUNT|LENGTH) LIMIT|COMMAND PIPELINING|BARE NEWLINE"
      "|NON-SMTP COMMAND) from " CLIENT,

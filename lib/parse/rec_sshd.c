@@ -71,7 +71,7 @@ static const ms_rule rules[] = {
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_FRONT, "bad_password", 0},
 
     /* The user is refused before any password is checked. */
-    {"sshd-invalid-user", "user ",
+    {"sshd-invalid-user", "Invalid user \nIllegal user ",
      HEAD "(?:Invalid|Illegal) user (?<user>.*) from " HOST PORT PREAUTH END,
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_AUTHDB, "unknown_user", 0},
     {"sshd-not-allowed", " not allowed because ",
