@@ -33,7 +33,7 @@ static const ms_rule rules[] = {
     {"courier-connection-limit", "connection limit",
      PFX "Maximum connection limit reached for " CIP "\\s*$",
      MS_OUT_CONNECT, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "connection_limit", 0},
-    {"courieresmtpd-auth-fail", "\"535 ",
+    {"courieresmtpd-auth-fail", "msg=\"535 ",
      RELAY "msg=\"535 [^\"]*\",cmd:(?: AUTH (?<method>[\\w-]+))?",
      MS_OUT_AUTH_FAIL, MS_SVC_SMTP, MS_LAYER_FRONT, "auth_failed", 0},
     {"courieresmtpd-unknown-rcpt", "error,relay=",

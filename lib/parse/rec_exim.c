@@ -85,7 +85,7 @@ static const ms_rule rules[] = {
     {"exim-helo-reject", "rejected ",
      HEAD MSGID "rejected (?:EHLO|HELO) from " HOST ": ",
      MS_OUT_RELAY_DENIED, MS_SVC_SMTP, MS_LAYER_FRONT, "helo", 0},
-    {"exim-acl-drop", "' ACL",
+    {"exim-acl-drop", " dropped by '",
      HEAD MSGID "H=" HOST FIELDS " dropped by '[^']*' ACL",
      MS_OUT_RELAY_DENIED, MS_SVC_SMTP, MS_LAYER_FRONT, "acl_drop", 0},
     {"exim-acl-drop-conn", "closed by DROP in ACL",

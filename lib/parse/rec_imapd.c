@@ -34,7 +34,8 @@ static const ms_rule uw_rules[] = {
     {"uw-login-failed", "Login failed user=",
      UW_FAIL("failed"),
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "bad_password", 0},
-    {"uw-login-refused", "Login ",
+    {"uw-login-refused",
+     "Login excessive login failures \nLogin disabled \nLogin SYSTEM BREAK-IN ATTEMPT ",
      UW_FAIL("(?:excessive login failures|disabled|SYSTEM BREAK-IN ATTEMPT)"),
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "refused", 0},
     {"uw-override-failed", " override of user=",
@@ -43,7 +44,7 @@ static const ms_rule uw_rules[] = {
     {"uw-authenticate-failure", "AUTHENTICATE ",
      HEAD "AUTHENTICATE (?<method>\\S+) failure " UW_HOST END,
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "bad_password", 0},
-    {"uw-login-ok", "user=",
+    {"uw-login-ok", "Login user=\nAuth user=\nAPOP user=\nAuthenticated user=",
      HEAD "(?:(?:Admin )?Login|Auth|APOP|Authenticated) "
      "user=(?<user>\\S*) " UW_HOST
      "(?: mech=(?<method>\\S+)| nmsgs=\\d+/\\d+| no mailbox)?" END,

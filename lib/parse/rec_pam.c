@@ -44,7 +44,7 @@ static const ms_rule rules[] = {
      MS_OUT_DUPLICATE, MS_SVC_SSH, MS_LAYER_PAM, "bad_password", 0},
     /* Linux-PAM before 0.99.2 (`sshd(pam_unix)[pid]:`) under sshd: the
      * same; other daemons' lines of that age are not taken. */
-    {"pam-old-ssh", "(pam_",
+    {"pam-old-ssh", "sshd(pam_",
      "sshd\\(pam_\\w+\\)(?:\\[\\d+\\])?: (?:\\d+ more )?authentication failures?;"
      FIELDS("(?:NODEV)?ssh") REMOTE(HOST),
      MS_OUT_DUPLICATE, MS_SVC_SSH, MS_LAYER_PAM, "bad_password", 0},
@@ -59,7 +59,7 @@ static const ms_rule rules[] = {
      "(?:" FAILURE "|" MORE "|\\w+\\(pam_\\w+\\)(?:\\[\\d+\\])?: "
      "authentication failure;.* rhost= *(?:user=\\S*)?\\s*$)",
      MS_OUT_NONE, MS_SVC_UNKNOWN, MS_LAYER_PAM, NULL, 0},
-    {"pam-tally", "pam_",
+    {"pam-tally", "pam_tally\npam_faillock",
      "pam_(?:tally2?|faillock)\\((?<svc>[\\w.-]+):auth\\): ",
      MS_OUT_NONE, MS_SVC_UNKNOWN, MS_LAYER_PAM, NULL, 0},
     {"pam-ignoring-max-retries", "ignoring max retries",

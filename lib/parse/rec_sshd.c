@@ -89,11 +89,11 @@ static const ms_rule rules[] = {
      HEAD "maximum authentication attempts exceeded for (?:" INVALID ")?"
      "(?<user>.*) from " IP AFTER_FROM,
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_AUTHDB, "too_many_attempts", 0},
-    {"sshd-pam-unknown-user", "PAM: ",
+    {"sshd-pam-unknown-user", "PAM: User not known \nPAM: unknown user ",
      HEAD "PAM: (?:User not known to the underlying authentication module|unknown user) for "
      "(?:" INVALID ")?(?<user>.*) from " HOST "(?: via \\S+)?" PREAUTH END,
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_PAM, "unknown_user", 0},
-    {"sshd-pam-fail", "PAM: ",
+    {"sshd-pam-fail", "PAM: Authentication \nPAM: authentication ",
      HEAD "PAM: [Aa]uthentication (?:failure|error) for (?:" INVALID ")?"
      "(?<user>.*) from " HOST "(?: via \\S+)?" PREAUTH END,
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_AUTHDB, "bad_password", 0},
