@@ -14,6 +14,15 @@ void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
         ms_buf_addc(b, ',');
     if (n == 0)
         return;
+    /* The common cell, printable ASCII with no comma or quote, in one pass. */
+    size_t plain = 0;
+    while (plain < n && (unsigned char)s[plain] >= 0x20 &&
+           (unsigned char)s[plain] < 0x7f && s[plain] != ',' && s[plain] != '"')
+        plain++;
+    if (plain == n && s[0] != ' ' && s[n - 1] != ' ' && !ms_formula_guarded(s, n)) {
+        ms_buf_add(b, s, n);
+        return;
+    }
     const char *t = s;
     size_t tn = n;
     if (!ms_text_is_clean(s, n)) {
