@@ -1,5 +1,6 @@
-/* dedup.c — see dedup.h. A ring of the last failures is searched backwards;
- * only matched lines reach here, so a linear search is cheap. */
+/* dedup.c — see dedup.h. A ring of the last failures is searched backwards,
+ * unless no entry has the new failure's address hash; entries of another
+ * hash are passed over without touching their events. */
 #include "dedup.h"
 
 #include <string.h>
@@ -7,6 +8,16 @@
 void ms_dedup_init(ms_dedup *d)
 {
     d->head = d->n = 0;
+    memset(d->count, 0, sizeof d->count);
+}
+
+static uint32_t ip_hash(const ms_ip *ip)
+{
+    uint64_t a, b;
+    memcpy(&a, ip->b, 8);
+    memcpy(&b, ip->b + 8, 8);
+    uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+    return (uint32_t)(h >> 32);
 }
 
 /* Seconds good enough to compare two stamps of one file minutes apart. */
@@ -35,12 +46,16 @@ void ms_dedup_check(ms_dedup *d, ms_event *ev, size_t idx, const ms_stamp *ts,
         return;   /* without a time there is no window to compare */
     unsigned want = e->attempts ? e->attempts : 1, found = 0;
     int64_t first_line = -1;
-    for (unsigned k = 0; k < d->n && found < want; k++) {
+    uint32_t iph = ip_hash(&e->ip);
+    unsigned n = d->count[iph % MS_DEDUP_HASHES] ? d->n : 0;
+    for (unsigned k = 0; k < n && found < want; k++) {
         unsigned slot = (d->head + MS_DEDUP_RING - 1 - k) % MS_DEDUP_RING;
-        ms_event *p = &ev[d->ring[slot].idx];
         int64_t age = secs - d->ring[slot].secs;
         if (age > MS_DEDUP_WINDOW)
             break;
+        if (d->ring[slot].iph != iph)
+            continue;
+        ms_event *p = &ev[d->ring[slot].idx];
         if (d->ring[slot].layer == layer || age < -1 ||
             (d->ring[slot].absorbed & (1u << layer)) ||
             p->outcome != MS_OUT_AUTH_FAIL ||
@@ -62,6 +77,10 @@ void ms_dedup_check(ms_dedup *d, ms_event *ev, size_t idx, const ms_stamp *ts,
         return;
     }
     unsigned slot = d->head;
+    if (d->n == MS_DEDUP_RING)   /* the oldest entry goes */
+        d->count[d->ring[slot].iph % MS_DEDUP_HASHES]--;
+    d->count[iph % MS_DEDUP_HASHES]++;
+    d->ring[slot].iph = iph;
     d->ring[slot].idx = idx;
     d->ring[slot].secs = secs;
     d->ring[slot].layer = layer;

@@ -20,14 +20,20 @@
 #define MS_DEDUP_WINDOW 300
 #define MS_DEDUP_RING 256
 
+#define MS_DEDUP_HASHES 1024
+
 typedef struct ms_dedup {
     struct {
         size_t idx;
         int64_t secs;
+        uint32_t iph;       /* hash of the address */
         uint8_t layer;
         uint8_t absorbed;   /* bit per layer already folded in */
     } ring[MS_DEDUP_RING];
     unsigned head, n;
+    /* Ring entries per address hash (mod MS_DEDUP_HASHES): none means no
+     * earlier failure of that address, and no search. */
+    uint16_t count[MS_DEDUP_HASHES];
 } ms_dedup;
 
 void ms_dedup_init(ms_dedup *d);
