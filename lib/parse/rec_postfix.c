@@ -35,7 +35,8 @@
 
 static const ms_rule rules[] = {
     /* The server, not the client, failed: no verdict on the password. */
-    {"postfix-sasl-noverdict", "authentication failed: ",
+    {"postfix-sasl-noverdict",
+     "failed: Connection lost to authentication server\nfailed: Invalid authentication mechanism",
      SASL_HEAD "failed: (?:Connection lost to authentication server"
      "|Invalid authentication mechanism)",
      MS_OUT_CONNECT, MS_SVC_SMTP, MS_LAYER_FRONT, "no_verdict", 0},

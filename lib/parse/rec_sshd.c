@@ -57,11 +57,11 @@ static const ms_rule rules[] = {
     {"sshd-fail-none", "Failed none for ",
      HEAD REPEAT "Failed (?<method>none) for " ANY_USER " from " HOST AFTER_FROM_R,
      MS_OUT_CONNECT, MS_SVC_SSH, MS_LAYER_FRONT, "method_probe", 0},
-    {"sshd-fail-key", "Failed ",
+    {"sshd-fail-key", "Failed publickey \nFailed gssapi",
      HEAD REPEAT "Failed (?<method>publickey|gssapi-with-mic|gssapi-keyex|gssapi) "
      "for (?<user>\\S+) from " HOST AFTER_FROM_R,
      MS_OUT_CONNECT, MS_SVC_SSH, MS_LAYER_FRONT, "key_rejected", 0},
-    {"sshd-fail-invalid-user", "Failed ",
+    {"sshd-fail-invalid-user", " for invalid user \n for illegal user \n<invalid username>",
      HEAD REPEAT "Failed (?<method>[\\w@./-]+) for (?:" INVALID "(?<user>.*)"
      "|<invalid username>) from " HOST AFTER_FROM_R,
      MS_OUT_AUTH_FAIL, MS_SVC_SSH, MS_LAYER_FRONT, "unknown_user", 0},
