@@ -903,6 +903,14 @@ int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
     return match_rows(m, rec, line, mask, m->seen, m->gen, out, rule_out);
 }
 
+int ms_hits_coverage(const ms_matcher *m, const uint16_t *keys, size_t nkeys)
+{
+    for (size_t i = 0; i < nkeys; i++)
+        if (keys[i] >= m->r->nkeys)
+            return 1;
+    return 0;
+}
+
 int ms_match_flush(ms_matcher *m, ms_capture *out)
 {
     for (size_t f = 0; f < m->r->nfam; f++) {

@@ -77,6 +77,10 @@ int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
                   const uint16_t *keys, size_t nkeys, ms_capture *out,
                   const ms_rule **rule_out);
 
+/* 1 when one of a line's keys (from ms_prefilter_scan with coverage) is a
+ * coverage word: without one, no coverage word is on the line. */
+int ms_hits_coverage(const ms_matcher *m, const uint16_t *keys, size_t nkeys);
+
 /* At end of a file: 1 and an event while stateful families hold pending
  * ones (a tcpserver connection with no `end` line), then 0. Pending state
  * is cleared, ready for the next file. */

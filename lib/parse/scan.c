@@ -201,6 +201,7 @@ static int full_line(scan_ctx *x, const char *line, size_t len,
             return -1;
         ev = &out->ev[out->nev - 1];
     } else if (!rule && x->opts->coverage &&
+               (!keys || ms_hits_coverage(x->m, keys, nkeys)) &&
                looks_auth(rec.body, rec.body_len)) {
         if (note_unmatched(out, &rec, line, len, lineno))
             return -1;
