@@ -309,7 +309,8 @@ void ms_reader_close(ms_reader *r)
         size_t rest = stdin_back.len - stdin_back.pos;
         char *p = realloc(r->kept, r->kept_len + rest);
         if (p) {
-            memcpy(p + r->kept_len, stdin_back.buf + stdin_back.pos, rest);
+            if (rest)
+                memcpy(p + r->kept_len, stdin_back.buf + stdin_back.pos, rest);
             free(stdin_back.buf);
             stdin_back.buf = p;
             stdin_back.pos = 0;
