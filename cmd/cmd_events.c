@@ -47,19 +47,17 @@ int cmd_events(int argc, char **argv)
     ms_buf b = {0};
     cli_out out;
     int failed = cli_out_open(&out, c.output);
-    ms_events_header(&b, fmt);
-    for (size_t i = 0; !failed && i < src.n; i++) {
-        for (size_t k = 0; !failed && k < files[i].nev; k++) {
-            ms_event_write(&b, fmt, &files[i].ev[k], files[i].name);
-            if (b.n >= (1u << 20))
-                failed = cli_out_write(&out, &b);
-        }
-    }
     if (!failed) {
+        ms_events_header(&b, fmt);
+        int stop = 0;
+        for (size_t i = 0; !stop && i < src.n; i++) {
+            for (size_t k = 0; !stop && k < files[i].nev; k++) {
+                ms_event_write(&b, fmt, &files[i].ev[k], files[i].name);
+                stop = b.n >= (1u << 20) && cli_out_write(&out, &b);
+            }
+        }
         cli_out_write(&out, &b);
         failed = cli_out_close(&out);
-    } else if (out.fp) {
-        cli_out_close(&out);
     }
     rc = failed ? EXIT_FATAL : damaged ? EXIT_PARTIAL : EXIT_OK;
     ms_buf_free(&b);
