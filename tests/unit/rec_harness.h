@@ -3,7 +3,10 @@
  * expect_event() runs one line through the whole parse stage (record
  * header, built-in recognisers) and checks the rule, outcome, ip and user;
  * expect_none() checks that a line yields no event. Fields given as NULL
- * are not checked. Include it in exactly one test program each. */
+ * are not checked. When the build has the block prefilter, every line also
+ * takes the scan's fast way (ms_prefilter_scan, then ms_match_hits, or
+ * skipped without a key) on a second matcher, which must give the same
+ * row. Include it in exactly one test program each. */
 #ifndef REC_HARNESS_H
 #define REC_HARNESS_H
 
@@ -20,6 +23,7 @@
 
 static ms_recognizers *harness_rec;
 static ms_matcher *harness_m;
+static ms_matcher *harness_fast;
 
 static int harness_setup(void **state)
 {
@@ -31,13 +35,15 @@ static int harness_setup(void **state)
         return -1;
     }
     harness_m = ms_matcher_new(harness_rec);
-    return harness_m ? 0 : -1;
+    harness_fast = ms_matcher_new(harness_rec);
+    return harness_m && harness_fast ? 0 : -1;
 }
 
 static int harness_teardown(void **state)
 {
     (void)state;
     ms_matcher_free(harness_m);
+    ms_matcher_free(harness_fast);
     ms_recognizers_free(harness_rec);
     return 0;
 }
@@ -51,8 +57,23 @@ static int str_is(const ms_str *s, const char *want)
 static int harness_match(const char *line, ms_capture *c, const ms_rule **rule)
 {
     ms_record rec;
-    ms_record_parse(line, strlen(line), &rec);
-    return ms_match(harness_m, &rec, 1, c, rule);
+    size_t len = strlen(line);
+    ms_record_parse(line, len, &rec);
+    int got = ms_match(harness_m, &rec, 1, c, rule);
+    ms_hits h;
+    if (!ms_matcher_has_prefilter(harness_fast) ||
+        ms_prefilter_scan(harness_fast, line, len, 0, &h) != 0)
+        return got;
+    ms_capture fc;
+    const ms_rule *frule = NULL;
+    int fast = h.n ? ms_match_hits(harness_fast, &rec, 1, h.key, h.n, &fc, &frule)
+                   : 0;
+    if (fast != got || (got && frule != *rule))
+        fail_msg("the prefilter way gives %s (rule %s), matching gives %s "
+                 "(rule %s) for: %s", fast ? "an event" : "none",
+                 frule ? frule->name : "none", got ? "an event" : "none",
+                 *rule ? (*rule)->name : "none", line);
+    return got;
 }
 
 static void expect_event_(const char *line, const char *rule_name,
