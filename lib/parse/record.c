@@ -232,15 +232,40 @@ static size_t stamp(const char *line, size_t len, ms_record *r)
     return i + used;
 }
 
-ms_tskind ms_record_stamp(const char *line, size_t len, ms_stamp *ts)
+static size_t stamp_only(const char *line, size_t len, ms_stamp *ts)
 {
     ms_record r;
     r.ts.kind = MS_TS_NONE;
     r.ts.time = MS_TIME_NONE;
     r.ts.mon = r.ts.day = 0;
     r.ts.sod = r.ts.ns = 0;
-    stamp(line, len, &r);
+    size_t used = stamp(line, len, &r);
     *ts = r.ts;
+    return used;
+}
+
+ms_tskind ms_record_stamp(const char *line, size_t len, ms_stamp *ts)
+{
+    stamp_only(line, len, ts);
+    return ts->kind;
+}
+
+ms_tskind ms_record_stamp_memo(ms_stamp_memo *m, const char *line, size_t len,
+                               ms_stamp *ts)
+{
+    if (m->ok && len >= MS_STAMP_MEMO && memcmp(line, m->head, MS_STAMP_MEMO) == 0) {
+        *ts = m->ts;
+        return ts->kind;
+    }
+    /* A classic stamp of exactly 15 bytes, no fraction after it: the parse
+     * read those 15 bytes and the 16th, so 16 equal bytes give it again. */
+    size_t used = stamp_only(line, len, ts);
+    m->ok = ts->kind == MS_TS_NOYEAR && used == 15 && len >= MS_STAMP_MEMO &&
+            line[15] != '.' && line[15] != ',';
+    if (m->ok) {
+        memcpy(m->head, line, MS_STAMP_MEMO);
+        m->ts = *ts;
+    }
     return ts->kind;
 }
 

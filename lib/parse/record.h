@@ -50,4 +50,18 @@ ms_tskind ms_record_parse(const char *line, size_t len, ms_record *r);
 /* Only the stamp: the same *ts as ms_record_parse gives, for less work. */
 ms_tskind ms_record_stamp(const char *line, size_t len, ms_stamp *ts);
 
+/* The same for consecutive lines: a classic (BSD) stamp is kept with the
+ * line's first MS_STAMP_MEMO bytes and given again, unparsed, to a line
+ * that starts with the same bytes (the lines of a busy log share their
+ * second). Zero the memo before a file's first line. */
+#define MS_STAMP_MEMO 16
+typedef struct ms_stamp_memo {
+    char head[MS_STAMP_MEMO];
+    ms_stamp ts;
+    int ok;
+} ms_stamp_memo;
+
+ms_tskind ms_record_stamp_memo(ms_stamp_memo *m, const char *line, size_t len,
+                               ms_stamp *ts);
+
 #endif

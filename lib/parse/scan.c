@@ -173,6 +173,7 @@ typedef struct scan_ctx {
     const ms_scan_opts *opts;
     size_t max_line;
     ms_dedup dd;
+    ms_stamp_memo memo;     /* of skipped lines' stamps */
     ms_str last_host;
     uint64_t lineno;        /* the block way's count */
 } scan_ctx;
@@ -212,13 +213,13 @@ static int full_line(scan_ctx *x, const char *line, size_t len,
 }
 
 /* A line no key ends in: it yields nothing, but counts and has a stamp. */
-static void skip_line(ms_file_scan *out, const char *line, size_t len)
+static void skip_line(scan_ctx *x, const char *line, size_t len)
 {
-    out->lines++;
-    out->bytes += len + 1;
+    x->f->lines++;
+    x->f->bytes += len + 1;
     ms_stamp ts;
-    ms_record_stamp(line, len, &ts);
-    track_stamp(out, &ts);
+    ms_record_stamp_memo(&x->memo, line, len, &ts);
+    track_stamp(x->f, &ts);
 }
 
 /* The lines of c[0 .. n): whole lines, the last maybe without '\n'. */
@@ -246,7 +247,7 @@ static int scan_chunk(scan_ctx *x, const char *c, size_t n)
         else if (k > k0)
             rc = full_line(x, s, len, lineno, false, h.key + k0, k - k0);
         else
-            skip_line(x->f, s, len);
+            skip_line(x, s, len);
         if (rc)
             return -1;
         if (e == end)

@@ -5,7 +5,8 @@
  * hands it a '\n', but NULs and invalid UTF-8 pass). Checks: host, prog and
  * body point inside the line, the body runs to its end, a year-less stamp
  * holds a real month, day and time of day, an absolute one formats, and
- * ms_record_stamp (the scan's stamp-only path) gives the same stamp. Then
+ * ms_record_stamp (the scan's stamp-only path) gives the same stamp, and
+ * so does its memo for lines that start like this one. Then
  * ms_time_parse_iso on the same bytes: whatever it accepts must survive
  * ms_time_format and parse back to the same instant. A zone with summer
  * time is set so the local-time path (no offset in the stamp) is taken. */
@@ -86,6 +87,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_CHECK(st.kind == r.ts.kind && st.time == r.ts.time &&
              st.mon == r.ts.mon && st.day == r.ts.day && st.sod == r.ts.sod &&
              st.ns == r.ts.ns);
+
+    /* The stamp memo of skipped lines: after this line, a line with the
+     * same first bytes (this one cut shorter, or with a later byte
+     * changed) must get what parsing it gives. */
+    ms_stamp_memo memo = {0};
+    FZ_CHECK(ms_record_stamp_memo(&memo, line, size, &st) == k);
+    if (size > MS_STAMP_MEMO) {
+        char *other = malloc(size);
+        FZ_CHECK(other != NULL);
+        memcpy(other, line, size);
+        other[size - 1] ^= 0x01;
+        size_t lens[] = {MS_STAMP_MEMO, MS_STAMP_MEMO + 1, size - 1, size};
+        for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
+            const char *l = i == 3 ? other : line;
+            ms_stamp a, b;
+            FZ_CHECK(ms_record_stamp_memo(&memo, l, lens[i], &a) ==
+                     ms_record_stamp(l, lens[i], &b));
+            FZ_CHECK(a.kind == b.kind && a.time == b.time && a.mon == b.mon &&
+                     a.day == b.day && a.sod == b.sod && a.ns == b.ns);
+        }
+        free(other);
+    }
 
     ms_time t;
     if (ms_time_parse_iso(line, size, &t) == 0)

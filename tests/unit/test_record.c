@@ -107,9 +107,58 @@ static void test_hostile(void **state)
     assert_span(r.body, r.body_len, "[1234] H=(x) [1.2.3.4] rejected");
 }
 
+/* The memo gives exactly what parsing each line gives, line after line:
+ * same second, next second, fractions (and a '.' not followed by digits,
+ * then the same 16 bytes followed by digits), <PRI>, short, ISO, TAI64N. */
+static void test_stamp_memo(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "May 11 10:00:00 mx postfix/smtpd[1]: connect from a[1.2.3.4]",
+        "May 11 10:00:00 mx postfix/smtpd[1]: disconnect from a[1.2.3.4]",
+        "May 11 10:00:00 mx2 other",
+        "May 11 10:00:01 mx postfix/smtpd[1]: connect from a[1.2.3.4]",
+        "May 11 10:00:01.5 mx sshd[2]: x",
+        "May 11 10:00:01.5 mx sshd[2]: x",
+        "May 11 10:00:01. mx sshd[2]: x",
+        "May 11 10:00:01.7 mx sshd[2]: x",
+        "May 11 10:00:01,25 mx sshd[2]: x",
+        "May  4 10:00:01 mx sshd[2]: x",
+        "May  4 10:00:01 mx sshd[2]: y",
+        "May 4 10:00:01 mx sshd[2]: x",
+        "<13>May 11 10:00:01 mx sshd[2]: x",
+        "May 11 10:00:0",
+        "May 11 10:00:01",
+        "May 11 10:00:01 ",
+        "Mai 11 10:00:01 mx sshd[2]: x",
+        "May 11 25:00:01 mx sshd[2]: x",
+        "2025-05-11T10:00:01Z mx sshd[2]: x",
+        "@4000000068206b3d1d3a4c2c sshd: x",
+        "May 11 10:00:01 mx postfix/smtpd[1]: connect from a[1.2.3.4]",
+        "Dec 31 23:59:59 mx x: y",
+        "Jan  1 00:00:00 mx x: y",
+        "Jan  1 00:00:00 mx x: y",
+    };
+    ms_stamp_memo memo = {0};
+    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+        ms_stamp want, got;
+        size_t n = strlen(lines[i]);
+        ms_tskind kw = ms_record_stamp(lines[i], n, &want);
+        ms_tskind kg = ms_record_stamp_memo(&memo, lines[i], n, &got);
+        assert_int_equal(kg, kw);
+        assert_int_equal(got.kind, want.kind);
+        assert_true(got.time == want.time);
+        assert_int_equal(got.mon, want.mon);
+        assert_int_equal(got.day, want.day);
+        assert_int_equal(got.sod, want.sod);
+        assert_int_equal(got.ns, want.ns);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stamp_memo),
         cmocka_unit_test(test_classic),
         cmocka_unit_test(test_no_host),
         cmocka_unit_test(test_iso_and_tai),
