@@ -15,9 +15,11 @@ void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
     if (n == 0)
         return;
     /* The common cell, printable ASCII with no comma or quote, in one pass. */
+    static const unsigned char is_plain[256] = {
+        [' ' ... '!'] = 1, ['#' ... '+'] = 1, ['-' ... '~'] = 1,
+    };
     size_t plain = 0;
-    while (plain < n && (unsigned char)s[plain] >= 0x20 &&
-           (unsigned char)s[plain] < 0x7f && s[plain] != ',' && s[plain] != '"')
+    while (plain < n && is_plain[(unsigned char)s[plain]])
         plain++;
     if (plain == n && s[0] != ' ' && s[n - 1] != ' ' && !ms_formula_guarded(s, n)) {
         ms_buf_add(b, s, n);
