@@ -1,4 +1,5 @@
-/* ip.c — parse and print addresses with inet_pton/inet_ntop.
+/* ip.c — parse and print addresses (IPv6 with inet_pton/inet_ntop, dotted
+ * quads by hand, as inet_pton would).
  *
  * glibc's inet_ntop already follows RFC 5952 for IPv6 (longest zero run
  * compressed, never a single zero field, lower case); the only canonical
@@ -9,6 +10,25 @@
 #include <string.h>
 
 static const uint8_t v4_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+/* A dotted quad as inet_pton takes it (four decimal octets up to 255, no
+ * leading zero), by hand: every event's address is parsed. */
+static bool parse_v4(const char *s, size_t n, uint8_t *o)
+{
+    size_t i = 0;
+    for (int k = 0; k < 4; k++) {
+        if (k && (i >= n || s[i++] != '.'))
+            return false;
+        size_t start = i;
+        unsigned v = 0;
+        while (i < n && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+            v = v * 10 + (unsigned)(s[i++] - '0');
+        if (i == start || v > 255 || (s[start] == '0' && i - start > 1))
+            return false;
+        o[k] = (uint8_t)v;
+    }
+    return i == n;
+}
 
 bool ms_ip_parse(const char *s, size_t n, ms_ip *out)
 {
@@ -28,7 +48,7 @@ bool ms_ip_parse(const char *s, size_t n, ms_ip *out)
         return inet_pton(AF_INET6, buf, out->b) == 1;
     }
     memcpy(out->b, v4_prefix, 12);
-    return inet_pton(AF_INET, buf, out->b + 12) == 1;
+    return parse_v4(buf, n, out->b + 12);
 }
 
 bool ms_ip_is_v4(const ms_ip *ip)
