@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "input/reader.h"
+
 typedef struct ms_codec_io {
     const unsigned char *in;  /* advanced past what the codec consumed */
     size_t in_len;
@@ -54,5 +56,8 @@ extern const ms_codec_ops ms_codec_gzip;
 extern const ms_codec_ops ms_codec_bzip2;
 extern const ms_codec_ops ms_codec_xz;
 extern const ms_codec_ops ms_codec_zstd;
+
+/* The codec of c; NULL for plain (reader.c). */
+const ms_codec_ops *ms_codec_ops_of(ms_codec c);
 
 #endif

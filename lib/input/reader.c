@@ -64,7 +64,7 @@ static ms_codec sniff(const unsigned char *p, size_t n)
     return MS_CODEC_PLAIN;
 }
 
-static const ms_codec_ops *codec_ops(ms_codec c)
+const ms_codec_ops *ms_codec_ops_of(ms_codec c)
 {
     switch (c) {
     case MS_CODEC_GZIP: return &ms_codec_gzip;
@@ -207,7 +207,7 @@ ms_reader *ms_reader_open(const char *path, const char *name, ms_error *err)
         if (t)
             r->mtime = t;
     }
-    r->ops = codec_ops(r->codec);
+    r->ops = ms_codec_ops_of(r->codec);
     if (r->ops && !(r->state = r->ops->init())) {
         ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", name);
         goto fail;

@@ -145,18 +145,6 @@ static void perturb(int byte)
 #endif
 }
 
-static const ms_codec_ops *ops_of(ms_codec c)
-{
-    switch (c) {
-    case MS_CODEC_GZIP: return &ms_codec_gzip;
-    case MS_CODEC_BZIP2: return &ms_codec_bzip2;
-    case MS_CODEC_XZ: return &ms_codec_xz;
-    case MS_CODEC_ZSTD: return &ms_codec_zstd;
-    case MS_CODEC_PLAIN: break;
-    }
-    return NULL;
-}
-
 static const size_t caps[] = {1, 3, 64, 4093, 65536, 1u << 20};
 #define NCAPS (sizeof caps / sizeof caps[0])
 
@@ -239,7 +227,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_CHECK(memcmp(again, got_all, total) == 0);
 
     ms_dec_status st;
-    size_t dn = drive_codec(ops_of(codec), data, size, want, OUT_LIMIT, &st);
+    size_t dn = drive_codec(ms_codec_ops_of(codec), data, size, want, OUT_LIMIT, &st);
     perturb(0);
     size_t common = dn < total ? dn : total;
     FZ_CHECK(memcmp(want, got_all, common) == 0);
