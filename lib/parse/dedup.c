@@ -1,14 +1,15 @@
-/* dedup.c — see dedup.h. A ring of the last failures is searched backwards,
- * unless no entry has the new failure's address hash; entries of another
- * hash are passed over without touching their events. */
+/* dedup.c — see dedup.h. A ring keeps the last MS_DEDUP_RING failures;
+ * those of one address hash are chained newest first, so a search visits
+ * only the entries that may share the new failure's address, and stops at
+ * the first one older than the window (or overwritten in the ring). */
 #include "dedup.h"
 
 #include <string.h>
 
 void ms_dedup_init(ms_dedup *d)
 {
-    d->head = d->n = 0;
-    memset(d->count, 0, sizeof d->count);
+    d->next = 1;
+    memset(d->last, 0, sizeof d->last);
 }
 
 static uint32_t ip_hash(const ms_ip *ip)
@@ -47,9 +48,10 @@ void ms_dedup_check(ms_dedup *d, ms_event *ev, size_t idx, const ms_stamp *ts,
     unsigned want = e->attempts ? e->attempts : 1, found = 0;
     int64_t first_line = -1;
     uint32_t iph = ip_hash(&e->ip);
-    unsigned n = d->count[iph % MS_DEDUP_HASHES] ? d->n : 0;
-    for (unsigned k = 0; k < n && found < want; k++) {
-        unsigned slot = (d->head + MS_DEDUP_RING - 1 - k) % MS_DEDUP_RING;
+    uint32_t *bucket = &d->last[iph % MS_DEDUP_HASHES];
+    for (uint32_t s = *bucket; s && d->next - s <= MS_DEDUP_RING && found < want;
+         s = d->ring[s % MS_DEDUP_RING].prev) {
+        unsigned slot = s % MS_DEDUP_RING;
         int64_t age = secs - d->ring[slot].secs;
         if (age > MS_DEDUP_WINDOW)
             break;
@@ -76,16 +78,16 @@ void ms_dedup_check(ms_dedup *d, ms_event *ev, size_t idx, const ms_stamp *ts,
         e->dup_of = first_line;
         return;
     }
-    unsigned slot = d->head;
-    if (d->n == MS_DEDUP_RING)   /* the oldest entry goes */
-        d->count[d->ring[slot].iph % MS_DEDUP_HASHES]--;
-    d->count[iph % MS_DEDUP_HASHES]++;
+    if (d->next == UINT32_MAX) {   /* seqs would wrap: start a new ring */
+        ms_dedup_init(d);
+        bucket = &d->last[iph % MS_DEDUP_HASHES];
+    }
+    unsigned slot = d->next % MS_DEDUP_RING;
     d->ring[slot].iph = iph;
+    d->ring[slot].prev = *bucket;
     d->ring[slot].idx = idx;
     d->ring[slot].secs = secs;
     d->ring[slot].layer = layer;
     d->ring[slot].absorbed = 0;
-    d->head = (d->head + 1) % MS_DEDUP_RING;
-    if (d->n < MS_DEDUP_RING)
-        d->n++;
+    *bucket = d->next++;
 }

@@ -27,13 +27,14 @@ typedef struct ms_dedup {
         size_t idx;
         int64_t secs;
         uint32_t iph;       /* hash of the address */
+        uint32_t prev;      /* seq of the bucket's entry before it; 0: none */
         uint8_t layer;
         uint8_t absorbed;   /* bit per layer already folded in */
-    } ring[MS_DEDUP_RING];
-    unsigned head, n;
-    /* Ring entries per address hash (mod MS_DEDUP_HASHES): none means no
-     * earlier failure of that address, and no search. */
-    uint16_t count[MS_DEDUP_HASHES];
+    } ring[MS_DEDUP_RING];  /* entry with seq s in slot s % MS_DEDUP_RING */
+    uint32_t next;          /* seq the next entry gets; seqs start at 1 */
+    /* Newest entry per address hash (mod MS_DEDUP_HASHES): each entry links
+     * to the one before it in its bucket, so a search walks only them. */
+    uint32_t last[MS_DEDUP_HASHES];
 } ms_dedup;
 
 void ms_dedup_init(ms_dedup *d);
