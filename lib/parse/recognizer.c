@@ -1,8 +1,9 @@
 /* recognizer.c — compiled rows, program dispatch and matching.
  *
  * Each row is compiled once with PCRE2 (bytes, not UTF: logs hold invalid
- * UTF-8) and JIT-compiled; the numbers of its named groups are looked up at
- * compile time. Program tags map to a bitmask of families through a small
+ * UTF-8), and JIT-compiled the first time a line reaches it (most rows never
+ * see a line of a given log, and the JIT is most of the start-up time); the
+ * numbers of its named groups are looked up at compile time. Program tags map to a bitmask of families through a small
  * open-addressing table, so a line costs one hash of its tag before any
  * literal or pattern is tried (and a matcher remembers the last tag).
  *
@@ -20,6 +21,7 @@
 
 #include <pcre2.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +58,7 @@ typedef struct compiled_rule {
     int key[MAX_LITERALS];    /* prefilter keys, one per alternative (or one
                                  for a pattern); none: always tried */
     int nkey;
+    atomic_int jitted;        /* 0: not yet, 1: JIT failed, 2: JIT code */
     int group[G__COUNT];
 } compiled_rule;
 
@@ -76,6 +79,7 @@ struct ms_recognizers {
     uint32_t max_pairs;
     struct owned { void *p; void (*release)(void *); } owned[MAX_FAMILIES];
     size_t nowned;
+    pthread_mutex_t jit_lock;   /* one row JIT-compiled at a time */
     /* The block prefilter, built once by the first ms_matcher_new. */
     pthread_mutex_t pf_lock;
     int pf_state;             /* 0: not built, 1: ready, -1: unavailable */
@@ -173,7 +177,6 @@ static int compile_rule(const ms_rule *rule, compiled_rule *c, uint32_t *pairs,
         return ms_fail(err, MS_ERR_USAGE, "pattern of '%s' at offset %zu: %s",
                        rule->name, (size_t)off, (char *)msg);
     }
-    pcre2_jit_compile(c->code, PCRE2_JIT_COMPLETE); /* else the interpreter */
     for (int g = 0; g < G__COUNT; g++) {
         int num = pcre2_substring_number_from_name(
             c->code, (PCRE2_SPTR)group_names[g]);
@@ -220,6 +223,7 @@ ms_recognizers *ms_recognizers_new(ms_error *err)
     }
     r->max_pairs = 1;
     pthread_mutex_init(&r->pf_lock, NULL);
+    pthread_mutex_init(&r->jit_lock, NULL);
     for (size_t i = 0; ms_builtin_families[i]; i++) {
         if (ms_recognizers_add(r, ms_builtin_families[i], err)) {
             ms_recognizers_free(r);
@@ -253,6 +257,7 @@ void ms_recognizers_free(ms_recognizers *r)
 #endif
     free(r->key_fams);
     pthread_mutex_destroy(&r->pf_lock);
+    pthread_mutex_destroy(&r->jit_lock);
     free(r);
 }
 
@@ -839,6 +844,30 @@ static int has_literal(const compiled_rule *c, const ms_record *rec)
 /* The rows of the families in mask, in order; with seen, a row none of
  * whose keys is on the line is skipped (its literal or pattern cannot
  * match). */
+/* Does the row's pattern match the body? JIT-compiles it on first use: the
+ * row is shared by every matcher, so under the lock, and no thread matches
+ * with it before its JIT is done (without JIT, PCRE2 interprets). */
+static int row_matches(ms_matcher *m, const compiled_rule *c,
+                       const ms_record *rec)
+{
+    int jit = atomic_load_explicit(&c->jitted, memory_order_acquire);
+    if (!jit) {
+        pthread_mutex_t *lock = (pthread_mutex_t *)&m->r->jit_lock;
+        pthread_mutex_lock(lock);
+        if (!(jit = atomic_load_explicit(&c->jitted, memory_order_relaxed))) {
+            jit = pcre2_jit_compile(c->code, PCRE2_JIT_COMPLETE) == 0 ? 2 : 1;
+            atomic_store_explicit((atomic_int *)&c->jitted, jit,
+                                  memory_order_release);
+        }
+        pthread_mutex_unlock(lock);
+    }
+    PCRE2_SPTR body = (PCRE2_SPTR)rec->body;
+    return (jit == 2 ? pcre2_jit_match(c->code, body, rec->body_len, 0, 0,
+                                       m->md, m->mc)
+                     : pcre2_match(c->code, body, rec->body_len, 0, 0, m->md,
+                                   m->mc)) >= 0;
+}
+
 static int match_rows(ms_matcher *m, const ms_record *rec, uint64_t line,
                       uint64_t mask, const uint32_t *seen, uint32_t gen,
                       ms_capture *out, const ms_rule **rule_out)
@@ -856,8 +885,7 @@ static int match_rows(ms_matcher *m, const ms_record *rec, uint64_t line,
                 continue;
             if (c->nlit && !has_literal(c, rec))
                 continue;
-            if (pcre2_match(c->code, (PCRE2_SPTR)rec->body, rec->body_len, 0,
-                            0, m->md, m->mc) < 0)
+            if (!row_matches(m, c, rec))
                 continue;
             fill(m, cf, c, rec, line, out);
             if (rule_out)
