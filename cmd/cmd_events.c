@@ -45,6 +45,8 @@ int cmd_events(int argc, char **argv)
                                                               : MS_FMT_CSV;
     /* Written 1 MiB at a time, not built whole then written. */
     ms_buf b = {0};
+    ms_event_writer w;
+    ms_event_writer_init(&w, fmt);
     cli_out out;
     int failed = cli_out_open(&out, c.output);
     if (!failed) {
@@ -52,7 +54,7 @@ int cmd_events(int argc, char **argv)
         int stop = 0;
         for (size_t i = 0; !stop && i < src.n; i++) {
             for (size_t k = 0; !stop && k < files[i].nev; k++) {
-                ms_event_write(&b, fmt, &files[i].ev[k], files[i].name);
+                ms_event_write(&w, &b, &files[i].ev[k], files[i].name);
                 stop = b.n >= (1u << 20) && cli_out_write(&out, &b);
             }
         }
@@ -61,6 +63,7 @@ int cmd_events(int argc, char **argv)
     }
     rc = failed ? EXIT_FATAL : damaged ? EXIT_PARTIAL : EXIT_OK;
     ms_buf_free(&b);
+    ms_event_writer_free(&w);
     cli_scan_free(&src, files);
     ms_recognizers_free(r);
     return rc;

@@ -156,6 +156,8 @@ static void render(ms_buf *b, FILE *fp, ms_rctx *c, const ms_table *t,
 static void render_events(ms_buf *b, FILE *fp, const ms_store *s, int json)
 {
     ms_format f = json ? MS_FMT_JSON : MS_FMT_CSV;
+    ms_event_writer w;
+    ms_event_writer_init(&w, f);
     ms_events_header(b, f);
     for (size_t i = 0; i < s->n && !b->failed; i++) {
         ms_event e = {
@@ -174,10 +176,11 @@ static void render_events(ms_buf *b, FILE *fp, const ms_store *s, int json)
         };
         if (ms_store_ip_real(s, s->ip[i]))
             e.ip = *ms_store_ip(s, s->ip[i]);
-        ms_event_write(b, f, &e,
+        ms_event_write(&w, b, &e,
                        s->file[i] < s->nfiles ? s->files[s->file[i]] : "");
         spill(b, fp, 0);
     }
+    ms_event_writer_free(&w);
 }
 
 /* mkdir -p dir, mode 0755 (results_int.h). */

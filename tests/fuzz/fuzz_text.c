@@ -185,8 +185,11 @@ static void round_trip(const char *s, size_t n, ms_format f)
         (ms_str){s, (uint32_t)n};
 
     ms_buf b = {0};
+    ms_event_writer ew;
+    ms_event_writer_init(&ew, f);
     ms_events_header(&b, f);
-    ms_event_write(&b, f, &e, "mail.log");
+    ms_event_write(&ew, &b, &e, "mail.log");
+    ms_event_writer_free(&ew);
     FZ_CHECK(!b.failed);
     check_lines_clean(&b);
 

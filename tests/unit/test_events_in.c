@@ -206,12 +206,15 @@ static ms_event make_event(size_t i)
 
 static void build(ms_buf *b, ms_format f, fixture *fx)
 {
+    ms_event_writer w;
+    ms_event_writer_init(&w, f);
     ms_events_header(b, f);
     for (size_t i = 0; i < NEVENTS; i++) {
         fx[i].e = make_event(i);
         fx[i].file = files[i % 3];
-        ms_event_write(b, f, &fx[i].e, fx[i].file);
+        ms_event_write(&w, b, &fx[i].e, fx[i].file);
     }
+    ms_event_writer_free(&w);
     assert_false(b->failed);
 }
 
@@ -312,12 +315,15 @@ static void test_big(void **state)
     (void)state;
     for (int f = 0; f < 2; f++) {
         ms_buf b = {0};
+        ms_event_writer w;
+        ms_event_writer_init(&w, (ms_format)f);
         ms_events_header(&b, (ms_format)f);
         size_t want = 20000;
         for (size_t i = 0; i < want; i++) {
             ms_event e = make_event(i);
-            ms_event_write(&b, (ms_format)f, &e, files[i % 3]);
+            ms_event_write(&w, &b, &e, files[i % 3]);
         }
+        ms_event_writer_free(&w);
         char *path = write_tmp(b.p, b.n);
         sink k = {0};
         ms_error err = {0};
@@ -394,7 +400,9 @@ static void test_damaged_csv(void **state)
     e.reason = (ms_str)S("");
     e.session = (ms_str)S("s1");
     e.host = (ms_str)S("h");
-#define GOOD() ms_event_write(&b, MS_FMT_CSV, &e, "m.log")
+    ms_event_writer w;
+    ms_event_writer_init(&w, MS_FMT_CSV);
+#define GOOD() ms_event_write(&w, &b, &e, "m.log")
     GOOD();                                                    /* 2 */
     ms_buf_adds(&b, "yesterday,1.2.3.4,imap,dovecot,auth_fail,u,,f,1,,1,,,\n"); /* 3 */
     ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.999,imap,dovecot,auth_fail,u,,f,1,,1,,,\n"); /* 4 */
@@ -428,6 +436,7 @@ static void test_damaged_csv(void **state)
     GOOD();
     GOOD();
 #undef GOOD
+    ms_event_writer_free(&w);
     assert_false(b.failed);
     char *path = write_tmp(b.p, b.n);
     sink k = {0};
@@ -501,7 +510,9 @@ static void test_damaged_json(void **state)
     e.reason = (ms_str)S("");
     e.session = (ms_str)S("s1");
     e.host = (ms_str)S("h");
-    ms_event_write(&b, MS_FMT_JSON, &e, "m.log");              /* 1 */
+    ms_event_writer w;
+    ms_event_writer_init(&w, MS_FMT_JSON);
+    ms_event_write(&w, &b, &e, "m.log");                       /* 1 */
     ms_buf_adds(&b, "{\"outcome\":\"auth_fail\",\"time\":\n");  /* 2 */
     ms_buf_adds(&b, "[1,2,3]\n");                              /* 3 */
     ms_buf_adds(&b, "\n   \n");                                /* 4, 5 */
@@ -515,7 +526,8 @@ static void test_damaged_json(void **state)
     ms_buf_adds(&b, "\"}\n");
     ADDLIT(&b, "{\"outcome\":\"auth_ok\",\0\"user\":\"x\"}\n");  /* 11 */
     ms_buf_adds(&b, "{\"outcome\":\"auth_ok\",\"user\":\"\xff\xfe\"}\n");  /* 12 */
-    ms_event_write(&b, MS_FMT_JSON, &e, "m.log");              /* 13 */
+    ms_event_write(&w, &b, &e, "m.log");                       /* 13 */
+    ms_event_writer_free(&w);
     ms_buf_adds(&b, "{\"outcome\":\"auth_ok\",\"user\":\"trunc");  /* 14, no LF */
     char *path = write_tmp(b.p, b.n);
     sink k = {0};
