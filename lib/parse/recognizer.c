@@ -38,6 +38,7 @@
 #define PROG_SLOTS 512
 #define PROG_MAX 32
 #define SVC_MEMO 256
+#define TAG_MEMO 64
 #define SVC_MEMO_LEN 46
 
 enum { G_IP, G_USER, G_METHOD, G_SVC, G_SESSION, G_ATTEMPTS, G_REASON,
@@ -99,10 +100,9 @@ struct ms_matcher {
     void *state[MAX_FAMILIES];
     /* ms_service_guess of recent words (svc groups, tags), by hash. */
     struct svc_memo { uint8_t len, svc; char s[SVC_MEMO_LEN]; } svc_memo[SVC_MEMO];
-    /* The last program tag looked up and its families. */
-    char last_prog[PROG_MAX];
-    size_t last_prog_len;
-    uint64_t last_mask;
+    /* Program tags looked up lately and their families, by hash: the tags
+     * of a log alternate line by line among a few. */
+    struct tag_memo { uint8_t len; char s[PROG_MAX]; uint64_t mask; } tag_memo[TAG_MEMO];
     /* Prefilter: scratch, the hits of the last scan, keys seen on a line. */
     void *scratch;            /* hs_scratch_t */
     uint32_t *hit_end;
@@ -728,9 +728,24 @@ static ms_str group(const compiled_rule *c, PCRE2_SIZE *ov, const char *body,
 
 /* ms_service_guess, remembered: it searches for a dozen words at every
  * offset, and the same words (a tag with its pid) come again and again. */
+/* ms_service_guess(s, n), remembered. A word ending in a `[pid]:` part
+ * (a whole tag caught by a svc group) is remembered without it: digits in
+ * brackets never name a service, so the guess is the same. */
 static ms_service guess_service(ms_matcher *m, const char *s, size_t n)
 {
-    if (n == 0 || n > SVC_MEMO_LEN)
+    if (n == 0)
+        return MS_SVC_UNKNOWN;
+    size_t k = n;
+    while (k && (s[k - 1] == ' ' || s[k - 1] == ':'))
+        k--;
+    if (k && s[k - 1] == ']') {
+        size_t d = k - 1;
+        while (d && s[d - 1] >= '0' && s[d - 1] <= '9')
+            d--;
+        if (d > 1 && d < k - 1 && s[d - 1] == '[' && strspn(s, "0123456789") < d - 1)
+            n = d - 1;
+    }
+    if (n > SVC_MEMO_LEN)
         return ms_service_guess(s, n);
     uint32_t h = 2166136261u;
     for (size_t i = 0; i < n; i++)
@@ -814,15 +829,18 @@ static uint64_t families_lookup(const ms_recognizers *r, const ms_record *rec)
 static uint64_t families_for(ms_matcher *m, const ms_record *rec)
 {
     size_t n = rec->prog_len;
-    if (n && n == m->last_prog_len && memcmp(rec->prog, m->last_prog, n) == 0)
-        return m->last_mask;
-    uint64_t mask = families_lookup(m->r, rec);
-    if (n && n < PROG_MAX) {
-        memcpy(m->last_prog, rec->prog, n);
-        m->last_prog_len = n;
-        m->last_mask = mask;
-    }
-    return mask;
+    if (n == 0 || n >= PROG_MAX)
+        return families_lookup(m->r, rec);
+    uint32_t h = 0;
+    for (size_t i = 0; i < n; i++)
+        h = h * 31 + (uint8_t)rec->prog[i];
+    struct tag_memo *t = &m->tag_memo[(h ^ (h >> 7)) % TAG_MEMO];
+    if (t->len == n && memcmp(t->s, rec->prog, n) == 0)
+        return t->mask;
+    t->mask = families_lookup(m->r, rec);
+    t->len = (uint8_t)n;
+    memcpy(t->s, rec->prog, n);
+    return t->mask;
 }
 
 static int key_seen(const compiled_rule *c, const uint32_t *seen, uint32_t gen)

@@ -90,8 +90,11 @@ static int add_event(ms_file_scan *f, ms_capture *c, ms_dedup *dd,
     *e = c->ev;
     e->file = f->file_index;
     e->time = c->ts.kind == MS_TS_ABS ? c->ts.time : MS_TIME_NONE;
+    /* A row's own reason lives as long as the recognisers, like source. */
+    bool own_reason = c->rule && e->reason.p == c->rule->reason;
     if (copy_str(&f->arena, &e->user) || copy_str(&f->arena, &e->method) ||
-        copy_str(&f->arena, &e->reason) || copy_str(&f->arena, &e->session))
+        (!own_reason && copy_str(&f->arena, &e->reason)) ||
+        copy_str(&f->arena, &e->session))
         return -1;
     if (e->host.n == last_host->n && e->host.n &&
         memcmp(e->host.p, last_host->p, e->host.n) == 0) {

@@ -172,10 +172,33 @@ static void test_not_events(void **state)
     expect_none("2017-12-03 09:04:37 postfix/smtpd[1]: warning: y[6.6.6.6]");
 }
 
+/* The service comes from the tag; tags differ only by pid from line to
+ * line, and the matcher's memo of guesses must not mix them up. */
+static void test_service_from_tag(void **state)
+{
+    (void)state;
+    static const struct { const char *tag; ms_service svc; } t[] = {
+        {"postfix/submission/smtpd[%u]", MS_SVC_SUBMISSION},
+        {"postfix/smtpd[%u]", MS_SVC_SMTP},
+        {"postfix/smtps/smtpd[%u]", MS_SVC_SUBMISSION},
+    };
+    for (unsigned i = 0; i < 60; i++) {
+        char tag[64], line[256];
+        snprintf(tag, sizeof tag, t[i % 3].tag, 1000 + i * 7919);
+        snprintf(line, sizeof line, "Nov  4 09:11:01 mail %s: warning: "
+                 "unknown[192.0.2.150]: SASL PLAIN authentication failed:", tag);
+        ms_capture c;
+        const ms_rule *rule;
+        assert_true(harness_match(line, &c, &rule));
+        assert_int_equal(c.ev.service, t[i % 3].svc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sasl_fail),
+        cmocka_unit_test(test_service_from_tag),
         cmocka_unit_test(test_sasl_no_verdict),
         cmocka_unit_test(test_sasl_ok),
         cmocka_unit_test(test_rejects),
