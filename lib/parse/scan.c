@@ -19,18 +19,22 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
+#include "core/prefault.h"
 #include "input/lines.h"
 #include "parse/dedup.h"
 
 #define EXAMPLE_MAX 300
 #define CHUNK (256u << 10)   /* a scan and its walk stay in the L2 cache */
+#define READY_AHEAD 16384    /* events whose memory is mapped in at a time */
 
 /* An event array's new size in bytes. Past 1 MiB it jumps to at least
  * 32 MiB: glibc maps a block that large by itself and grows it with mremap,
  * without copying, so big files do not copy their events at each doubling
- * (the extra size is address space only until written). */
+ * (the extra size is address space only until written). The pages are
+ * mapped in a window ahead of the events (get_ready); asking for huge pages
+ * instead (MADV_HUGEPAGE) made the kernel compact memory on the faults and
+ * cost more than it saved (docs/PERFORMANCE.md). */
 static size_t array_bytes(size_t n)
 {
     return n <= (1u << 20) || n >= (32u << 20) ? n : 32u << 20;
@@ -46,14 +50,6 @@ static int grow_array(void **p, size_t old, size_t cap, size_t size)
     if (!q)
         return -1;
     *p = q;
-#ifdef MADV_HUGEPAGE
-    if (want >= (32u << 20)) {   /* fewer page faults where the kernel can */
-        uintptr_t a = ((uintptr_t)q + 4095) & ~(uintptr_t)4095;
-        uintptr_t e = ((uintptr_t)q + want) & ~(uintptr_t)4095;
-        if (e > a)
-            madvise((void *)a, e - a, MADV_HUGEPAGE);
-    }
-#endif
     return 0;
 }
 
@@ -81,11 +77,24 @@ static int copy_str(ms_arena *a, ms_str *s)
     return 0;
 }
 
+/* Map in the memory of the next events in one call each (prefault.h). */
+static void get_ready(ms_file_scan *f)
+{
+    size_t to = f->cap - f->nev > READY_AHEAD ? f->nev + READY_AHEAD : f->cap;
+    size_t n = to - f->nev;
+    ms_prefault(f->ev + f->nev, n * sizeof *f->ev);
+    ms_prefault(f->ts + f->nev, n * sizeof *f->ts);
+    ms_prefault(f->wrap + f->nev, n * sizeof *f->wrap);
+    f->ready = to;
+}
+
 static int add_event(ms_file_scan *f, ms_capture *c, ms_dedup *dd,
                      ms_str *last_host)
 {
     if (f->nev == f->cap && grow(f))
         return -1;
+    if (f->nev >= f->ready)
+        get_ready(f);
     ms_event *e = &f->ev[f->nev];
     *e = c->ev;
     e->file = f->file_index;
@@ -364,5 +373,5 @@ void ms_file_scan_free(ms_file_scan *f)
     f->ts = NULL;
     f->wrap = NULL;
     f->unmatched = NULL;
-    f->nev = f->cap = f->nunmatched = 0;
+    f->nev = f->cap = f->ready = f->nunmatched = 0;
 }

@@ -62,6 +62,7 @@ typedef struct ms_file_scan {
     ms_stamp *ts;           /* the stamp of each event as read */
     uint16_t *wrap;         /* Dec->Jan wraps before each event */
     size_t nev, cap;
+    size_t ready;           /* ev, ts, wrap are mapped in up to here */
     ms_arena arena;
     uint64_t lines, bytes, cut_lines, unstamped_lines;
     uint64_t first_cut_line;   /* line number of the first cut line */
