@@ -85,7 +85,13 @@ struct ms_recognizers {
     pthread_mutex_t pf_lock;
     int pf_state;             /* 0: not built, 1: ready, -1: unavailable */
     void *pf_db;              /* hs_database_t; NULL when there is no key */
-    void *pf_cov_db;          /* the same keys plus the coverage words */
+    void *pf_cov_db;          /* the same keys plus the coverage words,
+                                 built on the first scan that asks */
+    int cov_state;            /* 0: not built, 1: ready, -1: unavailable */
+    char **pf_expr;           /* every key's expression, the coverage */
+    unsigned *pf_flags;       /* words last, kept for pf_cov_db; */
+    unsigned *pf_ids;         /* a key's id is its index */
+    size_t pf_nall;
     size_t nkeys;             /* keys of rows; coverage words come after */
     size_t ncov_keys;
     uint64_t *key_fams;       /* the families whose rows use each key */
@@ -110,6 +116,7 @@ struct ms_matcher {
     size_t nhits, hits_cap;
     int hits_unsorted, hits_nomem;
     uint32_t *seen;           /* seen[key] == gen: the key is on the line */
+    int cov_scratch;          /* 1: scratch fits pf_cov_db, -1: it cannot */
     uint32_t gen;
 };
 
@@ -254,6 +261,11 @@ void ms_recognizers_free(ms_recognizers *r)
 #if MS_HAVE_HYPERSCAN
     hs_free_database(r->pf_db);
     hs_free_database(r->pf_cov_db);
+    for (size_t k = 0; r->pf_expr && k < r->pf_nall; k++)
+        free(r->pf_expr[k]);
+    free(r->pf_expr);
+    free(r->pf_flags);
+    free(r->pf_ids);
 #endif
     free(r->key_fams);
     pthread_mutex_destroy(&r->pf_lock);
@@ -505,7 +517,7 @@ static int pf_build(ms_recognizers *r)
     }
     if (ok && nk > UINT16_MAX)
         ok = 0;
-    hs_database_t *db = NULL, *cov = NULL;
+    hs_database_t *db = NULL;
     size_t nall = nk;
     for (size_t w = 0; ok && w < ncov; w++, nall++) {
         ok = (expr[nall] = literal_expr(ms_coverage_words[w],
@@ -523,32 +535,25 @@ static int pf_build(ms_recognizers *r)
             ok = 0;
         }
     }
-    if (ok && nall) {
-        hs_compile_error_t *ce = NULL;
-        if (hs_compile_multi((const char *const *)expr, flags, ids,
-                             (unsigned)nall, HS_MODE_BLOCK, NULL, &cov,
-                             &ce) != HS_SUCCESS) {
-            hs_free_compile_error(ce);
-            ok = 0;
-        }
-    }
-    for (size_t k = 0; expr && k < nall; k++)
-        free(expr[k]);
-    free(expr);
-    free(flags);
-    free(ids);
     free(klit);
     free(klen);
     if (!ok) {
+        for (size_t k = 0; expr && k < nall; k++)
+            free(expr[k]);
+        free(expr);
+        free(flags);
+        free(ids);
         hs_free_database(db);
-        hs_free_database(cov);
         for (size_t f = 0; f < r->nfam; f++)
             for (size_t i = 0; i < r->fam[f].fam->nrules; i++)
                 r->fam[f].rules[i].nkey = 0;
         return -1;
     }
     r->pf_db = db;
-    r->pf_cov_db = cov;
+    r->pf_expr = expr;
+    r->pf_flags = flags;
+    r->pf_ids = ids;
+    r->pf_nall = nall;
     r->nkeys = nk;
     r->ncov_keys = ncov;
     return 0;
@@ -620,8 +625,7 @@ static void prefilter_setup(ms_matcher *m)
     if (!ready)
         return;
     hs_scratch_t *s = NULL;
-    if ((r->pf_db && hs_alloc_scratch(r->pf_db, &s) != HS_SUCCESS) ||
-        (r->pf_cov_db && hs_alloc_scratch(r->pf_cov_db, &s) != HS_SUCCESS)) {
+    if (r->pf_db && hs_alloc_scratch(r->pf_db, &s) != HS_SUCCESS) {
         hs_free_scratch(s);
         return;
     }
@@ -641,13 +645,43 @@ int ms_matcher_has_prefilter(const ms_matcher *m)
     return m->seen != NULL;
 }
 
+#if MS_HAVE_HYPERSCAN
+/* pf_cov_db, compiled by the first matcher that needs it, and the matcher's
+ * scratch grown to fit it. 0, or -1 when it cannot be had. */
+static int cov_ready(ms_matcher *m)
+{
+    if (m->cov_scratch)
+        return m->cov_scratch > 0 ? 0 : -1;
+    ms_recognizers *r = (ms_recognizers *)m->r;   /* built once, under lock */
+    pthread_mutex_lock(&r->pf_lock);
+    if (r->cov_state == 0) {
+        hs_database_t *cov = NULL;
+        hs_compile_error_t *ce = NULL;
+        if (r->pf_nall && hs_compile_multi((const char *const *)r->pf_expr,
+                                           r->pf_flags, r->pf_ids,
+                                           (unsigned)r->pf_nall, HS_MODE_BLOCK,
+                                           NULL, &cov, &ce) == HS_SUCCESS)
+            r->pf_cov_db = cov;
+        else
+            hs_free_compile_error(ce);
+        r->cov_state = r->pf_cov_db ? 1 : -1;
+    }
+    hs_database_t *cov = r->cov_state == 1 ? r->pf_cov_db : NULL;
+    pthread_mutex_unlock(&r->pf_lock);
+    hs_scratch_t *s = m->scratch;
+    m->cov_scratch = cov && hs_alloc_scratch(cov, &s) == HS_SUCCESS ? 1 : -1;
+    m->scratch = s;
+    return m->cov_scratch > 0 ? 0 : -1;
+}
+#endif
+
 int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
                       int coverage, ms_hits *hits)
 {
     m->nhits = 0;
     m->hits_unsorted = m->hits_nomem = 0;
 #if MS_HAVE_HYPERSCAN
-    if (!m->seen || len > UINT32_MAX)
+    if (!m->seen || len > UINT32_MAX || (coverage && cov_ready(m)))
         return -1;
     hs_database_t *db = coverage ? m->r->pf_cov_db : m->r->pf_db;
     if (db && len &&
