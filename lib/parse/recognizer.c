@@ -116,6 +116,8 @@ struct ms_matcher {
     size_t nhits, hits_cap;
     int hits_unsorted, hits_nomem;
     uint32_t *seen;           /* seen[key] == gen: the key is on the line */
+    uint32_t *key_end;        /* and ends there, from key_base */
+    const char *key_base;     /* NULL: where keys end is not known */
     int cov_scratch;          /* 1: scratch fits pf_cov_db, -1: it cannot */
     uint32_t gen;
 };
@@ -630,7 +632,12 @@ static void prefilter_setup(ms_matcher *m)
         return;
     }
     m->seen = calloc(r->nkeys + r->ncov_keys + 1, sizeof *m->seen);
-    if (!m->seen) {
+    m->key_end = calloc(r->nkeys + r->ncov_keys + 1, sizeof *m->key_end);
+    if (!m->seen || !m->key_end) {
+        free(m->seen);
+        free(m->key_end);
+        m->seen = NULL;
+        m->key_end = NULL;
         hs_free_scratch(s);
         return;
     }
@@ -745,6 +752,7 @@ void ms_matcher_free(ms_matcher *m)
     free(m->hit_end);
     free(m->hit_key);
     free(m->seen);
+    free(m->key_end);
     free(m);
 }
 
@@ -885,6 +893,20 @@ static int key_seen(const compiled_rule *c, const uint32_t *seen, uint32_t gen)
     return 0;
 }
 
+/* Was one of the row's literals found (as its key) inside the body? */
+static int key_in_body(const ms_matcher *m, const compiled_rule *c,
+                       const ms_record *rec)
+{
+    size_t from = (size_t)(rec->body - m->key_base), to = from + rec->body_len;
+    for (int a = 0; a < c->nlit && a < c->nkey; a++) {
+        uint32_t e = m->key_end[c->key[a]];
+        if (m->seen[c->key[a]] == m->gen && e >= from + c->lit_len[a] &&
+            e <= to)
+            return 1;
+    }
+    return 0;
+}
+
 static int has_literal(const compiled_rule *c, const ms_record *rec)
 {
     for (int a = 0; a < c->nlit; a++)
@@ -935,7 +957,8 @@ static int match_rows(ms_matcher *m, const ms_record *rec, uint64_t line,
             const compiled_rule *c = &cf->rules[i];
             if (seen && c->nkey && !key_seen(c, seen, gen))
                 continue;
-            if (c->nlit && !has_literal(c, rec))
+            if (c->nlit && !(seen && m->key_base && key_in_body(m, c, rec)) &&
+                !has_literal(c, rec))
                 continue;
             if (!row_matches(m, c, rec))
                 continue;
@@ -958,7 +981,7 @@ int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
 }
 
 int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
-                  const uint16_t *keys, size_t nkeys, ms_capture *out,
+                  const ms_line_keys *keys, ms_capture *out,
                   const ms_rule **rule_out)
 {
     const ms_recognizers *r = m->r;
@@ -971,9 +994,13 @@ int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
     /* Only families with a key on the line, or a row without key, can
      * take it; the others are skipped before the tag is looked up. */
     uint64_t maybe = r->unkeyed_fams;
-    for (size_t i = 0; i < nkeys; i++) {
-        m->seen[keys[i]] = m->gen;
-        maybe |= r->key_fams[keys[i]];
+    m->key_base = keys->end ? keys->base : NULL;
+    for (size_t i = 0; i < keys->n; i++) {
+        uint16_t k = keys->key[i];
+        m->seen[k] = m->gen;
+        if (keys->end)
+            m->key_end[k] = keys->end[i];
+        maybe |= r->key_fams[k];
     }
     if (rule_out)
         *rule_out = NULL;

@@ -71,10 +71,20 @@ extern const char *const ms_coverage_words[];
 int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
                       int coverage, ms_hits *hits);
 
+/* The keys ms_prefilter_scan found in one line: key[i] ends at
+ * base + end[i] (end may be NULL: where is not known). */
+typedef struct ms_line_keys {
+    const uint16_t *key;
+    const uint32_t *end;
+    const char *base;
+    size_t n;
+} ms_line_keys;
+
 /* ms_match for a line whose keys are known (the hits ending in it): the
- * same result, without searching for the rows whose key is not there. */
+ * same result, without searching for the rows whose key is not there, nor
+ * for a literal whose key was found inside the body. */
 int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
-                  const uint16_t *keys, size_t nkeys, ms_capture *out,
+                  const ms_line_keys *keys, ms_capture *out,
                   const ms_rule **rule_out);
 
 /* 1 when one of a line's keys (from ms_prefilter_scan with coverage) is a

@@ -193,8 +193,7 @@ typedef struct scan_ctx {
 /* One line, all of it: header, stamp, rows (with keys: those of the keys
  * only), event. -1 when memory ran out. */
 static int full_line(scan_ctx *x, const char *line, size_t len,
-                     uint64_t lineno, bool cut, const uint16_t *keys,
-                     size_t nkeys)
+                     uint64_t lineno, bool cut, const ms_line_keys *keys)
 {
     ms_file_scan *out = x->f;
     out->lines++;
@@ -207,14 +206,14 @@ static int full_line(scan_ctx *x, const char *line, size_t len,
     track_stamp(out, &rec.ts);
     const ms_rule *rule;
     const ms_event *ev = NULL;
-    int hit = keys ? ms_match_hits(x->m, &rec, lineno, keys, nkeys, &cap, &rule)
+    int hit = keys ? ms_match_hits(x->m, &rec, lineno, keys, &cap, &rule)
                    : ms_match(x->m, &rec, lineno, &cap, &rule);
     if (hit) {
         if (add_event(out, &cap, &x->dd, &x->last_host))
             return -1;
         ev = &out->ev[out->nev - 1];
     } else if (!rule && x->opts->coverage &&
-               (!keys || ms_hits_coverage(x->m, keys, nkeys)) &&
+               (!keys || ms_hits_coverage(x->m, keys->key, keys->n)) &&
                looks_auth(rec.body, rec.body_len)) {
         if (note_unmatched(out, &rec, line, len, lineno))
             return -1;
@@ -252,13 +251,14 @@ static int scan_chunk(scan_ctx *x, const char *c, size_t n)
         while (have && k < h.n && h.end[k] - 1 <= at)   /* ends in this line */
             k++;
         int rc = 0;
-        if (len > x->max_line)
-            rc = full_line(x, s, x->max_line, lineno, true, NULL, 0);
-        else if (!have)
-            rc = full_line(x, s, len, lineno, false, NULL, 0);
-        else if (k > k0)
-            rc = full_line(x, s, len, lineno, false, h.key + k0, k - k0);
-        else
+        if (len > x->max_line) {
+            rc = full_line(x, s, x->max_line, lineno, true, NULL);
+        } else if (!have) {
+            rc = full_line(x, s, len, lineno, false, NULL);
+        } else if (k > k0) {
+            ms_line_keys lk = {h.key + k0, h.end + k0, c, k - k0};
+            rc = full_line(x, s, len, lineno, false, &lk);
+        } else
             skip_line(x, s, len);
         if (rc)
             return -1;
@@ -332,7 +332,7 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
         uint64_t told = 0;
         while ((rc = ms_lines_next(ln, &text, &len, &out->error)) > 0) {
             if (full_line(&x, text, len, ms_lines_number(ln),
-                          ms_lines_was_cut(ln), NULL, 0)) {
+                          ms_lines_was_cut(ln), NULL)) {
                 ret = ms_fail(err, MS_ERR_NOMEM, "out of memory");
                 break;
             }

@@ -101,7 +101,8 @@ typedef struct pair {
 } pair;
 
 static void one_line(pair *pm, const char *line, size_t len, uint64_t no,
-                     int take, const uint16_t *keys, size_t nkeys)
+                     int take, const uint16_t *keys, const uint32_t *ends,
+                     size_t nkeys)
 {
     /* Give each line its own exact-size copy so that any read past its end
      * (or a pointer kept to it after the next line) trips ASan. */
@@ -125,7 +126,10 @@ static void one_line(pair *pm, const char *line, size_t len, uint64_t no,
         int fast = 0;
         ms_capture fcap;
         if (take)
-            fast = ms_match_hits(pm->fast, &rec, no, keys, nkeys, &fcap, NULL);
+        {
+            ms_line_keys lk = {keys, ends, copy, nkeys};   /* ends: in line */
+            fast = ms_match_hits(pm->fast, &rec, no, &lk, &fcap, NULL);
+        }
         if (fast != got)
             fprintf(stderr, "line %llu: ms_match %d, prefilter way %d (%zu keys)\n",
                     (unsigned long long)no, got, fast, nkeys);
@@ -145,6 +149,8 @@ static void all_lines(pair *pm, const char *text, size_t size)
         FZ_CHECK(have);   /* a buffer under 4 GiB always scans */
     for (size_t i = 1; have && i < h.n; i++)
         FZ_CHECK(h.end[i - 1] <= h.end[i]);
+    uint32_t *rel = malloc((h.n ? h.n : 1) * sizeof *rel);
+    FZ_CHECK(rel != NULL);
     const char *s = text, *end = text + size;
     uint64_t no = 0;
     size_t k = 0;
@@ -152,15 +158,18 @@ static void all_lines(pair *pm, const char *text, size_t size)
         const char *nl = memchr(s, '\n', (size_t)(end - s));
         const char *e = nl ? nl : end;
         size_t len = (size_t)(e - s), at = (size_t)(e - text), k0 = k;
-        while (have && k < h.n && h.end[k] - 1 <= at)
+        while (have && k < h.n && h.end[k] - 1 <= at) {
+            rel[k] = h.end[k] - (uint32_t)(s - text);
             k++;
+        }
         size_t plen = len && s[len - 1] == '\r' ? len - 1 : len;
         one_line(pm, s, plen, ++no, !have || k > k0,
-                 k > k0 ? h.key + k0 : NULL, k - k0);
+                 k > k0 ? h.key + k0 : NULL, k > k0 ? rel + k0 : NULL, k - k0);
         if (!nl)
             break;
         s = nl + 1;
     }
+    free(rel);
 }
 
 /* The lines of a tcpserver program (see the top), as one text. */

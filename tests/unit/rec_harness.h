@@ -66,8 +66,8 @@ static int harness_match(const char *line, ms_capture *c, const ms_rule **rule)
         return got;
     ms_capture fc;
     const ms_rule *frule = NULL;
-    int fast = h.n ? ms_match_hits(harness_fast, &rec, 1, h.key, h.n, &fc, &frule)
-                   : 0;
+    ms_line_keys lk = {h.key, h.end, line, h.n};
+    int fast = h.n ? ms_match_hits(harness_fast, &rec, 1, &lk, &fc, &frule) : 0;
     if (fast != got || (got && frule != *rule))
         fail_msg("the prefilter way gives %s (rule %s), matching gives %s "
                  "(rule %s) for: %s", fast ? "an event" : "none",
