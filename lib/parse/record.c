@@ -250,31 +250,41 @@ ms_tskind ms_record_stamp(const char *line, size_t len, ms_stamp *ts)
     return ts->kind;
 }
 
-ms_tskind ms_record_stamp_memo(ms_stamp_memo *m, const char *line, size_t len,
-                               ms_stamp *ts)
+/* Whether line's first MS_STAMP_MEMO bytes give the memo's stamp. */
+static int memo_hit(const ms_stamp_memo *m, const char *line, size_t len)
 {
-    if (m->ok && len >= MS_STAMP_MEMO && memcmp(line, m->head, MS_STAMP_MEMO) == 0) {
-        *ts = m->ts;
-        return ts->kind;
-    }
-    /* A classic stamp of exactly 15 bytes, no fraction after it: the parse
-     * read those 15 bytes and the 16th, so 16 equal bytes give it again. */
-    size_t used = stamp_only(line, len, ts);
+    return m->ok && len >= MS_STAMP_MEMO &&
+           memcmp(line, m->head, MS_STAMP_MEMO) == 0;
+}
+
+/* After a parse that read used bytes of stamp: keep it when it can be given
+ * again. A classic stamp of exactly 15 bytes, no fraction after it: the
+ * parse read those 15 bytes and the 16th, so 16 equal bytes give it again. */
+static void memo_keep(ms_stamp_memo *m, const char *line, size_t len,
+                      size_t used, const ms_stamp *ts)
+{
     m->ok = ts->kind == MS_TS_NOYEAR && used == 15 && len >= MS_STAMP_MEMO &&
             line[15] != '.' && line[15] != ',';
     if (m->ok) {
         memcpy(m->head, line, MS_STAMP_MEMO);
         m->ts = *ts;
     }
+}
+
+ms_tskind ms_record_stamp_memo(ms_stamp_memo *m, const char *line, size_t len,
+                               ms_stamp *ts)
+{
+    if (memo_hit(m, line, len)) {
+        *ts = m->ts;
+        return ts->kind;
+    }
+    memo_keep(m, line, len, stamp_only(line, len, ts), ts);
     return ts->kind;
 }
 
-ms_tskind ms_record_parse(const char *line, size_t len, ms_record *r)
+/* The host and program tag after the stamp's used bytes. */
+static void header(const char *line, size_t len, size_t used, ms_record *r)
 {
-    memset(r, 0, sizeof *r);
-    r->ts.time = MS_TIME_NONE;
-    r->prog = r->host = "";
-    size_t used = stamp(line, len, r);
     while (used < len && line[used] == ' ')
         used++;
     const char *s = line + used;
@@ -304,5 +314,34 @@ ms_tskind ms_record_parse(const char *line, size_t len, ms_record *r)
     }
     r->body = s;
     r->body_len = n;
+}
+
+static void record_init(ms_record *r)
+{
+    memset(r, 0, sizeof *r);
+    r->ts.time = MS_TIME_NONE;
+    r->prog = r->host = "";
+}
+
+ms_tskind ms_record_parse(const char *line, size_t len, ms_record *r)
+{
+    record_init(r);
+    header(line, len, stamp(line, len, r), r);
+    return r->ts.kind;
+}
+
+ms_tskind ms_record_parse_memo(ms_stamp_memo *m, const char *line, size_t len,
+                               ms_record *r)
+{
+    record_init(r);
+    size_t used;
+    if (memo_hit(m, line, len)) {
+        r->ts = m->ts;
+        used = 15;
+    } else {
+        used = stamp(line, len, r);
+        memo_keep(m, line, len, used, &r->ts);
+    }
+    header(line, len, used, r);
     return r->ts.kind;
 }

@@ -64,4 +64,8 @@ typedef struct ms_stamp_memo {
 ms_tskind ms_record_stamp_memo(ms_stamp_memo *m, const char *line, size_t len,
                                ms_stamp *ts);
 
+/* ms_record_parse with the same memo for the stamp. */
+ms_tskind ms_record_parse_memo(ms_stamp_memo *m, const char *line, size_t len,
+                               ms_record *r);
+
 #endif

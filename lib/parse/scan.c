@@ -202,7 +202,7 @@ static int full_line(scan_ctx *x, const char *line, size_t len,
         out->first_cut_line = lineno;
     ms_record rec;
     ms_capture cap;
-    ms_record_parse(line, len, &rec);
+    ms_record_parse_memo(&x->memo, line, len, &rec);
     track_stamp(out, &rec.ts);
     const ms_rule *rule;
     const ms_event *ev = NULL;

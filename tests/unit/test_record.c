@@ -107,51 +107,91 @@ static void test_hostile(void **state)
     assert_span(r.body, r.body_len, "[1234] H=(x) [1.2.3.4] rejected");
 }
 
-/* The memo gives exactly what parsing each line gives, line after line:
- * same second, next second, fractions (and a '.' not followed by digits,
- * then the same 16 bytes followed by digits), <PRI>, short, ISO, TAI64N. */
+/* Lines for the memo tests: same second, next second, fractions (and a
+ * '.' not followed by digits, then the same 16 bytes followed by digits),
+ * <PRI>, short, ISO, TAI64N. */
+static const char *const memo_lines[] = {
+    "May 11 10:00:00 mx postfix/smtpd[1]: connect from a[1.2.3.4]",
+    "May 11 10:00:00 mx postfix/smtpd[1]: disconnect from a[1.2.3.4]",
+    "May 11 10:00:00 mx2 other",
+    "May 11 10:00:01 mx postfix/smtpd[1]: connect from a[1.2.3.4]",
+    "May 11 10:00:01.5 mx sshd[2]: x",
+    "May 11 10:00:01.5 mx sshd[2]: x",
+    "May 11 10:00:01. mx sshd[2]: x",
+    "May 11 10:00:01.7 mx sshd[2]: x",
+    "May 11 10:00:01,25 mx sshd[2]: x",
+    "May  4 10:00:01 mx sshd[2]: x",
+    "May  4 10:00:01 mx sshd[2]: y",
+    "May 4 10:00:01 mx sshd[2]: x",
+    "<13>May 11 10:00:01 mx sshd[2]: x",
+    "May 11 10:00:0",
+    "May 11 10:00:01",
+    "May 11 10:00:01 ",
+    "Mai 11 10:00:01 mx sshd[2]: x",
+    "May 11 25:00:01 mx sshd[2]: x",
+    "2025-05-11T10:00:01Z mx sshd[2]: x",
+    "@4000000068206b3d1d3a4c2c sshd: x",
+    "May 11 10:00:01 mx postfix/smtpd[1]: connect from a[1.2.3.4]",
+    "Dec 31 23:59:59 mx x: y",
+    "Jan  1 00:00:00 mx x: y",
+    "Jan  1 00:00:00 mx x: y",
+};
+
+#define NMEMO (sizeof memo_lines / sizeof *memo_lines)
+
+static void same_stamp(const ms_stamp *got, const ms_stamp *want)
+{
+    assert_int_equal(got->kind, want->kind);
+    assert_true(got->time == want->time);
+    assert_int_equal(got->mon, want->mon);
+    assert_int_equal(got->day, want->day);
+    assert_int_equal(got->sod, want->sod);
+    assert_int_equal(got->ns, want->ns);
+}
+
+/* The memo gives exactly what parsing each line gives, line after line. */
 static void test_stamp_memo(void **state)
 {
     (void)state;
-    static const char *const lines[] = {
-        "May 11 10:00:00 mx postfix/smtpd[1]: connect from a[1.2.3.4]",
-        "May 11 10:00:00 mx postfix/smtpd[1]: disconnect from a[1.2.3.4]",
-        "May 11 10:00:00 mx2 other",
-        "May 11 10:00:01 mx postfix/smtpd[1]: connect from a[1.2.3.4]",
-        "May 11 10:00:01.5 mx sshd[2]: x",
-        "May 11 10:00:01.5 mx sshd[2]: x",
-        "May 11 10:00:01. mx sshd[2]: x",
-        "May 11 10:00:01.7 mx sshd[2]: x",
-        "May 11 10:00:01,25 mx sshd[2]: x",
-        "May  4 10:00:01 mx sshd[2]: x",
-        "May  4 10:00:01 mx sshd[2]: y",
-        "May 4 10:00:01 mx sshd[2]: x",
-        "<13>May 11 10:00:01 mx sshd[2]: x",
-        "May 11 10:00:0",
-        "May 11 10:00:01",
-        "May 11 10:00:01 ",
-        "Mai 11 10:00:01 mx sshd[2]: x",
-        "May 11 25:00:01 mx sshd[2]: x",
-        "2025-05-11T10:00:01Z mx sshd[2]: x",
-        "@4000000068206b3d1d3a4c2c sshd: x",
-        "May 11 10:00:01 mx postfix/smtpd[1]: connect from a[1.2.3.4]",
-        "Dec 31 23:59:59 mx x: y",
-        "Jan  1 00:00:00 mx x: y",
-        "Jan  1 00:00:00 mx x: y",
-    };
     ms_stamp_memo memo = {0};
-    for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+    for (size_t i = 0; i < NMEMO; i++) {
         ms_stamp want, got;
-        size_t n = strlen(lines[i]);
-        ms_tskind kw = ms_record_stamp(lines[i], n, &want);
-        ms_tskind kg = ms_record_stamp_memo(&memo, lines[i], n, &got);
+        size_t n = strlen(memo_lines[i]);
+        ms_tskind kw = ms_record_stamp(memo_lines[i], n, &want);
+        ms_tskind kg = ms_record_stamp_memo(&memo, memo_lines[i], n, &got);
         assert_int_equal(kg, kw);
-        assert_int_equal(got.kind, want.kind);
-        assert_true(got.time == want.time);
-        assert_int_equal(got.mon, want.mon);
-        assert_int_equal(got.day, want.day);
-        assert_int_equal(got.sod, want.sod);
-        assert_int_equal(got.ns, want.ns);
+        same_stamp(&got, &want);
+    }
+}
+
+/* The whole record through the memo, with stamp-only lines in between on
+ * the same memo (as the scan takes them), is the record parsed alone. */
+static void test_parse_memo(void **state)
+{
+    (void)state;
+    for (int skip = 0; skip < 3; skip++) {
+        ms_stamp_memo memo = {0};
+        for (size_t i = 0; i < NMEMO; i++) {
+            const char *line = memo_lines[i];
+            size_t n = strlen(line);
+            ms_record want, got;
+            ms_record_parse(line, n, &want);
+            if (skip && i % (size_t)(skip + 1) == 0) {
+                ms_stamp ts;
+                ms_record_stamp_memo(&memo, line, n, &ts);
+                same_stamp(&ts, &want.ts);
+                continue;
+            }
+            assert_int_equal(ms_record_parse_memo(&memo, line, n, &got),
+                             want.ts.kind);
+            same_stamp(&got.ts, &want.ts);
+            assert_int_equal(got.host_len, want.host_len);
+            assert_true(got.host == want.host || !got.host_len);
+            assert_int_equal(got.prog_len, want.prog_len);
+            assert_true(got.prog == want.prog || !got.prog_len);
+            assert_ptr_equal(got.body, want.body);
+            assert_int_equal(got.body_len, want.body_len);
+        }
     }
 }
 
@@ -159,6 +199,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stamp_memo),
+        cmocka_unit_test(test_parse_memo),
         cmocka_unit_test(test_classic),
         cmocka_unit_test(test_no_host),
         cmocka_unit_test(test_iso_and_tai),
