@@ -2,6 +2,7 @@
  * per line, no regex, no allocation. */
 #include "record.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -290,11 +291,15 @@ static void header(const char *line, size_t len, size_t used, ms_record *r)
     const char *s = line + used;
     size_t n = len - used;
 
-    size_t name_len = 0, tag = prog_tag(s, n, &name_len);
+    /* A first word of host characters then a space, not ending in ':', is
+     * no program tag (a tag's name stops at ':', '[', '(' or '<', and its
+     * ':' is followed by a space): only a host can be there. */
+    size_t h = 0;
+    while (h < n && hostname_char(s[h]))
+        h++;
+    bool host_only = h > 0 && h < n && s[h] == ' ' && s[h - 1] != ':';
+    size_t name_len = 0, tag = host_only ? 0 : prog_tag(s, n, &name_len);
     if (!tag && r->ts.kind != MS_TS_NONE) {
-        size_t h = 0;
-        while (h < n && hostname_char(s[h]))
-            h++;
         if (h > 0 && h < n && s[h] == ' ') {
             size_t k = h;
             while (k < n && s[k] == ' ')

@@ -62,6 +62,33 @@ static void test_no_host(void **state)
     assert_span(r.prog, r.prog_len, "auth-worker");
     r = parse("Aug 30 00:10:57 auth(info@example.com,192.0.2.110,sasl:login)<CvN+E95>: Info: sql: x");
     assert_span(r.prog, r.prog_len, "auth");
+    /* A tag first, though a tag-like word follows: the first word wins. */
+    r = parse("Aug 30 00:10:57 sshd: pam_unix(sshd:auth): authentication failure");
+    assert_int_equal(r.host_len, 0);
+    assert_span(r.prog, r.prog_len, "sshd");
+}
+
+/* Which first words are hosts: host characters then a space (IPv6 ones
+ * too), and only when a tag follows. */
+static void test_host_words(void **state)
+{
+    (void)state;
+    ms_record r = parse("May  4 00:47:41 mx1.example.org sshd[12]: x");
+    assert_span(r.host, r.host_len, "mx1.example.org");
+    assert_span(r.prog, r.prog_len, "sshd");
+    r = parse("May  4 00:47:41 2001:db8::1 sshd[12]: x");
+    assert_span(r.host, r.host_len, "2001:db8::1");
+    assert_span(r.prog, r.prog_len, "sshd");
+    r = parse("May  4 00:47:41 mx1 just words here");
+    assert_int_equal(r.host_len, 0);
+    assert_int_equal(r.prog_len, 0);
+    assert_span(r.body, r.body_len, "mx1 just words here");
+    r = parse("May  4 00:47:41 mx1: sshd[12]: x");   /* a tag, not a host */
+    assert_int_equal(r.host_len, 0);
+    assert_span(r.prog, r.prog_len, "mx1");
+    r = parse("garbage mx1 sshd[12]: x");   /* no stamp: no host either */
+    assert_int_equal(r.host_len, 0);
+    assert_int_equal(r.prog_len, 0);
 }
 
 static void test_iso_and_tai(void **state)
@@ -202,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_parse_memo),
         cmocka_unit_test(test_classic),
         cmocka_unit_test(test_no_host),
+        cmocka_unit_test(test_host_words),
         cmocka_unit_test(test_iso_and_tai),
         cmocka_unit_test(test_hostile),
     };
