@@ -148,52 +148,79 @@ static void last_message(const char *errpath, char *why, size_t nwhy)
     free(msg);
 }
 
-static void job_clean(ms_plot_job *j)
+void ms_plot_done(ms_plot_job *j)
 {
-    if (j->png_path)
-        unlink(j->png_path);
-    if (j->svg_path)
-        unlink(j->svg_path);
+    for (int i = 0; i < j->n; i++) {
+        if (j->png_path[i])
+            unlink(j->png_path[i]);
+        if (j->svg_path[i])
+            unlink(j->svg_path[i]);
+        free(j->png_path[i]);
+        free(j->svg_path[i]);
+        j->png_path[i] = j->svg_path[i] = NULL;
+    }
     if (j->err_path)
         unlink(j->err_path);
-    free(j->png_path);
-    free(j->svg_path);
     free(j->err_path);
-    j->png_path = j->svg_path = j->err_path = NULL;
+    j->err_path = NULL;
+    j->n = 0;
     j->pid = -1;
 }
 
 int ms_plot_start(ms_plot_job *j, const char *gnuplot, const char *dir,
-                  const char *name, int timeout_s, char *why, size_t nwhy)
+                  const char *const *names, int n, int timeout_s, char *why,
+                  size_t nwhy)
 {
     memset(j, 0, sizeof *j);
     j->pid = -1;
     j->timeout_s = timeout_s > 0 ? timeout_s : 30;
-    if (strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-") != strlen(name) ||
-        strlen(name) > 64) {
-        snprintf(why, nwhy, "bad chart name");
+    if (n < 1 || n > MS_PLOT_BATCH) {
+        snprintf(why, nwhy, "bad number of charts");
         return -1;
     }
-    snprintf(j->name, sizeof j->name, "%s", name);
-    char gp[80], png[80], svgt[80], errt[80], expr[200];
-    snprintf(gp, sizeof gp, "%s.gp", name);
-    snprintf(png, sizeof png, ".%s.png.tmp", name);
-    snprintf(svgt, sizeof svgt, ".%s.svg.tmp", name);
-    snprintf(errt, sizeof errt, ".%s.err.tmp", name);
-    snprintf(expr, sizeof expr, "pngout='%s'; svgout='%s'", png, svgt);
-    char *const argv[] = {(char *)gnuplot, "-d", "-e", expr, gp, NULL};
-    j->png_path = join(dir, png);
-    j->svg_path = join(dir, svgt);
-    j->err_path = join(dir, errt);
-    if (!j->png_path || !j->svg_path || !j->err_path) {
+    for (int i = 0; i < n; i++)
+        if (strspn(names[i], "abcdefghijklmnopqrstuvwxyz0123456789-") !=
+                strlen(names[i]) || strlen(names[i]) > 64) {
+            snprintf(why, nwhy, "bad chart name");
+            return -1;
+        }
+    /* gnuplot -d, then -e "reset; pngout=…; svgout=…" NAME.gp per chart. */
+    char expr[MS_PLOT_BATCH][200], gp[MS_PLOT_BATCH][80], errt[80];
+    char *argv[2 + 3 * MS_PLOT_BATCH + 1];
+    int a = 0;
+    argv[a++] = (char *)gnuplot;
+    argv[a++] = "-d";
+    j->n = n;
+    for (int i = 0; i < n; i++) {
+        char png[80], svgt[80];
+        snprintf(j->name[i], sizeof j->name[i], "%s", names[i]);
+        snprintf(gp[i], sizeof gp[i], "%s.gp", names[i]);
+        snprintf(png, sizeof png, ".%s.png.tmp", names[i]);
+        snprintf(svgt, sizeof svgt, ".%s.svg.tmp", names[i]);
+        snprintf(expr[i], sizeof expr[i],
+                 "reset; pngout='%s'; svgout='%s'", png, svgt);
+        argv[a++] = "-e";
+        argv[a++] = expr[i];
+        argv[a++] = gp[i];
+        j->png_path[i] = join(dir, png);
+        j->svg_path[i] = join(dir, svgt);
+        if (!j->png_path[i] || !j->svg_path[i]) {
+            snprintf(why, nwhy, "out of memory");
+            ms_plot_done(j);
+            return -1;
+        }
+    }
+    argv[a] = NULL;
+    snprintf(errt, sizeof errt, ".%s.err.tmp", names[0]);
+    if (!(j->err_path = join(dir, errt))) {
         snprintf(why, nwhy, "out of memory");
-        job_clean(j);
+        ms_plot_done(j);
         return -1;
     }
     pid_t pid = fork();
     if (pid < 0) {
         snprintf(why, nwhy, "cannot start gnuplot: %s", strerror(errno));
-        job_clean(j);
+        ms_plot_done(j);
         return -1;
     }
     if (pid == 0) {
@@ -208,80 +235,79 @@ int ms_plot_start(ms_plot_job *j, const char *gnuplot, const char *dir,
         _exit(127);
     }
     j->pid = pid;
-    j->deadline_ms = now_ms() + (int64_t)j->timeout_s * 1000;
+    j->deadline_ms = now_ms() + (int64_t)j->timeout_s * 1000 * n;
     return 0;
 }
 
-int ms_plot_finish(ms_plot_job *j, const char *dir, char **svg, size_t *nsvg,
-                   char *why, size_t nwhy)
+int ms_plot_wait(ms_plot_job *j, char *why, size_t nwhy)
 {
-    *svg = NULL;
-    *nsvg = 0;
     snprintf(why, nwhy, "gnuplot failed");
     if (j->pid <= 0)
         return -1;
-    char *final = NULL;
-    int rc = -1, status = 0, timed_out = 0;
+    int status = 0;
     for (;;) {
         pid_t r = waitpid(j->pid, &status, WNOHANG);
         if (r == j->pid)
             break;
         if (r < 0 && errno != EINTR) {
             snprintf(why, nwhy, "gnuplot vanished: %s", strerror(errno));
-            goto out;
+            return -1;
         }
         if (now_ms() > j->deadline_ms) {
             kill(j->pid, SIGKILL);
             while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
                 ;
-            timed_out = 1;
-            break;
+            j->pid = -1;
+            snprintf(why, nwhy, "gnuplot took longer than %d s and was "
+                     "stopped", j->timeout_s * j->n);
+            return -1;
         }
         struct timespec pause = {0, 5 * 1000000};
         nanosleep(&pause, NULL);
     }
-    if (timed_out) {
-        snprintf(why, nwhy, "gnuplot took longer than %d s and was stopped",
-                 j->timeout_s);
-        goto out;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-            snprintf(why, nwhy, "gnuplot could not be run");
-        else if (WIFEXITED(status))
-            snprintf(why, nwhy, "gnuplot failed (exit status %d)",
-                     WEXITSTATUS(status));
-        else
-            snprintf(why, nwhy, "gnuplot was killed by signal %d",
-                     WTERMSIG(status));
-        last_message(j->err_path, why, nwhy);
-        goto out;
-    }
-    *svg = slurp(j->svg_path, (size_t)64 << 20, nsvg);
+    j->pid = -1;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        snprintf(why, nwhy, "gnuplot could not be run");
+    else if (WIFEXITED(status))
+        snprintf(why, nwhy, "gnuplot failed (exit status %d)",
+                 WEXITSTATUS(status));
+    else
+        snprintf(why, nwhy, "gnuplot was killed by signal %d",
+                 WTERMSIG(status));
+    last_message(j->err_path, why, nwhy);
+    return -1;
+}
+
+int ms_plot_take(ms_plot_job *j, const char *dir, int i, char **svg,
+                 size_t *nsvg, char *why, size_t nwhy)
+{
+    *svg = slurp(j->svg_path[i], (size_t)64 << 20, nsvg);
     struct stat st;
-    if (!*svg || *nsvg == 0 || stat(j->png_path, &st) != 0 || st.st_size == 0) {
+    if (!*svg || *nsvg == 0 || stat(j->png_path[i], &st) != 0 ||
+        st.st_size == 0) {
         snprintf(why, nwhy, "gnuplot wrote no picture");
         last_message(j->err_path, why, nwhy);
-        goto out;
-    }
-    char png[80];
-    snprintf(png, sizeof png, "%s.png", j->name);
-    final = join(dir, png);
-    if (!final || rename(j->png_path, final) != 0) {
-        snprintf(why, nwhy, "cannot write %s: %s", png,
-                 final ? strerror(errno) : "out of memory");
-        goto out;
-    }
-    rc = 0;
-out:
-    if (rc) {
         free(*svg);
         *svg = NULL;
         *nsvg = 0;
+        return -1;
     }
-    job_clean(j);
+    char png[80];
+    snprintf(png, sizeof png, "%s.png", j->name[i]);
+    char *final = join(dir, png);
+    if (!final || rename(j->png_path[i], final) != 0) {
+        snprintf(why, nwhy, "cannot write %s: %s", png,
+                 final ? strerror(errno) : "out of memory");
+        free(final);
+        free(*svg);
+        *svg = NULL;
+        *nsvg = 0;
+        return -1;
+    }
     free(final);
-    return rc;
+    return 0;
 }
 
 int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
@@ -291,7 +317,10 @@ int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
     ms_plot_job j;
     *svg = NULL;
     *nsvg = 0;
-    if (ms_plot_start(&j, gnuplot, dir, name, timeout_s, why, nwhy))
+    if (ms_plot_start(&j, gnuplot, dir, &name, 1, timeout_s, why, nwhy))
         return -1;
-    return ms_plot_finish(&j, dir, svg, nsvg, why, nwhy);
+    int rc = ms_plot_wait(&j, why, nwhy) ||
+             ms_plot_take(&j, dir, 0, svg, nsvg, why, nwhy) ? -1 : 0;
+    ms_plot_done(&j);
+    return rc;
 }

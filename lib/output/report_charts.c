@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const camp_colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c",
                                           "#9467bd", "#8c564b", "#17becf"};
@@ -469,6 +470,30 @@ static int save_chart(ms_rfacts *f, ms_chart *c, const char *dir,
     f->nscripts++;
     return 0;
 }
+/* After gnuplot: the chart drawn (rc 0; its script and data removed) or
+ * failed. */
+static void took(ms_rfacts *f, ms_chart *c, int rc, const char *dir)
+{
+    if (rc) {
+        c->state = MS_CHART_FAILED;
+        f->nfailed++;
+        return;
+    }
+    c->state = MS_CHART_DRAWN;
+    f->ndrawn++;
+    char file[64];
+    snprintf(file, sizeof file, "%s.gp", c->name);
+    ms_plot_remove(dir, file);
+    snprintf(file, sizeof file, "%s.dat", c->name);
+    ms_plot_remove(dir, file);
+}
+
+static void draw_one(ms_rfacts *f, ms_chart *c, const char *prog,
+                     const char *dir, int timeout)
+{
+    took(f, c, ms_plot_draw(prog, dir, c->name, timeout, &c->svg, &c->nsvg,
+                            c->why, sizeof c->why), dir);
+}
 
 int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
                      ms_error *err)
@@ -528,42 +553,48 @@ int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
     }
     if (prog)
         snprintf(f->gnuplot, sizeof f->gnuplot, "%s", prog);
-    /* Up to four at a time. */
+    /* The charts in one gnuplot run per core (a start-up is most of a
+     * chart's time); the charts of a run that failed are drawn again one
+     * by one, so that each failure has its own reason. */
     int timeout = o && o->chart_timeout_s ? o->chart_timeout_s : 30;
     int todo[MS_REPORT_NCHARTS], ntodo = 0;
     for (int i = 0; prog && i < MS_REPORT_NCHARTS; i++)
         if (f->charts[i].state == MS_CHART_SCRIPT)
             todo[ntodo++] = i;
-    for (int at = 0; at < ntodo; at += 4) {
-        ms_plot_job jobs[4];
-        int started[4] = {0};
-        for (int k = 0; k < 4 && at + k < ntodo; k++) {
-            ms_chart *c = &f->charts[todo[at + k]];
-            started[k] = ms_plot_start(&jobs[k], prog, dir, c->name, timeout,
-                                       c->why, sizeof c->why) == 0;
-            if (!started[k]) {
-                c->state = MS_CHART_FAILED;
-                f->nfailed++;
-            }
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int nruns = cores < 1 ? 1 : cores > 4 ? 4 : (int)cores;
+    if (nruns > ntodo)
+        nruns = ntodo;
+    ms_plot_job jobs[4];
+    int member[4][MS_PLOT_BATCH], nmember[4] = {0}, started[4] = {0};
+    for (int k = 0; k < ntodo; k++) {
+        int r = k % nruns;
+        if (nmember[r] < MS_PLOT_BATCH)
+            member[r][nmember[r]++] = todo[k];
+        else
+            draw_one(f, &f->charts[todo[k]], prog, dir, timeout);
+    }
+    for (int r = 0; r < nruns; r++) {
+        const char *names[MS_PLOT_BATCH];
+        for (int i = 0; i < nmember[r]; i++)
+            names[i] = f->charts[member[r][i]].name;
+        char why[200];
+        started[r] = ms_plot_start(&jobs[r], prog, dir, names, nmember[r],
+                                   timeout, why, sizeof why) == 0;
+    }
+    for (int r = 0; r < nruns; r++) {
+        char why[200];
+        int ok = started[r] && ms_plot_wait(&jobs[r], why, sizeof why) == 0;
+        for (int i = 0; i < nmember[r]; i++) {
+            ms_chart *c = &f->charts[member[r][i]];
+            if (ok)
+                took(f, c, ms_plot_take(&jobs[r], dir, i, &c->svg, &c->nsvg,
+                                        c->why, sizeof c->why), dir);
+            else
+                draw_one(f, c, prog, dir, timeout);
         }
-        for (int k = 0; k < 4 && at + k < ntodo; k++) {
-            ms_chart *c = &f->charts[todo[at + k]];
-            if (!started[k])
-                continue;
-            if (ms_plot_finish(&jobs[k], dir, &c->svg, &c->nsvg, c->why,
-                               sizeof c->why) == 0) {
-                c->state = MS_CHART_DRAWN;
-                f->ndrawn++;
-                char file[64];
-                snprintf(file, sizeof file, "%s.gp", c->name);
-                ms_plot_remove(dir, file);
-                snprintf(file, sizeof file, "%s.dat", c->name);
-                ms_plot_remove(dir, file);
-            } else {
-                c->state = MS_CHART_FAILED;
-                f->nfailed++;
-            }
-        }
+        if (started[r])
+            ms_plot_done(&jobs[r]);
     }
     free(prog);
     return 0;

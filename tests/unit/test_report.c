@@ -106,14 +106,19 @@ static void write_exec(const char *path, const char *text)
     assert_int_equal(chmod(path, 0755), 0);
 }
 
-/* A fake gnuplot: reads pngout/svgout from its -e argument. */
+/* A fake gnuplot: -d, then per chart -e "…pngout='P'; svgout='S'" NAME.gp;
+ * it writes P and S (an SVG naming the script) for each. */
 static const char fake_ok[] =
     "#!/bin/sh\n"
-    "png=$(printf %s \"$3\" | sed \"s/.*pngout='\\([^']*\\)'.*/\\1/\")\n"
-    "svg=$(printf %s \"$3\" | sed \"s/.*svgout='\\([^']*\\)'.*/\\1/\")\n"
-    "[ -f \"$4\" ] || exit 3\n"
-    "printf 'PNG' > \"$png\"\n"
-    "printf '<svg>ok</svg>' > \"$svg\"\n";
+    "shift\n"
+    "while [ $# -ge 3 ]; do\n"
+    "  png=$(printf %s \"$2\" | sed \"s/.*pngout='\\([^']*\\)'.*/\\1/\")\n"
+    "  svg=$(printf %s \"$2\" | sed \"s/.*svgout='\\([^']*\\)'.*/\\1/\")\n"
+    "  [ -f \"$3\" ] || exit 3\n"
+    "  printf 'PNG' > \"$png\"\n"
+    "  printf '<svg>%s</svg>' \"$3\" > \"$svg\"\n"
+    "  shift 3\n"
+    "done\n";
 static const char fake_fail[] =
     "#!/bin/sh\necho >&2\necho 'plot oops' >&2\necho '     ^' >&2\n"
     "echo '\"chart-x.gp\" line 3: undefined variable: oops' >&2\n"
@@ -148,11 +153,42 @@ static void test_plot(void **state)
     size_t nsvg = 0;
     assert_int_equal(ms_plot_draw(prog, dir, "chart-x", 10, &svg, &nsvg, why,
                                   sizeof why), 0);
-    assert_int_equal(nsvg, 13);
-    assert_memory_equal(svg, "<svg>ok</svg>", 13);
+    assert_int_equal(nsvg, 21);
+    assert_memory_equal(svg, "<svg>chart-x.gp</svg>", 21);
     free(svg);
     snprintf(path, sizeof path, "%s/chart-x.png", dir);
     assert_int_equal(access(path, F_OK), 0);
+    unlink(path);
+
+    /* Two charts in one run, each collected; a missing script fails the
+     * run, and nothing of it is left. */
+    snprintf(path, sizeof path, "%s/chart-y.gp", dir);
+    write_exec(path, "plot x\n");
+    const char *both[] = {"chart-x", "chart-y"};
+    ms_plot_job j;
+    assert_int_equal(ms_plot_start(&j, prog, dir, both, 2, 10, why,
+                                   sizeof why), 0);
+    assert_int_equal(ms_plot_wait(&j, why, sizeof why), 0);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(ms_plot_take(&j, dir, i, &svg, &nsvg, why,
+                                      sizeof why), 0);
+        char want[64];
+        snprintf(want, sizeof want, "<svg>%s.gp</svg>", both[i]);
+        assert_int_equal(nsvg, strlen(want));
+        assert_memory_equal(svg, want, nsvg);
+        free(svg);
+        snprintf(path, sizeof path, "%s/%s.png", dir, both[i]);
+        assert_int_equal(access(path, F_OK), 0);
+        unlink(path);
+    }
+    ms_plot_done(&j);
+    const char *gone[] = {"chart-x", "chart-none"};
+    assert_int_equal(ms_plot_start(&j, prog, dir, gone, 2, 10, why,
+                                   sizeof why), 0);
+    assert_int_equal(ms_plot_wait(&j, why, sizeof why), -1);
+    assert_non_null(strstr(why, "exit status 3"));
+    ms_plot_done(&j);
+    snprintf(path, sizeof path, "%s/chart-y.gp", dir);
     unlink(path);
 
     write_exec(prog, fake_fail);
@@ -283,6 +319,68 @@ static void test_report(void **state)
     ms_store_free(&s);
 }
 
+/* A fake gnuplot that draws every chart but chart-hours. */
+static const char fake_no_hours[] =
+    "#!/bin/sh\n"
+    "shift\n"
+    "while [ $# -ge 3 ]; do\n"
+    "  if [ \"$3\" = chart-hours.gp ]; then\n"
+    "    echo '\"chart-hours.gp\" line 9: no hours today' >&2; exit 1\n"
+    "  fi\n"
+    "  png=$(printf %s \"$2\" | sed \"s/.*pngout='\\([^']*\\)'.*/\\1/\")\n"
+    "  svg=$(printf %s \"$2\" | sed \"s/.*svgout='\\([^']*\\)'.*/\\1/\")\n"
+    "  printf 'PNG' > \"$png\"\n"
+    "  printf '<svg>%s</svg>' \"$3\" > \"$svg\"\n"
+    "  shift 3\n"
+    "done\n";
+
+/* Charts go to gnuplot several to a run; when a run fails, its charts are
+ * drawn one by one, so only the chart at fault is missing, with its own
+ * reason. */
+static void test_report_chart_fails(void **state)
+{
+    (void)state;
+    ms_store s;
+    assert_int_equal(ms_store_init(&s), 0);
+    assert_int_equal(ms_store_add_file(&s, "mail.log"), 0);
+    for (int i = 0; i < 40; i++)
+        add(&s, i % 2 ? "192.0.2.7" : "192.0.2.8", i * 700, MS_OUT_AUTH_FAIL,
+            i % 3 ? "root" : "admin", (uint64_t)i + 1);
+    assert_int_equal(ms_store_finish(&s), 0);
+    ms_analyze_opts o;
+    ms_analyze_defaults(&o);
+    ms_analysis a;
+    assert_int_equal(ms_analyze(&s, &o, &a, NULL), 0);
+
+    char dir[] = "/tmp/ms-charts-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char prog[256], out[256];
+    snprintf(prog, sizeof prog, "%s/fakeplot", dir);
+    write_exec(prog, fake_no_hours);
+    snprintf(out, sizeof out, "%s/out", dir);
+    ms_report_opts ro = {.gnuplot = prog, .version = "mailsleuth test"};
+    ms_report_result res;
+    ms_error err = {0};
+    assert_int_equal(ms_report_write(out, &a, &ro, &res, &err), 0);
+    assert_true(res.charts >= 2);
+    assert_int_equal(res.drawn, res.charts - 1);
+    char *md = slurp(out, "report.md"), *hours = slurp(out, "chart-hours.gp");
+    assert_non_null(md);
+    assert_non_null(strstr(md, "no hours today"));
+    assert_non_null(hours);   /* kept, to be drawn by hand */
+    char *act = slurp(out, "chart-activity.png");
+    assert_non_null(act);
+    free(md);
+    free(hours);
+    free(act);
+
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    ms_analysis_free(&a);
+    ms_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,6 +389,7 @@ int main(void)
         cmocka_unit_test(test_sha256_base64),
         cmocka_unit_test(test_plot),
         cmocka_unit_test(test_report),
+        cmocka_unit_test(test_report_chart_fails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
