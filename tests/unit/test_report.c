@@ -248,6 +248,25 @@ static char *slurp(const char *dir, const char *name)
     return b.p;
 }
 
+/* The store finished and analysed with the default options. */
+static void analyze_store(ms_store *s, ms_analysis *a)
+{
+    assert_int_equal(ms_store_finish(s), 0);
+    ms_analyze_opts o;
+    ms_analyze_defaults(&o);
+    assert_int_equal(ms_analyze(s, &o, a, NULL), 0);
+}
+
+/* The end of a report test: its folder removed, its analysis freed. */
+static void finish(const char *dir, ms_analysis *a, ms_store *s)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    ms_analysis_free(a);
+    ms_store_free(s);
+}
+
 static void test_report(void **state)
 {
     (void)state;
@@ -264,11 +283,8 @@ static void test_report(void **state)
                 line++);
     add(&s, "198.51.100.2", 100, MS_OUT_AUTH_FAIL, "alice", line++);
     add(&s, "198.51.100.2", 105, MS_OUT_AUTH_OK, "alice", line++);
-    assert_int_equal(ms_store_finish(&s), 0);
-    ms_analyze_opts o;
-    ms_analyze_defaults(&o);
     ms_analysis a;
-    assert_int_equal(ms_analyze(&s, &o, &a, NULL), 0);
+    analyze_store(&s, &a);
 
     char dir[] = "/tmp/ms-report-XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -312,11 +328,7 @@ static void test_report(void **state)
     free(gp);
     free(dat);
 
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    ms_analysis_free(&a);
-    ms_store_free(&s);
+    finish(dir, &a, &s);
 }
 
 /* A fake gnuplot that draws every chart but chart-hours. */
@@ -346,11 +358,8 @@ static void test_report_chart_fails(void **state)
     for (int i = 0; i < 40; i++)
         add(&s, i % 2 ? "192.0.2.7" : "192.0.2.8", i * 700, MS_OUT_AUTH_FAIL,
             i % 3 ? "root" : "admin", (uint64_t)i + 1);
-    assert_int_equal(ms_store_finish(&s), 0);
-    ms_analyze_opts o;
-    ms_analyze_defaults(&o);
     ms_analysis a;
-    assert_int_equal(ms_analyze(&s, &o, &a, NULL), 0);
+    analyze_store(&s, &a);
 
     char dir[] = "/tmp/ms-charts-XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -374,11 +383,7 @@ static void test_report_chart_fails(void **state)
     free(hours);
     free(act);
 
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
-    ms_analysis_free(&a);
-    ms_store_free(&s);
+    finish(dir, &a, &s);
 }
 
 int main(void)
