@@ -3,19 +3,23 @@
  * Each row is compiled once with PCRE2 (bytes, not UTF: logs hold invalid
  * UTF-8), and JIT-compiled the first time a line reaches it (most rows never
  * see a line of a given log, and the JIT is most of the start-up time); the
- * numbers of its named groups are looked up at compile time. Program tags map to a bitmask of families through a small
- * open-addressing table, so a line costs one hash of its tag before any
- * literal or pattern is tried (and a matcher remembers the last tag).
+ * numbers of its named groups are looked up at compile time. Program tags
+ * map to a bitmask of families through a small open-addressing table, so a
+ * line costs one hash of its tag before any literal or pattern is tried
+ * (and a matcher remembers the tags it saw lately).
  *
  * The block prefilter (built with Hyperscan, when present): every distinct
  * row literal is one key of a Hyperscan database; a row that can yield an
  * event but has no literal gets its own key, its pattern compiled in
  * Hyperscan's prefilter mode (which may match more than PCRE2, never less)
  * once anchors are dropped and, where that is sound, only its last group
- * kept. The first ms_matcher_new builds the database; each matcher has its
- * own scratch and hit arrays. A line none of whose keys occur cannot yield
- * an event, and on a line with hits ms_match_hits skips the rows whose key
- * is missing, then decides exactly as ms_match does (memmem, PCRE2). */
+ * kept. The first ms_matcher_new builds the database (the one with the
+ * coverage words too waits for the first scan that asks for coverage); each
+ * matcher has its own scratch and hit arrays. A line none of whose keys
+ * occur cannot yield an event, and on a line with hits ms_match_hits skips
+ * the rows whose key is missing, and the memmem of a literal whose key was
+ * found inside the body, then decides exactly as ms_match does (memmem,
+ * PCRE2). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "recognizer.h"
 
@@ -768,11 +772,10 @@ static ms_str group(const compiled_rule *c, PCRE2_SIZE *ov, const char *body,
     return s;
 }
 
-/* ms_service_guess, remembered: it searches for a dozen words at every
- * offset, and the same words (a tag with its pid) come again and again. */
-/* ms_service_guess(s, n), remembered. A word ending in a `[pid]:` part
- * (a whole tag caught by a svc group) is remembered without it: digits in
- * brackets never name a service, so the guess is the same. */
+/* ms_service_guess(s, n), remembered: it searches for a dozen words at
+ * every offset, and the same words come again and again. A word ending in
+ * a `[pid]:` part (a whole tag caught by a svc group) is remembered without
+ * it: digits in brackets never name a service, so the guess is the same. */
 static ms_service guess_service(ms_matcher *m, const char *s, size_t n)
 {
     if (n == 0)
