@@ -20,14 +20,14 @@
 
 static const ms_rule rules[] = {
     {"dovecot-login-fail", "(auth failed, \n(tried to use dis\n(proxy dest auth failed)",
-     LEAD "(?<svc>[\\w-]+)-login: .*\\((?:auth failed, (?<attempts>\\d+) attempts?[^)]*"
+     LEAD "(?<svc>[\\w-]+)-login: .*?\\((?:auth failed, (?<attempts>\\d+) attempts?[^)]*"
      "|tried to use dis\\w+ [^)]*auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?: "
      "(?:" USER ")?(?:method=(?<method>[^,]*), )?" RIP SESSION,
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "auth_failed", 0},
     {"dovecot-login-noauth",
      "(no auth attempts\n(disconnected before auth was ready\n"
      "(client didn't finish SASL auth\n(disconnected during TLS handshake",
-     LEAD "(?<svc>[\\w-]+)-login: .*\\((?:no auth attempts|disconnected before auth was ready"
+     LEAD "(?<svc>[\\w-]+)-login: .*?\\((?:no auth attempts|disconnected before auth was ready"
      "|client didn't finish SASL auth|disconnected during TLS handshake)[^)]*\\)(?: \\(\\w+\\))?: "
      "(?:" USER ")?(?:method=(?<method>[^,]*), )?" RIP SESSION,
      MS_OUT_CONNECT, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "no_auth", 0},

@@ -69,6 +69,21 @@ static void test_not_failures(void **state)
     expect_none("Aug 31 16:06:06 s166-62-100-187 dovecot: imap-login: Disconnected: a: a: a: a: test no match");
 }
 
+/* A user name that plants a second "(auth failed…): user=<…>, rip=…"
+ * after dovecot's own: the reason is dovecot's first parenthesis, so the
+ * whole name is the user, and the address is the server's own rip. */
+static void test_planted_reason(void **state)
+{
+    (void)state;
+    expect_event("May  4 00:00:01 mx dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<a (auth failed, 1 attempts): user=<evil>, method=PLAIN, rip=6.6.6.6, lip=1.1.1.1>, method=PLAIN, rip=203.0.113.9, lip=198.51.100.1, TLS, session=<abc>",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "203.0.113.9",
+                 "a (auth failed, 1 attempts): user=<evil>, method=PLAIN, rip=6.6.6.6, lip=1.1.1.1",
+                 MS_SVC_IMAP);
+    expect_event("May  4 00:00:02 mx dovecot: pop3-login: Disconnected (no auth attempts in 0 secs): user=<(no auth attempts): rip=6.6.6.6>, rip=203.0.113.9, lip=198.51.100.1",
+                 "dovecot-login-noauth", MS_OUT_CONNECT, "203.0.113.9",
+                 "(no auth attempts): rip=6.6.6.6", MS_SVC_POP3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -76,6 +91,7 @@ int main(void)
         cmocka_unit_test(test_login_variants),
         cmocka_unit_test(test_auth_process),
         cmocka_unit_test(test_not_failures),
+        cmocka_unit_test(test_planted_reason),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
 }
