@@ -183,3 +183,11 @@ int ms_time_parse_iso(const char *s, size_t n, ms_time *out)
     *out = secs * MS_NS_PER_S + ns;
     return 0;
 }
+
+void ms_time_format_memo(ms_time_memo *m, ms_time t)
+{
+    if (m->len == 0 || m->t != t) {
+        m->len = ms_time_format(t, m->s);
+        m->t = t;
+    }
+}

@@ -32,6 +32,17 @@ int64_t ms_local_to_utc(int64_t local_as_utc);
  * trailing zeros. Returns the length. */
 size_t ms_time_format(ms_time t, char *buf);
 
+/* ms_time_format of the last time given, kept: rows that share a second
+ * format it once. Zero it to start. */
+typedef struct ms_time_memo {
+    ms_time t;
+    size_t len;         /* 0: nothing kept yet */
+    char s[MS_TIME_STRLEN];
+} ms_time_memo;
+
+/* The text of t (m->s, m->len bytes), formatted only when t changed. */
+void ms_time_format_memo(ms_time_memo *m, ms_time t);
+
 /* Parse what ms_time_format writes (and offsets like +02:00). */
 int ms_time_parse_iso(const char *s, size_t n, ms_time *out);
 

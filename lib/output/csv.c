@@ -55,6 +55,37 @@ void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
     ms_buf_addc(b, '"');
 }
 
+#define MEMO_MIN 16   /* shorter cells are escaped anew: as cheap */
+
+void ms_csv_cell_memo(ms_buf *b, ms_csv_memo *m, const char *s, size_t n,
+                      int sep)
+{
+    if (n < MEMO_MIN) {
+        ms_csv_cell(b, s, n, sep);
+        return;
+    }
+    if (m->src.failed || m->cell.failed || m->src.n != n ||
+        memcmp(m->src.p, s, n) != 0) {
+        m->src.n = m->cell.n = 0;
+        m->src.failed = m->cell.failed = 0;
+        ms_buf_add(&m->src, s, n);
+        ms_csv_cell(&m->cell, s, n, 0);
+    }
+    if (m->src.failed || m->cell.failed) {
+        ms_csv_cell(b, s, n, sep);   /* no room to remember: write it */
+        return;
+    }
+    if (sep)
+        ms_buf_addc(b, ',');
+    ms_buf_add(b, m->cell.p, m->cell.n);
+}
+
+void ms_csv_memo_free(ms_csv_memo *m)
+{
+    ms_buf_free(&m->src);
+    ms_buf_free(&m->cell);
+}
+
 void ms_csv_cells(ms_buf *b, const char *s, int sep)
 {
     ms_csv_cell(b, s, strlen(s), sep);

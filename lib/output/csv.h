@@ -17,4 +17,16 @@ void ms_csv_cells(ms_buf *b, const char *s, int sep);   /* NUL-terminated */
 /* A header row from a NULL-terminated list of names. */
 void ms_csv_header(ms_buf *b, const char *const *names);
 
+/* A column whose cells repeat (a file name, a source): the last long cell
+ * is kept, a copy of its text and its CSV, and written again on a match —
+ * a compare instead of an escape. The text may come in any buffer. Zero it
+ * to start; free it with ms_csv_memo_free. */
+typedef struct ms_csv_memo {
+    ms_buf src, cell;   /* cell: the CSV of src, without its ',' */
+} ms_csv_memo;
+
+void ms_csv_cell_memo(ms_buf *b, ms_csv_memo *m, const char *s, size_t n,
+                      int sep);
+void ms_csv_memo_free(ms_csv_memo *m);
+
 #endif

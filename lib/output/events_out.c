@@ -24,33 +24,11 @@ void ms_event_writer_init(ms_event_writer *w, ms_format f)
 {
     memset(w, 0, sizeof *w);
     w->fmt = f;
-    w->time = MS_TIME_NONE;
 }
 
 void ms_event_writer_free(ms_event_writer *w)
 {
-    ms_buf_free(&w->file_cell);
-    ms_buf_free(&w->source_cell);
-}
-
-/* The CSV cell of s (with its leading ','), made again only when s moved. */
-static const ms_buf *cell_of(ms_buf *cell, const char **last, const char *s)
-{
-    if (*last != s || cell->failed) {
-        cell->n = 0;
-        cell->failed = 0;
-        ms_csv_cells(cell, s, 1);
-        *last = s;
-    }
-    return cell;
-}
-
-static void add_cell(ms_buf *b, const ms_buf *cell)
-{
-    if (cell->failed)
-        b->failed = 1;
-    else
-        ms_buf_add(b, cell->p, cell->n);
+    ms_csv_memo_free(&w->file);
 }
 
 static void csv_row(ms_event_writer *w, ms_buf *b, const ms_event *e,
@@ -58,23 +36,20 @@ static void csv_row(ms_event_writer *w, ms_buf *b, const ms_event *e,
 {
     char ip[MS_IP_STRLEN];
     if (e->time != MS_TIME_NONE) {
-        if (e->time != w->time) {
-            w->time_len = ms_time_format(e->time, w->time_str);
-            w->time = e->time;
-        }
-        ms_buf_add(b, w->time_str, w->time_len);
+        ms_time_format_memo(&w->time, e->time);
+        ms_buf_add(b, w->time.s, w->time.len);
     }
     ms_buf_addc(b, ',');
     if (!ms_ip_is_unset(&e->ip))
         ms_buf_add(b, ip, ms_ip_format(&e->ip, ip));
     ms_buf_addc(b, ',');
     ms_buf_adds(b, ms_service_name(e->service));
-    add_cell(b, cell_of(&w->source_cell, &w->source, e->source));
+    ms_csv_cells(b, e->source, 1);
     ms_buf_addc(b, ',');
     ms_buf_adds(b, ms_outcome_name(e->outcome));
     ms_csv_cell(b, e->user.p, e->user.n, 1);
     ms_csv_cell(b, e->method.p, e->method.n, 1);
-    add_cell(b, cell_of(&w->file_cell, &w->file, file));
+    ms_csv_cell_memo(b, &w->file, file, strlen(file), 1);
     ms_buf_addc(b, ',');
     ms_buf_addu(b, e->line);
     ms_csv_cell(b, e->reason.p, e->reason.n, 1);

@@ -12,28 +12,25 @@
 
 #include "core/buf.h"
 #include "core/event.h"
+#include "output/csv.h"
 
 typedef enum ms_format { MS_FMT_CSV, MS_FMT_JSON } ms_format;
 
 extern const char *const ms_event_columns[];
 
-/* Writes rows one after another. Rows of one file (and one source, one
- * second) follow each other, so it keeps the last file, source and time
- * as written, and writes them again from there. */
+/* Writes rows one after another. Rows of one file (and one second) follow
+ * each other, so it keeps the last file and time as written (csv.h,
+ * timeconv.h) and writes them again from there. */
 typedef struct ms_event_writer {
     ms_format fmt;
-    const char *file, *source;    /* as last given; NULL: none yet */
-    ms_buf file_cell, source_cell;
-    ms_time time;
-    char time_str[MS_TIME_STRLEN];
-    size_t time_len;
+    ms_csv_memo file;
+    ms_time_memo time;
 } ms_event_writer;
 
 void ms_event_writer_init(ms_event_writer *w, ms_format f);
 void ms_event_writer_free(ms_event_writer *w);
 
 void ms_events_header(ms_buf *b, ms_format f);
-/* file must not change while its pointer stays the same. */
 void ms_event_write(ms_event_writer *w, ms_buf *b, const ms_event *e,
                     const char *file);
 

@@ -53,46 +53,18 @@ static void add_ms(ms_buf *b, int64_t ms)
 }
 
 /* A column's last long string and time, as written: the rows of a table
- * repeat them (a file name, a second), and writing them again from here
- * costs a compare instead of an escape or a format. The string is kept as
- * a copy, so a row may hand it in any buffer. */
+ * repeat them (a file name, a second). */
 typedef struct col_memo {
-    ms_buf src, cell;   /* cell: the CSV of src, without its ',' */
-    int64_t time;
-    char time_str[MS_TIME_STRLEN];
-    size_t time_len;
+    ms_csv_memo str;
+    ms_time_memo time;
 } col_memo;
-
-#define MEMO_MIN 16   /* shorter strings are escaped anew: as cheap */
-
-static void memo_cell(ms_buf *b, col_memo *m, const char *s, size_t n, int sep)
-{
-    if (n < MEMO_MIN) {
-        ms_csv_cell(b, s, n, sep);
-        return;
-    }
-    if (m->src.failed || m->cell.failed || m->src.n != n ||
-        memcmp(m->src.p, s, n) != 0) {
-        m->src.n = m->cell.n = 0;
-        m->src.failed = m->cell.failed = 0;
-        ms_buf_add(&m->src, s, n);
-        ms_csv_cell(&m->cell, s, n, 0);
-    }
-    if (m->src.failed || m->cell.failed) {
-        ms_csv_cell(b, s, n, sep);   /* no room to remember: write it */
-        return;
-    }
-    if (sep)
-        ms_buf_addc(b, ',');
-    ms_buf_add(b, m->cell.p, m->cell.n);
-}
 
 static void csv_row(ms_buf *b, col_memo *memo, const ms_rv *v, size_t ncols)
 {
     char t[MS_IP_STRLEN];
     for (size_t j = 0; j < ncols; j++) {
         if (v[j].k == MS_RV_STR) {
-            memo_cell(b, &memo[j], v[j].s, v[j].n, j > 0);
+            ms_csv_cell_memo(b, &memo[j].str, v[j].s, v[j].n, j > 0);
             continue;
         }
         if (j > 0)
@@ -107,11 +79,8 @@ static void csv_row(ms_buf *b, col_memo *memo, const ms_rv *v, size_t ncols)
         case MS_RV_TIME:
             if (v[j].i == MS_TIME_NONE)
                 break;
-            if (memo[j].time_len == 0 || memo[j].time != v[j].i) {
-                memo[j].time = v[j].i;
-                memo[j].time_len = ms_time_format(v[j].i, memo[j].time_str);
-            }
-            ms_buf_add(b, memo[j].time_str, memo[j].time_len);
+            ms_time_format_memo(&memo[j].time, v[j].i);
+            ms_buf_add(b, memo[j].time.s, memo[j].time.len);
             break;
         case MS_RV_IP:
             if (!ms_ip_is_unset(v[j].ip))
@@ -192,10 +161,8 @@ static void render(ms_buf *b, FILE *fp, ms_rctx *c, const ms_table *t,
         }
         spill(b, fp, 0);
     }
-    for (size_t j = 0; j < ncols; j++) {
-        ms_buf_free(&memo[j].src);
-        ms_buf_free(&memo[j].cell);
-    }
+    for (size_t j = 0; j < ncols; j++)
+        ms_csv_memo_free(&memo[j].str);
 }
 
 /* events.csv, or events.json as NDJSON, through events_out.c's rows. */

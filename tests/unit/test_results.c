@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "analyze/analysis.h"
+#include "output/csv.h"
 #include "output/results.h"
 
 #define FORMULA "=HYPERLINK(\"x\")"
@@ -519,6 +520,32 @@ static void test_empty(void **state)
     ms_store_free(&s);
 }
 
+/* A column memo writes what a fresh cell would, whatever buffer the text
+ * comes in: the same buffer with new text, hostile text, short text. */
+static void test_csv_memo(void **state)
+{
+    (void)state;
+    static const char *const cells[] = {
+        "/var/log/mail.log.1", "/var/log/mail.log.1", "=cmd|' /C calc'!A0 xx",
+        "/var/log/mail,log.2", "short", "/var/log/mail.log.1",
+        "/var/log/mail.log.1 ", "/var/log/mail.log.1",
+    };
+    ms_csv_memo m = {0};
+    char buf[64];   /* one buffer for every cell, as a row's scratch */
+    for (size_t i = 0; i < sizeof cells / sizeof *cells; i++) {
+        size_t n = strlen(cells[i]);
+        memcpy(buf, cells[i], n);
+        ms_buf got = {0}, want = {0};
+        ms_csv_cell_memo(&got, &m, buf, n, i > 0);
+        ms_csv_cell(&want, cells[i], n, i > 0);
+        assert_int_equal(got.n, want.n);
+        assert_memory_equal(got.p, want.p, want.n);
+        ms_buf_free(&got);
+        ms_buf_free(&want);
+    }
+    ms_csv_memo_free(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_formats_and_failure),
         cmocka_unit_test(test_quick_views),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_csv_memo),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -93,10 +93,31 @@ static void test_local_to_utc_dst(void **state)
     assert_int_equal(ms_local_to_utc(w), w - 3600);
 }
 
+/* The memo gives what ms_time_format gives, time after time. */
+static void test_format_memo(void **state)
+{
+    (void)state;
+    static const ms_time ts[] = {
+        0, 0, INT64_C(1700000000) * MS_NS_PER_S,
+        INT64_C(1700000000) * MS_NS_PER_S,
+        INT64_C(1700000000) * MS_NS_PER_S + 5, 0,
+        -INT64_C(86400) * MS_NS_PER_S,
+    };
+    ms_time_memo m = {0};
+    for (size_t i = 0; i < sizeof ts / sizeof *ts; i++) {
+        char want[MS_TIME_STRLEN];
+        size_t n = ms_time_format(ts[i], want);
+        ms_time_format_memo(&m, ts[i]);
+        assert_int_equal(m.len, n);
+        assert_memory_equal(m.s, want, n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_civil_roundtrip),
+        cmocka_unit_test(test_format_memo),
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_parse_iso),
         cmocka_unit_test(test_local_to_utc_dst),
