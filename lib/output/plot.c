@@ -260,7 +260,7 @@ int ms_plot_wait(ms_plot_job *j, char *why, size_t nwhy)
             j->pid = -1;
             snprintf(why, nwhy, "gnuplot took longer than %d s and was "
                      "stopped", j->timeout_s * j->n);
-            return -1;
+            return MS_PLOT_TOO_LONG;
         }
         struct timespec pause = {0, 5 * 1000000};
         nanosleep(&pause, NULL);
@@ -319,7 +319,7 @@ int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
     *nsvg = 0;
     if (ms_plot_start(&j, gnuplot, dir, &name, 1, timeout_s, why, nwhy))
         return -1;
-    int rc = ms_plot_wait(&j, why, nwhy) ||
+    int rc = ms_plot_wait(&j, why, nwhy) != 0 ||
              ms_plot_take(&j, dir, 0, svg, nsvg, why, nwhy) ? -1 : 0;
     ms_plot_done(&j);
     return rc;

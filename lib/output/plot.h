@@ -39,11 +39,13 @@ int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
  * pngout and svgout: one start-up, which is most of a chart's time) and
  * returns -1 with why if it could not. ms_plot_wait waits for it (until
  * timeout_s a chart, counted from the start): 0 when gnuplot succeeded,
- * else -1 with why and no picture kept. Then ms_plot_take collects chart
+ * MS_PLOT_TOO_LONG when it was stopped at the time limit, else -1; with
+ * why, and no picture kept, when not 0. Then ms_plot_take collects chart
  * i as ms_plot_draw does (-1 with why when gnuplot wrote none), and
  * ms_plot_done frees the job and removes what is left. Every started job
  * must be done. */
 #define MS_PLOT_BATCH 16
+#define MS_PLOT_TOO_LONG (-2)
 
 typedef struct ms_plot_job {
     pid_t pid;

@@ -565,14 +565,13 @@ int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
     int nruns = cores < 1 ? 1 : cores > 4 ? 4 : (int)cores;
     if (nruns > ntodo)
         nruns = ntodo;
+    _Static_assert(MS_REPORT_NCHARTS <= MS_PLOT_BATCH,
+                   "a gnuplot run takes every chart");
     ms_plot_job jobs[4];
     int member[4][MS_PLOT_BATCH], nmember[4] = {0}, started[4] = {0};
     for (int k = 0; k < ntodo; k++) {
         int r = k % nruns;
-        if (nmember[r] < MS_PLOT_BATCH)
-            member[r][nmember[r]++] = todo[k];
-        else
-            draw_one(f, &f->charts[todo[k]], prog, dir, timeout);
+        member[r][nmember[r]++] = todo[k];
     }
     for (int r = 0; r < nruns; r++) {
         const char *names[MS_PLOT_BATCH];
@@ -584,14 +583,18 @@ int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
     }
     for (int r = 0; r < nruns; r++) {
         char why[200];
-        int ok = started[r] && ms_plot_wait(&jobs[r], why, sizeof why) == 0;
+        int done = started[r] ? ms_plot_wait(&jobs[r], why, sizeof why) : -1;
         for (int i = 0; i < nmember[r]; i++) {
             ms_chart *c = &f->charts[member[r][i]];
-            if (ok)
+            if (done == 0) {
                 took(f, c, ms_plot_take(&jobs[r], dir, i, &c->svg, &c->nsvg,
                                         c->why, sizeof c->why), dir);
-            else
+            } else if (done == MS_PLOT_TOO_LONG) {   /* no second wait */
+                snprintf(c->why, sizeof c->why, "%s", why);
+                took(f, c, -1, dir);
+            } else {
                 draw_one(f, c, prog, dir, timeout);
+            }
         }
         if (started[r])
             ms_plot_done(&jobs[r]);

@@ -383,6 +383,23 @@ static void test_report_chart_fails(void **state)
     free(hours);
     free(act);
 
+    /* A gnuplot that hangs: each run is stopped at its limit, and its
+     * charts are not waited for again one by one. */
+    write_exec(prog, "#!/bin/sh\necho run >> \"$0.runs\"\nexec sleep 20\n");
+    ro.chart_timeout_s = 1;
+    assert_int_equal(ms_report_write(out, &a, &ro, &res, &err), 0);
+    assert_int_equal(res.drawn, 0);
+    md = slurp(out, "report.md");
+    assert_non_null(strstr(md, "longer than"));
+    free(md);
+    char *runs = slurp(dir, "fakeplot.runs");
+    assert_non_null(runs);
+    int nruns = 0;
+    for (const char *p = runs; (p = strstr(p, "run")); p += 3)
+        nruns++;
+    assert_true(nruns >= 1 && nruns <= res.charts);   /* no run again */
+    free(runs);
+
     finish(dir, &a, &s);
 }
 
