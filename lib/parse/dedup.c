@@ -49,7 +49,8 @@ void ms_dedup_check(ms_dedup *d, ms_event *ev, size_t idx, const ms_stamp *ts,
     int64_t first_line = -1;
     uint32_t iph = ip_hash(&e->ip);
     uint32_t *bucket = &d->last[iph % MS_DEDUP_HASHES];
-    for (uint32_t s = *bucket; s && d->next - s <= MS_DEDUP_RING && found < want;
+    for (uint32_t s = *bucket;
+         s && d->next - s <= MS_DEDUP_RING && found < want;
          s = d->ring[s % MS_DEDUP_RING].prev) {
         unsigned slot = s % MS_DEDUP_RING;
         int64_t age = secs - d->ring[slot].secs;

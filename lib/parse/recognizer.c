@@ -112,7 +112,11 @@ struct ms_matcher {
     struct svc_memo { uint8_t len, svc; char s[SVC_MEMO_LEN]; } svc_memo[SVC_MEMO];
     /* Program tags looked up lately and their families, by hash: the tags
      * of a log alternate line by line among a few. */
-    struct tag_memo { uint8_t len; char s[PROG_MAX]; uint64_t mask; } tag_memo[TAG_MEMO];
+    struct tag_memo {
+        uint8_t len;
+        char s[PROG_MAX];
+        uint64_t mask;
+    } tag_memo[TAG_MEMO];
     /* Prefilter: scratch, the hits of the last scan, keys seen on a line. */
     void *scratch;            /* hs_scratch_t */
     uint32_t *hit_end;
@@ -787,7 +791,8 @@ static ms_service guess_service(ms_matcher *m, const char *s, size_t n)
         size_t d = k - 1;
         while (d && s[d - 1] >= '0' && s[d - 1] <= '9')
             d--;
-        if (d > 1 && d < k - 1 && s[d - 1] == '[' && strspn(s, "0123456789") < d - 1)
+        if (d > 1 && d < k - 1 && s[d - 1] == '[' &&
+            strspn(s, "0123456789") < d - 1)
             n = d - 1;
     }
     if (n > SVC_MEMO_LEN)
