@@ -251,9 +251,15 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
             rc = EXIT_FATAL;
         }
         int64_t id = rc == EXIT_OK ? ms_store_add_file(&x->store, f->name) : -1;
-        for (size_t k = 0; id >= 0 && k < f->nev; k++)
-            if (ms_store_add(&x->store, &f->ev[k], (uint32_t)id))
+        /* The scan's copy shrinks as the store's grows (peak memory). */
+        for (size_t k = 0; id >= 0 && k < f->evs.n; k++) {
+            ms_event e;
+            ms_scan_events_get(&f->evs, k, f->file_index, &e);
+            if (ms_store_add(&x->store, &e, (uint32_t)id))
                 id = -1;
+            if ((k + 1) % 65536 == 0)
+                ms_scan_events_release(&f->evs, k + 1);
+        }
         if (id < 0 && rc == EXIT_OK) {
             cli_error("out of memory");
             rc = EXIT_FATAL;

@@ -53,8 +53,10 @@ int cmd_events(int argc, char **argv)
         ms_events_header(&b, fmt);
         int stop = 0;
         for (size_t i = 0; !stop && i < src.n; i++) {
-            for (size_t k = 0; !stop && k < files[i].nev; k++) {
-                ms_event_write(&w, &b, &files[i].ev[k], files[i].name);
+            for (size_t k = 0; !stop && k < files[i].evs.n; k++) {
+                ms_event e;
+                ms_scan_events_get(&files[i].evs, k, files[i].file_index, &e);
+                ms_event_write(&w, &b, &e, files[i].name);
                 stop = b.n >= (1u << 20) && cli_out_write(&out, &b);
             }
         }

@@ -25,8 +25,8 @@ int ms_inputs_add_scan(ms_inputs *in, const ms_file_scan *f)
     x->cut_lines = f->cut_lines;
     x->first = f->first;
     x->last = f->last;
-    for (size_t i = 0; i < f->nev; i++)
-        x->events += f->ev[i].outcome != MS_OUT_DUPLICATE;
+    for (size_t i = 0; i < f->evs.n; i++)
+        x->events += f->evs.ev[i].outcome != MS_OUT_DUPLICATE;
     if ((!f->opened || f->damaged) && !(x->error = strdup(f->error.msg)))
         return -1;
     if (f->nunmatched) {

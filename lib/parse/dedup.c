@@ -31,52 +31,56 @@ static int64_t approx_secs(const ms_stamp *ts)
     return INT64_MIN;
 }
 
-static int same_user(const ms_str *a, const ms_str *b)
+static int same_user(const ms_scan_events *s, uint32_t a, uint32_t b)
 {
-    return a->n == 0 || b->n == 0 ||
-           (a->n == b->n && memcmp(a->p, b->p, a->n) == 0);
+    if (a == 0 || b == 0 || a == b)
+        return 1;
+    ms_str x = ms_scan_events_str(s, a), y = ms_scan_events_str(s, b);
+    return x.n == y.n && memcmp(x.p, y.p, x.n) == 0;
 }
 
-void ms_dedup_check(ms_dedup *d, ms_event *ev, size_t idx, const ms_stamp *ts,
+void ms_dedup_check(ms_dedup *d, ms_scan_events *s, const ms_stamp *ts,
                     uint8_t layer)
 {
-    ms_event *e = &ev[idx];
+    size_t idx = s->n - 1;
+    ms_sev *e = &s->ev[idx];
     int64_t secs = approx_secs(ts);
     if (e->outcome != MS_OUT_AUTH_FAIL || ms_ip_is_unset(&e->ip) ||
         secs == INT64_MIN)
         return;   /* without a time there is no window to compare */
     unsigned want = e->attempts ? e->attempts : 1, found = 0;
-    int64_t first_line = -1;
+    size_t first = idx;
     uint32_t iph = ip_hash(&e->ip);
     uint32_t *bucket = &d->last[iph % MS_DEDUP_HASHES];
-    for (uint32_t s = *bucket;
-         s && d->next - s <= MS_DEDUP_RING && found < want;
-         s = d->ring[s % MS_DEDUP_RING].prev) {
-        unsigned slot = s % MS_DEDUP_RING;
+    for (uint32_t q = *bucket;
+         q && d->next - q <= MS_DEDUP_RING && found < want;
+         q = d->ring[q % MS_DEDUP_RING].prev) {
+        unsigned slot = q % MS_DEDUP_RING;
         int64_t age = secs - d->ring[slot].secs;
         if (age > MS_DEDUP_WINDOW)
             break;
         if (d->ring[slot].iph != iph)
             continue;
-        ms_event *p = &ev[d->ring[slot].idx];
+        ms_sev *p = &s->ev[d->ring[slot].idx];
         if (d->ring[slot].layer == layer || age < -1 ||
             (d->ring[slot].absorbed & (1u << layer)) ||
             p->outcome != MS_OUT_AUTH_FAIL ||
-            ms_ip_cmp(&p->ip, &e->ip) != 0 || !same_user(&p->user, &e->user))
+            ms_ip_cmp(&p->ip, &e->ip) != 0 ||
+            !same_user(s, p->str[MS_SEV_USER], e->str[MS_SEV_USER]))
             continue;
         d->ring[slot].absorbed |= (uint8_t)(1u << layer);
         if (p->service == MS_SVC_UNKNOWN)
             p->service = e->service;
-        if (p->method.n == 0)
-            p->method = e->method;
-        if (p->user.n == 0)
-            p->user = e->user;
-        first_line = (int64_t)p->line;
+        if (p->str[MS_SEV_METHOD] == 0)
+            p->str[MS_SEV_METHOD] = e->str[MS_SEV_METHOD];
+        if (p->str[MS_SEV_USER] == 0)
+            p->str[MS_SEV_USER] = e->str[MS_SEV_USER];
+        first = d->ring[slot].idx;
         found++;
     }
     if (found) {
         e->outcome = MS_OUT_DUPLICATE;
-        e->dup_of = first_line;
+        e->dup = (uint32_t)(idx - first);
         return;
     }
     if (d->next == UINT32_MAX) {   /* seqs would wrap: start a new ring */

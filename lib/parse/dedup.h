@@ -14,8 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/event.h"
 #include "parse/record.h"
+#include "parse/scan_events.h"
 
 #define MS_DEDUP_WINDOW 300
 #define MS_DEDUP_RING 256
@@ -39,9 +39,10 @@ typedef struct ms_dedup {
 
 void ms_dedup_init(ms_dedup *d);
 
-/* ev[idx] was just appended, with its stamp and layer. Marks it
- * MS_OUT_DUPLICATE (and enriches the counted event) when it repeats one. */
-void ms_dedup_check(ms_dedup *d, ms_event *ev, size_t idx, const ms_stamp *ts,
+/* The last event of s was just appended, with its stamp and layer. Marks
+ * it MS_OUT_DUPLICATE (and enriches the counted event) when it repeats
+ * one. */
+void ms_dedup_check(ms_dedup *d, ms_scan_events *s, const ms_stamp *ts,
                     uint8_t layer);
 
 #endif

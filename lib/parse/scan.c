@@ -20,103 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/prefault.h"
 #include "input/lines.h"
 #include "parse/dedup.h"
 
 #define EXAMPLE_MAX 300
 #define CHUNK (256u << 10)   /* a scan and its walk stay in the L2 cache */
-#define READY_AHEAD 16384    /* events whose memory is mapped in at a time */
 
-/* An event array's new size in bytes. Past 1 MiB it jumps to at least
- * 32 MiB: glibc maps a block that large by itself and grows it with mremap,
- * without copying, so big files do not copy their events at each doubling
- * (the extra size is address space only until written). The pages are
- * mapped in a window ahead of the events (get_ready); asking for huge pages
- * instead (MADV_HUGEPAGE) made the kernel compact memory on the faults and
- * cost more than it saved (docs/PERFORMANCE.md). */
-static size_t array_bytes(size_t n)
+static int add_event(ms_file_scan *f, ms_capture *c, ms_dedup *dd)
 {
-    return n <= (1u << 20) || n >= (32u << 20) ? n : 32u << 20;
-}
-
-/* Grow *p to hold cap items of size bytes each (old: the cap before). */
-static int grow_array(void **p, size_t old, size_t cap, size_t size)
-{
-    size_t want = array_bytes(cap * size);
-    if (*p && want == array_bytes(old * size))
-        return 0;   /* the block already has room */
-    void *q = realloc(*p, want);
-    if (!q)
+    c->ev.file = f->file_index;
+    if (ms_scan_events_add(&f->evs, &c->ev, &c->ts, f->wraps))
         return -1;
-    *p = q;
-    return 0;
-}
-
-static int grow(ms_file_scan *f)
-{
-    size_t cap = f->cap ? f->cap * 2 : 1024;
-    if (grow_array((void **)&f->ev, f->cap, cap, sizeof *f->ev) ||
-        grow_array((void **)&f->ts, f->cap, cap, sizeof *f->ts) ||
-        grow_array((void **)&f->wrap, f->cap, cap, sizeof *f->wrap))
-        return -1;
-    f->cap = cap;
-    return 0;
-}
-
-static int copy_str(ms_arena *a, ms_str *s)
-{
-    if (s->n == 0) {
-        s->p = "";
-        return 0;
-    }
-    char *p = ms_arena_strndup(a, s->p, s->n);
-    if (!p)
-        return -1;
-    s->p = p;
-    return 0;
-}
-
-/* Map in the memory of the next events in one call each (prefault.h). */
-static void get_ready(ms_file_scan *f)
-{
-    size_t to = f->cap - f->nev > READY_AHEAD ? f->nev + READY_AHEAD : f->cap;
-    size_t n = to - f->nev;
-    ms_prefault(f->ev + f->nev, n * sizeof *f->ev);
-    ms_prefault(f->ts + f->nev, n * sizeof *f->ts);
-    ms_prefault(f->wrap + f->nev, n * sizeof *f->wrap);
-    f->ready = to;
-}
-
-static int add_event(ms_file_scan *f, ms_capture *c, ms_dedup *dd,
-                     ms_str *last_host)
-{
-    if (f->nev == f->cap && grow(f))
-        return -1;
-    if (f->nev >= f->ready)
-        get_ready(f);
-    ms_event *e = &f->ev[f->nev];
-    *e = c->ev;
-    e->file = f->file_index;
-    e->time = c->ts.kind == MS_TS_ABS ? c->ts.time : MS_TIME_NONE;
-    /* A row's own reason lives as long as the recognisers, like source. */
-    bool own_reason = c->rule && e->reason.p == c->rule->reason;
-    if (copy_str(&f->arena, &e->user) || copy_str(&f->arena, &e->method) ||
-        (!own_reason && copy_str(&f->arena, &e->reason)) ||
-        copy_str(&f->arena, &e->session))
-        return -1;
-    if (e->host.n == last_host->n && e->host.n &&
-        memcmp(e->host.p, last_host->p, e->host.n) == 0) {
-        e->host = *last_host;
-    } else {
-        if (copy_str(&f->arena, &e->host))
-            return -1;
-        *last_host = e->host;
-    }
-    f->ts[f->nev] = c->ts;
-    f->wrap[f->nev] = f->wraps;
-    ms_dedup_check(dd, f->ev, f->nev, &c->ts, c->rule ? c->rule->layer : 0);
-    f->nev++;
+    ms_dedup_check(dd, &f->evs, &c->ts, c->rule ? c->rule->layer : 0);
     return 0;
 }
 
@@ -186,7 +101,6 @@ typedef struct scan_ctx {
     size_t max_line;
     ms_dedup dd;
     ms_stamp_memo memo;     /* of skipped lines' stamps */
-    ms_str last_host;
     uint64_t lineno;        /* the block way's count */
 } scan_ctx;
 
@@ -206,12 +120,16 @@ static int full_line(scan_ctx *x, const char *line, size_t len,
     track_stamp(out, &rec.ts);
     const ms_rule *rule;
     const ms_event *ev = NULL;
+    ms_event got;
     int hit = keys ? ms_match_hits(x->m, &rec, lineno, keys, &cap, &rule)
                    : ms_match(x->m, &rec, lineno, &cap, &rule);
     if (hit) {
-        if (add_event(out, &cap, &x->dd, &x->last_host))
+        if (add_event(out, &cap, &x->dd))
             return -1;
-        ev = &out->ev[out->nev - 1];
+        if (x->opts->on_line) {
+            ms_scan_events_get(&out->evs, out->evs.n - 1, out->file_index, &got);
+            ev = &got;
+        }
     } else if (!rule && x->opts->coverage &&
                (!keys || ms_hits_coverage(x->m, keys->key, keys->n)) &&
                looks_auth(rec.body, rec.body_len)) {
@@ -303,7 +221,6 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
     scan_ctx x = {
         .f = out, .m = m, .opts = opts,
         .max_line = opts->max_line ? opts->max_line : 1 << 20,
-        .last_host = {"", 0},
     };
     ms_lines *ln = ms_lines_new(rd, x.max_line);
     if (!ln) {
@@ -349,11 +266,12 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
     if (rc < 0)
         out->damaged = 1;
     while (ret == 0 && ms_match_flush(m, &cap)) {
-        if (add_event(out, &cap, &x.dd, &x.last_host))
+        if (add_event(out, &cap, &x.dd))
             ret = ms_fail(err, MS_ERR_NOMEM, "out of memory");
     }
     if (pg) {
-        atomic_fetch_add_explicit(&pg->events, out->nev, memory_order_relaxed);
+        atomic_fetch_add_explicit(&pg->events, out->evs.n,
+                                  memory_order_relaxed);
         atomic_fetch_add_explicit(&pg->files, 1, memory_order_relaxed);
     }
     out->mtime = ms_reader_mtime(rd);
@@ -364,14 +282,9 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
 
 void ms_file_scan_free(ms_file_scan *f)
 {
-    free(f->ev);
-    free(f->ts);
-    free(f->wrap);
+    ms_scan_events_free(&f->evs);
     free(f->unmatched);
     ms_arena_free(&f->arena);
-    f->ev = NULL;
-    f->ts = NULL;
-    f->wrap = NULL;
     f->unmatched = NULL;
-    f->nev = f->cap = f->ready = f->nunmatched = 0;
+    f->nunmatched = 0;
 }

@@ -17,6 +17,7 @@
 #include "input/reader.h"
 #include "parse/record.h"
 #include "parse/recognizer.h"
+#include "parse/scan_events.h"
 
 #define MS_COVERAGE_EXAMPLES 10
 
@@ -58,12 +59,8 @@ typedef struct ms_file_scan {
     const char *name;       /* as the user gave it */
     uint32_t file_index;
     int set_id;
-    ms_event *ev;
-    ms_stamp *ts;           /* the stamp of each event as read */
-    uint16_t *wrap;         /* Dec->Jan wraps before each event */
-    size_t nev, cap;
-    size_t ready;           /* ev, ts, wrap are mapped in up to here */
-    ms_arena arena;
+    ms_scan_events evs;     /* read them with ms_scan_events_get */
+    ms_arena arena;         /* the unmatched lines' examples */
     uint64_t lines, bytes, cut_lines, unstamped_lines;
     uint64_t first_cut_line;   /* line number of the first cut line */
     ms_codec codec;

@@ -3,7 +3,7 @@
 
 #include <time.h>
 
-static ms_time stamp_time(const ms_stamp *ts, int64_t year)
+ms_time ms_stamp_time(const ms_stamp *ts, int64_t year)
 {
     if (ts->kind == MS_TS_ABS)
         return ts->time;
@@ -28,15 +28,14 @@ static int64_t anchor_year(const ms_file_scan *f, int64_t now)
     return year;
 }
 
-/* Set every time of f with the last stamped line in year last_year. */
+/* Set every time of f with the last stamped line in year last_year (its
+ * events take theirs from year0 when read, scan_events.h). */
 static void apply(ms_file_scan *f, int64_t last_year)
 {
     int64_t base = last_year - f->wraps;
-    for (size_t i = 0; i < f->nev; i++)
-        if (f->ts[i].kind == MS_TS_NOYEAR)
-            f->ev[i].time = stamp_time(&f->ts[i], base + f->wrap[i]);
-    f->first = stamp_time(&f->first_stamp, base);
-    f->last = stamp_time(&f->last_stamp, last_year);
+    f->evs.year0 = base;
+    f->first = ms_stamp_time(&f->first_stamp, base);
+    f->last = ms_stamp_time(&f->last_stamp, last_year);
 }
 
 void ms_years_resolve(ms_file_scan *files, size_t n, int year, int64_t now)

@@ -207,10 +207,11 @@ static void test_layers_fold(void **state)
         MS_OUT_AUTH_FAIL, MS_OUT_NONE, MS_OUT_DUPLICATE, MS_OUT_DUPLICATE,
         MS_OUT_AUTH_FAIL, MS_OUT_DUPLICATE, MS_OUT_DUPLICATE,
     };
-    ms_event ev[8];
+    ms_scan_events evs;
+    ms_scan_events_init(&evs);
     ms_dedup d;
     ms_dedup_init(&d);
-    size_t n = 0;
+    ms_event e;
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
         ms_capture c;
         const ms_rule *rule;
@@ -220,15 +221,17 @@ static void test_layers_fold(void **state)
             assert_int_equal(want[i], MS_OUT_NONE);
             continue;
         }
-        ev[n] = c.ev;
-        ms_dedup_check(&d, ev, n, &c.ts, rule->layer);
-        if (ev[n].outcome != want[i])
+        assert_int_equal(ms_scan_events_add(&evs, &c.ev, &c.ts, 0), 0);
+        ms_dedup_check(&d, &evs, &c.ts, rule->layer);
+        ms_scan_events_get(&evs, evs.n - 1, 0, &e);
+        if (e.outcome != want[i])
             fail_msg("line %zu: %s, wanted %s", i + 1,
-                     ms_outcome_name(ev[n].outcome), ms_outcome_name(want[i]));
-        n++;
+                     ms_outcome_name(e.outcome), ms_outcome_name(want[i]));
     }
     /* The counted event took the method from sshd's line. */
-    assert_true(str_is(&ev[0].method, "password"));
+    ms_scan_events_get(&evs, 0, 0, &e);
+    assert_true(str_is(&e.method, "password"));
+    ms_scan_events_free(&evs);
 }
 
 int main(void)
