@@ -17,6 +17,8 @@
 #include <string.h>
 
 #define FALLBACK_S 60
+#define FALLBACK_LOOKS 64   /* successes a failure is compared with, at most */
+#define NO_OK UINT32_MAX
 
 const char *ms_honest_name(ms_honest h)
 {
@@ -63,18 +65,37 @@ static int has(const uint32_t *v, size_t n, uint32_t x)
     return 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The successes of one ip, for judge: next_ok[i] is the index of the first
+ * success after event i (NO_OK: none); users are the names that succeed,
+ * sorted. */
+typedef struct ip_oks {
+    const uint32_t *next_ok;
+    const uint32_t *users;
+    size_t nusers;
+} ip_oks;
+
+/* A failure is compared with the successes of the next FALLBACK_S seconds
+ * only, and with FALLBACK_LOOKS of them at most: a minute of thousands of
+ * failures and successes from one address costs no more than that. */
 static ms_honest judge(const ms_store *s, const ms_analyze_opts *o,
                        const ms_ipinfo *info, const uint32_t *ev, size_t k,
-                       size_t i, const uint32_t *ok_users, size_t nok)
+                       size_t i, const ip_oks *oks)
 {
     uint32_t e = ev[i], u = s->user[e];
     ms_time t = s->time[e];
-    for (size_t j = i + 1; j < k && t != MS_TIME_NONE; j++) {
+    unsigned looks = 0;
+    for (uint32_t j = oks->next_ok[i];
+         j != NO_OK && t != MS_TIME_NONE && looks++ < FALLBACK_LOOKS;
+         j = oks->next_ok[j]) {
         uint32_t f = ev[j];
         if (s->time[f] - t > FALLBACK_S * MS_NS_PER_S)
             break;
-        if (s->outcome[f] != MS_OUT_AUTH_OK)
-            continue;
         uint32_t v = s->user[f];
         if (u == v || u == 0)
             return MS_HONEST_FALLBACK;
@@ -82,7 +103,8 @@ static ms_honest judge(const ms_store *s, const ms_analyze_opts *o,
                          s->users.len[v]))
             return MS_HONEST_TYPO;
     }
-    int succeeds_here = u != 0 && has(ok_users, nok, u);
+    int succeeds_here = u != 0 && bsearch(&u, oks->users, oks->nusers,
+                                          sizeof u, cmp_u32) != NULL;
     if (succeeds_here && info->fail_users <= 2)
         return MS_HONEST_STALE;
     if (info->success_users >= 3) {
@@ -97,14 +119,30 @@ static ms_honest judge(const ms_store *s, const ms_analyze_opts *o,
 
 int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
 {
-    size_t cap = 0;
-    uint32_t *ok = NULL;
-    for (uint32_t ip = 0; ip < s->ips.n; ip++) {
+    size_t cap = 0, next_cap = 0;
+    uint32_t *ok = NULL, *next_ok = NULL;
+    int rc = 0;
+    for (uint32_t ip = 0; ip < s->ips.n && rc == 0; ip++) {
         ms_ipinfo *info = &a->ip[ip];
         if (info->failures == 0)
             continue;
         const uint32_t *ev = s->by_ip + s->ip_start[ip];
         size_t k = s->ip_start[ip + 1] - s->ip_start[ip], nok = 0;
+        if (k > next_cap) {
+            uint32_t *p = realloc(next_ok, k * sizeof *p);
+            if (!p) {
+                rc = -1;
+                break;
+            }
+            next_ok = p;
+            next_cap = k;
+        }
+        uint32_t after = NO_OK;
+        for (size_t i = k; i-- > 0;) {
+            next_ok[i] = after;
+            if (s->outcome[ev[i]] == MS_OUT_AUTH_OK)
+                after = (uint32_t)i;
+        }
         /* The names that succeed here: few, so a plain list will do. */
         for (size_t i = 0; i < k; i++) {
             uint32_t e = ev[i];
@@ -114,8 +152,8 @@ int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
                 size_t ncap = cap ? cap * 2 : 16;
                 uint32_t *p = realloc(ok, ncap * sizeof *p);
                 if (!p) {
-                    free(ok);
-                    return -1;
+                    rc = -1;
+                    break;
                 }
                 ok = p;
                 cap = ncap;
@@ -124,11 +162,15 @@ int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
             if (nok > 4096)   /* a huge shared address: enough to judge */
                 break;
         }
+        if (rc)
+            break;
+        qsort(ok, nok, sizeof *ok, cmp_u32);
+        ip_oks oks = {next_ok, ok, nok};
         for (size_t i = 0; i < k; i++) {
             uint32_t e = ev[i];
             if (s->outcome[e] != MS_OUT_AUTH_FAIL)
                 continue;
-            ms_honest h = judge(s, o, info, ev, k, i, ok, nok);
+            ms_honest h = judge(s, o, info, ev, k, i, &oks);
             a->honest[e] = (uint8_t)h;
             if (h != MS_HONEST_NO) {
                 info->honest_failures += s->attempts[e];
@@ -137,5 +179,6 @@ int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         }
     }
     free(ok);
-    return 0;
+    free(next_ok);
+    return rc;
 }
