@@ -53,7 +53,9 @@ typedef struct cli_common {
     "      --year YEAR    year of the first line of year-less logs\n"       \
     "                     (default: inferred from each file's mtime)\n"     \
     "      --patterns FILE  add recognisers (see docs/FORMATS.md)\n"        \
-    "  -j, --threads N    files read in parallel (default: all cores)\n"    \
+    "  -j, --threads N    threads to use (default: all cores): files are\n" \
+    "                     read in parallel; a core left over speeds up a\n"  \
+    "                     big file (not with -j 1)\n"                        \
     "  -q, --quiet        no progress or warnings on stderr\n"              \
     "  -h, --help         this help\n"
 

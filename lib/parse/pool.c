@@ -12,6 +12,7 @@ typedef struct job {
     const ms_recognizers *r;
     const ms_source_list *src;
     const ms_pool_opts *opts;
+    ms_scan_opts scan;        /* opts->scan, with ahead decided here */
     ms_file_scan *files;
     atomic_size_t next;
     atomic_int failed;
@@ -31,7 +32,7 @@ static void *worker(void *arg)
     while (!atomic_load(&j->failed) &&
            (i = atomic_fetch_add(&j->next, 1)) < j->src->n) {
         ms_error err = {0};
-        if (ms_scan_file(m, j->src->v[i].path, &j->opts->scan, &j->files[i],
+        if (ms_scan_file(m, j->src->v[i].path, &j->scan, &j->files[i],
                          &err)) {
             pthread_mutex_lock(&j->lock);
             j->err = err;
@@ -66,9 +67,11 @@ int ms_scan_sources(const ms_recognizers *r, const ms_source_list *src,
     atomic_init(&j.next, 0);
     atomic_init(&j.failed, 0);
     pthread_mutex_init(&j.lock, NULL);
-    int want = opts->threads > 0 ? opts->threads : online_cores();
-    if ((size_t)want > src->n)
-        want = (int)src->n;
+    int budget = opts->threads > 0 ? opts->threads : online_cores();
+    int want = (size_t)budget > src->n ? (int)src->n : budget;
+    /* Cores left over once each file has one: a prefilter helper each. */
+    j.scan = opts->scan;
+    j.scan.ahead = want > 0 && budget >= 2 * want;
     pthread_t tids[64];
     int started = 0;
     for (int t = 1; t < want; t++)

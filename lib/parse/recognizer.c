@@ -717,6 +717,11 @@ int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
     return 0;
 }
 
+const ms_recognizers *ms_matcher_recognizers(const ms_matcher *m)
+{
+    return m->r;
+}
+
 ms_matcher *ms_matcher_new(const ms_recognizers *r)
 {
     ms_matcher *m = calloc(1, sizeof *m);

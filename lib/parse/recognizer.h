@@ -37,6 +37,8 @@ int ms_recognizers_adopt(ms_recognizers *r, void *p, void (*release)(void *),
                          ms_error *err);
 
 ms_matcher *ms_matcher_new(const ms_recognizers *r);
+/* The recognisers m was made from. */
+const ms_recognizers *ms_matcher_recognizers(const ms_matcher *m);
 void ms_matcher_free(ms_matcher *m);
 
 /* Match one parsed line. Returns 1 with *out filled (strings point into the

@@ -21,10 +21,12 @@
 #include <string.h>
 
 #include "input/lines.h"
+#include "parse/ahead.h"
 #include "parse/dedup.h"
 
 #define EXAMPLE_MAX 300
 #define CHUNK (256u << 10)   /* a scan and its walk stay in the L2 cache */
+#define AHEAD_MIN (1u << 20)  /* blocks this big are worth a helper */
 
 static int add_event(ms_file_scan *f, ms_capture *c, ms_dedup *dd)
 {
@@ -101,6 +103,9 @@ typedef struct scan_ctx {
     size_t max_line;
     ms_dedup dd;
     ms_stamp_memo memo;     /* of skipped lines' stamps */
+    ms_ahead *ahead;        /* NULL: each chunk's prefilter runs here */
+    size_t *ends;           /* the chunks of the block (scan_block) */
+    size_t ends_cap;
     uint64_t lineno;        /* the block way's count */
 } scan_ctx;
 
@@ -151,11 +156,10 @@ static void skip_line(scan_ctx *x, const char *line, size_t len)
     track_stamp(x->f, &ts);
 }
 
-/* The lines of c[0 .. n): whole lines, the last maybe without '\n'. */
-static int scan_chunk(scan_ctx *x, const char *c, size_t n)
+/* The lines of c[0 .. n): whole lines, the last maybe without '\n'; h:
+ * the prefilter's hits in them, NULL when there are none to go by. */
+static int scan_chunk(scan_ctx *x, const char *c, size_t n, const ms_hits *h)
 {
-    ms_hits h;
-    int have = ms_prefilter_scan(x->m, c, n, x->opts->coverage, &h) == 0;
     size_t k = 0;
     const char *s = c, *end = c + n;
     while (s < end) {
@@ -166,15 +170,15 @@ static int scan_chunk(scan_ctx *x, const char *c, size_t n)
         if (len && s[len - 1] == '\r')
             len--;
         uint64_t lineno = ++x->lineno;
-        while (have && k < h.n && h.end[k] - 1 <= at)   /* ends in this line */
+        while (h && k < h->n && h->end[k] - 1 <= at)   /* ends in this line */
             k++;
         int rc = 0;
         if (len > x->max_line) {
             rc = full_line(x, s, x->max_line, lineno, true, NULL);
-        } else if (!have) {
+        } else if (!h) {
             rc = full_line(x, s, len, lineno, false, NULL);
         } else if (k > k0) {
-            ms_line_keys lk = {h.key + k0, h.end + k0, c, k - k0};
+            ms_line_keys lk = {h->key + k0, h->end + k0, c, k - k0};
             rc = full_line(x, s, len, lineno, false, &lk);
         } else
             skip_line(x, s, len);
@@ -187,10 +191,11 @@ static int scan_chunk(scan_ctx *x, const char *c, size_t n)
     return 0;
 }
 
-/* A block of whole lines, chunk by chunk, each ending after a '\n'. */
-static int scan_block(scan_ctx *x, const char *text, size_t len)
+/* Cut a block of whole lines into chunks, each ending after a '\n', into
+ * x->ends; their number, or 0 when memory ran out. */
+static size_t cut_chunks(scan_ctx *x, const char *text, size_t len)
 {
-    size_t off = 0;
+    size_t n = 0, off = 0;
     while (off < len) {
         size_t end = len;
         if (len - off > CHUNK) {
@@ -200,11 +205,44 @@ static int scan_block(scan_ctx *x, const char *text, size_t len)
             if (nl)
                 end = (size_t)(nl - text) + 1;
         }
-        if (scan_chunk(x, text + off, end - off))
-            return -1;
+        if (n == x->ends_cap) {
+            size_t cap = x->ends_cap ? 2 * x->ends_cap : 64;
+            size_t *e = realloc(x->ends, cap * sizeof *e);
+            if (!e)
+                return 0;
+            x->ends = e;
+            x->ends_cap = cap;
+        }
+        x->ends[n++] = end;
         off = end;
     }
-    return 0;
+    return n;
+}
+
+/* A block of whole lines, chunk by chunk: each chunk's prefilter scan done
+ * here or, with a helper (ahead.h), mostly ahead of the walk. */
+static int scan_block(scan_ctx *x, const char *text, size_t len)
+{
+    size_t n = cut_chunks(x, text, len);
+    if (!n)
+        return len ? -1 : 0;
+    if (x->ahead)
+        ms_ahead_begin(x->ahead, text, x->ends, n);
+    int rc = 0;
+    for (size_t k = 0; k < n && !rc; k++) {
+        size_t from = k ? x->ends[k - 1] : 0;
+        ms_hits h;
+        int have = x->ahead ? ms_ahead_hits(x->ahead, k, &h) == 0
+                            : ms_prefilter_scan(x->m, text + from,
+                                                x->ends[k] - from,
+                                                x->opts->coverage, &h) == 0;
+        rc = scan_chunk(x, text + from, x->ends[k] - from, have ? &h : NULL);
+        if (x->ahead)
+            ms_ahead_done(x->ahead, k);
+    }
+    if (x->ahead)
+        ms_ahead_end(x->ahead);
+    return rc;
 }
 
 int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
@@ -234,10 +272,16 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
     const char *text;
     size_t len;
     int rc, ret = 0;
+    bool tried_ahead = false;
     ms_capture cap;
     ms_progress *pg = opts->progress;
     if (blocks) {
         while ((rc = ms_lines_block(ln, &text, &len, &out->error)) > 0) {
+            if (opts->ahead && !x.ahead && !tried_ahead && len >= AHEAD_MIN) {
+                tried_ahead = true;   /* a big file: worth a helper */
+                x.ahead = ms_ahead_new(ms_matcher_recognizers(m),
+                                       opts->coverage);
+            }
             if (scan_block(&x, text, len)) {
                 ret = ms_fail(err, MS_ERR_NOMEM, "out of memory");
                 break;
@@ -275,6 +319,8 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
         atomic_fetch_add_explicit(&pg->files, 1, memory_order_relaxed);
     }
     out->mtime = ms_reader_mtime(rd);
+    ms_ahead_free(x.ahead);
+    free(x.ends);
     ms_lines_free(ln);
     ms_reader_close(rd);
     return ret;

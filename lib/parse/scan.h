@@ -53,6 +53,8 @@ typedef struct ms_scan_opts {
     ms_line_fn on_line;
     void *ctx;
     ms_progress *progress;  /* may be NULL */
+    int ahead;              /* a core is spare: prefilter in a helper
+                               thread (ahead.h) for big files */
 } ms_scan_opts;
 
 typedef struct ms_file_scan {

@@ -1,0 +1,139 @@
+/* test_ahead.c — parse/ahead.h: the prefilter run ahead by a helper gives
+ * every chunk the hits ms_prefilter_scan gives it, whether the helper or
+ * the caller scanned it, block after block, with coverage words or not,
+ * and stops cleanly mid-block. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "parse/ahead.h"
+#include "parse/recognizer.h"
+
+static ms_recognizers *r;
+
+static int setup(void **state)
+{
+    (void)state;
+    ms_error err = {0};
+    r = ms_recognizers_new(&err);
+    return r ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ms_recognizers_free(r);
+    return 0;
+}
+
+/* n lines of mail log, some an attempt, some not; the chunk ends. */
+static char *make_block(size_t lines, size_t *len, size_t *ends,
+                        size_t *nchunks, size_t per_chunk)
+{
+    static const char *const kinds[] = {
+        "dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): "
+        "user=<u%zu>, method=PLAIN, rip=192.0.2.%zu, lip=10.0.0.1",
+        "postfix/smtpd[12]: connect from unknown[198.51.100.%zu] n=%zu",
+        "postfix/qmgr[9]: 4F2A1%zu: removed (%zu)",
+        "sshd[7]: Failed password for invalid user x%zu from 203.0.113.%zu port 22 ssh2",
+        "kernel: nothing at all here %zu %zu",
+    };
+    char *text = malloc(lines * 200);
+    assert_non_null(text);
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < lines; i++) {
+        n += (size_t)sprintf(text + n, "May  4 00:00:%02zu mx1 ", i % 60);
+        n += (size_t)sprintf(text + n, kinds[i % 5], i, i % 250);
+        text[n++] = '\n';
+        if ((i + 1) % per_chunk == 0 || i + 1 == lines)
+            ends[k++] = n;
+    }
+    *len = n;
+    *nchunks = k;
+    return text;
+}
+
+static void same_hits(const ms_hits *a, const ms_hits *b)
+{
+    assert_int_equal(a->n, b->n);
+    if (a->n) {
+        assert_memory_equal(a->end, b->end, a->n * sizeof *a->end);
+        assert_memory_equal(a->key, b->key, a->n * sizeof *a->key);
+    }
+}
+
+/* slow: the caller takes its time per chunk, so the helper runs ahead. */
+static void check(int coverage, int slow)
+{
+    ms_matcher *m = ms_matcher_new(r);
+    assert_non_null(m);
+    if (!ms_matcher_has_prefilter(m)) {
+        ms_matcher_free(m);
+        skip();
+    }
+    ms_ahead *a = ms_ahead_new(r, coverage);
+    assert_non_null(a);
+    size_t ends[64], n, len;
+    char *text = make_block(3000, &len, ends, &n, 100);
+    for (int round = 0; round < 3; round++) {
+        ms_ahead_begin(a, text, ends, n);
+        for (size_t k = 0; k < n; k++) {
+            size_t from = k ? ends[k - 1] : 0;
+            ms_hits want, got;
+            assert_int_equal(ms_prefilter_scan(m, text + from, ends[k] - from,
+                                               coverage, &want), 0);
+            assert_true(want.n > 0);
+            assert_int_equal(ms_ahead_hits(a, k, &got), 0);
+            same_hits(&want, &got);
+            if (slow) {
+                struct timespec ts = {0, 200000};
+                nanosleep(&ts, NULL);
+            }
+            ms_ahead_done(a, k);
+        }
+        ms_ahead_end(a);
+    }
+    /* A block left half way: end, then free, with the helper mid-scan. */
+    ms_ahead_begin(a, text, ends, n);
+    ms_hits got;
+    assert_int_equal(ms_ahead_hits(a, 0, &got), 0);
+    ms_ahead_done(a, 0);
+    ms_ahead_end(a);
+    ms_ahead_free(a);
+    free(text);
+    ms_matcher_free(m);
+}
+
+static void test_same_hits(void **state)
+{
+    (void)state;
+    check(0, 0);
+}
+
+static void test_same_hits_helper_ahead(void **state)
+{
+    (void)state;
+    check(0, 1);
+}
+
+static void test_same_hits_coverage(void **state)
+{
+    (void)state;
+    check(1, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_hits),
+        cmocka_unit_test(test_same_hits_helper_ahead),
+        cmocka_unit_test(test_same_hits_coverage),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
