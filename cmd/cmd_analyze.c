@@ -62,6 +62,8 @@ int cmd_analyze(int argc, char **argv)
         unsigned fmts = !strcmp(format, "csv") ? MS_RES_CSV
                         : !strcmp(format, "json") ? MS_RES_JSON
                                                   : MS_RES_CSV | MS_RES_JSON;
+        if (x.c.threads != 1)
+            fmts |= MS_RES_THREAD;
         ms_error err = {0};
         if (ms_results_write(x.c.output, &x.an, fmts, &err)) {
             cli_error("%s", err.msg);

@@ -9,6 +9,8 @@
  * every megabyte, so memory stays flat however many events there are. */
 #include "results.h"
 
+#include <pthread.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,27 +256,62 @@ static int write_file(const char *dir, const char *name, int json,
     return rc;
 }
 
+/* The events file(s), in formats, with the first error in err. */
+typedef struct events_job {
+    const char *dir;
+    ms_rctx *c;
+    unsigned formats;
+    ms_error err;
+    int rc;
+} events_job;
+
+static void *write_events(void *arg)
+{
+    events_job *j = arg;
+    j->rc = 0;
+    for (int json = 0; json < 2; json++) {
+        ms_error e2;
+        if ((j->formats & (json ? MS_RES_JSON : MS_RES_CSV)) &&
+            write_file(j->dir, "events", json, j->c, NULL, j->rc ? &e2 : &j->err))
+            j->rc = -1;
+    }
+    return NULL;
+}
+
 int ms_results_write(const char *dir, const ms_analysis *a, unsigned formats,
                      ms_error *err)
 {
     static const ms_table *const tables[] = {
-        NULL /* events */, &ms_tab_timeline, &ms_tab_ips, &ms_tab_clusters,
-        &ms_tab_members, &ms_tab_geo, &ms_tab_bans, &ms_tab_compromised,
+        &ms_tab_timeline, &ms_tab_ips, &ms_tab_clusters, &ms_tab_members,
+        &ms_tab_geo, &ms_tab_bans, &ms_tab_compromised,
     };
     if (ms_results_mkdir(dir, err))
         return -1;
     ms_rctx c;
     ms_rctx_init(&c, a, MS_RCTX_TIMELINE | MS_RCTX_GEO, NULL, 0);
+    /* The events file reads only the store, never c's own state. */
+    events_job ev = {.dir = dir, .c = &c, .formats = formats};
+    pthread_t tid;
+    int threaded = (formats & MS_RES_THREAD) &&
+                   pthread_create(&tid, NULL, write_events, &ev) == 0;
+    if (!threaded)
+        write_events(&ev);
     int rc = 0;
     for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
         for (int json = 0; json < 2; json++) {
             if (!(formats & (json ? MS_RES_JSON : MS_RES_CSV)))
                 continue;
             ms_error e2;
-            const char *name = tables[i] ? tables[i]->name : "events";
-            if (write_file(dir, name, json, &c, tables[i], rc ? &e2 : err))
+            if (write_file(dir, tables[i]->name, json, &c, tables[i],
+                           rc ? &e2 : err))
                 rc = -1;
         }
+    if (threaded)
+        pthread_join(tid, NULL);
+    if (ev.rc) {
+        *err = ev.err;   /* the events file comes first */
+        rc = -1;
+    }
     ms_rctx_free(&c);
     return rc;
 }

@@ -21,11 +21,14 @@
 #include "core/error.h"
 #include "core/ip.h"
 
-enum { MS_RES_CSV = 1, MS_RES_JSON = 2 };
+/* MS_RES_THREAD: the events file may be written by a thread of its own
+ * while this one writes the others (the bytes are the same). */
+enum { MS_RES_CSV = 1, MS_RES_JSON = 2, MS_RES_THREAD = 4 };
 
 /* Write every result file into dir (created, with parents, mode 0755, if
  * missing) in the formats of the bitmask formats. A file that fails does not
- * stop the others; -1 then, with err naming the first file that failed. */
+ * stop the others; -1 then, with err naming the first file that failed
+ * (the events file's first, when written by its own thread). */
 int ms_results_write(const char *dir, const ms_analysis *a, unsigned formats,
                      ms_error *err);
 

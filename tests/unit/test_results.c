@@ -359,7 +359,9 @@ static void test_deterministic(void **state)
     snprintf(d2, sizeof d2, "%s/two", f->dir);
     ms_error err;
     assert_int_equal(ms_results_write(d1, &f->a, MS_RES_CSV | MS_RES_JSON, &err), 0);
-    assert_int_equal(ms_results_write(d2, &f->a, MS_RES_CSV | MS_RES_JSON, &err), 0);
+    /* The events file by a thread of its own: the same bytes. */
+    assert_int_equal(ms_results_write(d2, &f->a, MS_RES_CSV | MS_RES_JSON |
+                                      MS_RES_THREAD, &err), 0);
     /* And over existing files. */
     assert_int_equal(ms_results_write(d2, &f->a, MS_RES_CSV | MS_RES_JSON, &err), 0);
     for (size_t k = 0; k < sizeof names / sizeof *names; k++)
@@ -398,6 +400,18 @@ static void test_formats_and_failure(void **state)
     snprintf(path, sizeof path, "%s/compromised.json", d);
     assert_int_equal(access(path, F_OK), 0);
     snprintf(path, sizeof path, "%s/ips.json", d);
+    assert_int_equal(access(path, F_OK), 0);
+
+    /* The events file fails in its own thread: err names it, the others
+     * are written. */
+    snprintf(d, sizeof d, "%s/broken-events", f->dir);
+    assert_int_equal(mkdir(d, 0755), 0);
+    snprintf(path, sizeof path, "%s/events.csv", d);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(ms_results_write(d, &f->a, MS_RES_CSV | MS_RES_THREAD,
+                                      &err), -1);
+    assert_non_null(strstr(err.msg, "events.csv"));
+    snprintf(path, sizeof path, "%s/timeline.csv", d);
     assert_int_equal(access(path, F_OK), 0);
 
     /* A directory under a file cannot be made. */
