@@ -103,8 +103,9 @@ static ms_honest judge(const ms_store *s, const ms_analyze_opts *o,
                          s->users.len[v]))
             return MS_HONEST_TYPO;
     }
-    int succeeds_here = u != 0 && bsearch(&u, oks->users, oks->nusers,
-                                          sizeof u, cmp_u32) != NULL;
+    int succeeds_here = u != 0 && oks->nusers &&
+                        bsearch(&u, oks->users, oks->nusers, sizeof u,
+                                cmp_u32) != NULL;
     if (succeeds_here && info->fail_users <= 2)
         return MS_HONEST_STALE;
     if (info->success_users >= 3) {
@@ -164,7 +165,8 @@ int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         }
         if (rc)
             break;
-        qsort(ok, nok, sizeof *ok, cmp_u32);
+        if (nok > 1)
+            qsort(ok, nok, sizeof *ok, cmp_u32);
         ip_oks oks = {next_ok, ok, nok};
         for (size_t i = 0; i < k; i++) {
             uint32_t e = ev[i];

@@ -1,5 +1,6 @@
-/* csv.c — see csv.h. Clean text is built in a scratch buffer first, since
- * both neutralising and quoting depend on what the clean text holds. */
+/* csv.c — see csv.h. Text that needs cleaning is cleaned into a buffer of
+ * its own first, since both neutralising and quoting depend on what the
+ * clean text holds. */
 #include "csv.h"
 
 #include <string.h>
@@ -7,36 +8,9 @@
 #include "core/formula.h"
 #include "output/text.h"
 
-void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
+/* Clean text t as one cell: neutralised, quoted when it must be. */
+static void clean_cell(ms_buf *b, const char *t, size_t tn)
 {
-    static _Thread_local ms_buf tmp;
-    if (sep)
-        ms_buf_addc(b, ',');
-    if (n == 0)
-        return;
-    /* The common cell, printable ASCII with no comma or quote, in one pass. */
-    static const unsigned char is_plain[256] = {
-        [' ' ... '!'] = 1, ['#' ... '+'] = 1, ['-' ... '~'] = 1,
-    };
-    size_t plain = 0;
-    while (plain < n && is_plain[(unsigned char)s[plain]])
-        plain++;
-    if (plain == n && s[0] != ' ' && s[n - 1] != ' ' && !ms_formula_guarded(s, n)) {
-        ms_buf_add(b, s, n);
-        return;
-    }
-    const char *t = s;
-    size_t tn = n;
-    if (!ms_text_is_clean(s, n)) {
-        tmp.n = 0;
-        ms_text_clean(&tmp, s, n);
-        if (tmp.failed) {
-            b->failed = 1;
-            return;
-        }
-        t = tmp.p;
-        tn = tmp.n;
-    }
     int formula = ms_formula_guarded(t, tn);
     int quote = formula || t[0] == ' ' || t[tn - 1] == ' ' ||
                 memchr(t, ',', tn) || memchr(t, '"', tn);
@@ -53,6 +27,38 @@ void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
         ms_buf_addc(b, t[i]);
     }
     ms_buf_addc(b, '"');
+}
+
+void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
+{
+    if (sep)
+        ms_buf_addc(b, ',');
+    if (n == 0)
+        return;
+    /* The common cell, printable ASCII with no comma or quote, in one pass. */
+    static const unsigned char is_plain[256] = {
+        [' ' ... '!'] = 1, ['#' ... '+'] = 1, ['-' ... '~'] = 1,
+    };
+    size_t plain = 0;
+    while (plain < n && is_plain[(unsigned char)s[plain]])
+        plain++;
+    if (plain == n && s[0] != ' ' && s[n - 1] != ' ' && !ms_formula_guarded(s, n)) {
+        ms_buf_add(b, s, n);
+        return;
+    }
+    if (ms_text_is_clean(s, n)) {
+        clean_cell(b, s, n);
+        return;
+    }
+    /* Rare (hostile bytes): a buffer of its own, no state kept between
+     * cells or threads. */
+    ms_buf tmp = {0};
+    ms_text_clean(&tmp, s, n);
+    if (tmp.failed)
+        b->failed = 1;
+    else
+        clean_cell(b, tmp.p, tmp.n);
+    ms_buf_free(&tmp);
 }
 
 #define MEMO_MIN 16   /* shorter cells are escaped anew: as cheap */
