@@ -2,10 +2,11 @@
  * each, in file order (rotation sets oldest first). */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
-#include "output/events_out.h"
+#include "output/events_stream.h"
 
 static const char usage[] =
     "usage: mailsleuth events [OPTIONS] PATH...\n"
@@ -19,6 +20,11 @@ static const char usage[] =
     "\n"
     "Exit status: 0 all read; 1 some input damaged or unreadable (events of\n"
     "the rest written); 2 usage error; 3 fatal error.\n";
+
+static int sink(void *ctx, ms_buf *b)
+{
+    return cli_out_write(ctx, b);
+}
 
 int cmd_events(int argc, char **argv)
 {
@@ -43,29 +49,17 @@ int cmd_events(int argc, char **argv)
     }
     ms_format fmt = c.format && strcmp(c.format, "json") == 0 ? MS_FMT_JSON
                                                               : MS_FMT_CSV;
-    /* Written 1 MiB at a time, not built whole then written. */
-    ms_buf b = {0};
-    ms_event_writer w;
-    ms_event_writer_init(&w, fmt);
+    /* Written a piece at a time, not built whole then written. */
     cli_out out;
     int failed = cli_out_open(&out, c.output);
     if (!failed) {
-        ms_events_header(&b, fmt);
-        int stop = 0;
-        for (size_t i = 0; !stop && i < src.n; i++) {
-            for (size_t k = 0; !stop && k < files[i].evs.n; k++) {
-                ms_event e;
-                ms_scan_events_get(&files[i].evs, k, files[i].file_index, &e);
-                ms_event_write(&w, &b, &e, files[i].name);
-                stop = b.n >= (1u << 20) && cli_out_write(&out, &b);
-            }
-        }
-        cli_out_write(&out, &b);
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        ms_events_stream(files, src.n, fmt,
+                         c.threads ? c.threads : (int)(cores > 0 ? cores : 1),
+                         sink, &out);
         failed = cli_out_close(&out);
     }
     rc = failed ? EXIT_FATAL : damaged ? EXIT_PARTIAL : EXIT_OK;
-    ms_buf_free(&b);
-    ms_event_writer_free(&w);
     cli_scan_free(&src, files);
     ms_recognizers_free(r);
     return rc;
