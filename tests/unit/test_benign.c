@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analyze/analysis.h"
+#include "store_harness.h"
 
 static ms_store st;
 static ms_analysis an;
@@ -34,16 +35,7 @@ static int teardown(void **state)
 
 static void add(int64_t t, const char *ip, const char *user, ms_outcome o)
 {
-    ms_event e = {0};
-    e.time = t * MS_NS_PER_S;
-    assert_true(ms_ip_parse(ip, strlen(ip), &e.ip));
-    e.outcome = (uint8_t)o;
-    e.service = MS_SVC_IMAP;
-    e.attempts = 1;
-    e.source = "dovecot";
-    e.user = (ms_str){user, strlen(user)};
-    e.method.p = e.reason.p = e.session.p = e.host.p = "";
-    assert_int_equal(ms_store_add(&st, &e, 0), 0);
+    store_event(&st, t, ip, user, o);
 }
 
 static void analyze(void)

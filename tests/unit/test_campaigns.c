@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analyze/analysis.h"
+#include "store_harness.h"
 
 static ms_store st;
 static unsigned rng = 12345;
@@ -24,17 +25,7 @@ static unsigned next_rand(void)
 
 static void add(int64_t t, const char *ip, const char *user, ms_outcome o)
 {
-    ms_event e = {0};
-    e.time = t * MS_NS_PER_S;
-    assert_true(ms_ip_parse(ip, strlen(ip), &e.ip));
-    e.outcome = (uint8_t)o;
-    e.service = MS_SVC_IMAP;
-    e.attempts = 1;
-    e.source = "dovecot";
-    e.user.p = user;
-    e.user.n = (uint32_t)strlen(user);
-    e.method.p = e.reason.p = e.session.p = e.host.p = "";
-    assert_int_equal(ms_store_add(&st, &e, 0), 0);
+    store_event(&st, t, ip, user, o);
 }
 
 static int cluster_of(const ms_analysis *a, const char *ip)
