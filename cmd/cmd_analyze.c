@@ -1,6 +1,9 @@
 /* cmd_analyze.c — `mailsleuth analyze -o DIR`: every result file of the
- * output contract into DIR, as CSV, JSON or both, then the incident report
- * (report.md, report.html, charts: cmd_report.c). */
+ * output contract into DIR, as CSV, JSON or both, and the incident report
+ * (report.md, report.html, charts: cmd_report.c), beside them in a thread
+ * of its own unless -j 1. */
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,6 +47,18 @@ static int analyze_option(void *ctx, int opt, const char *arg)
     return cli_analysis_option(x, opt, arg);
 }
 
+typedef struct report_job {
+    const cli_analysis *x;
+    int rc;
+} report_job;
+
+static void *report_main(void *arg)
+{
+    report_job *j = arg;
+    j->rc = report_write(j->x, j->x->c.output);
+    return NULL;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     cli_analysis x = {0};
@@ -64,11 +79,20 @@ int cmd_analyze(int argc, char **argv)
                                                   : MS_RES_CSV | MS_RES_JSON;
         if (x.c.threads != 1)
             fmts |= MS_RES_THREAD;
+        /* The report reads only the analysis: with a core to spare it is
+         * written while the result files are. */
+        report_job rj = {.x = &x};
+        pthread_t tid;
+        bool beside = (fmts & MS_RES_THREAD) &&
+                      pthread_create(&tid, NULL, report_main, &rj) == 0;
         ms_error err = {0};
-        if (ms_results_write(x.c.output, &x.an, fmts, &err)) {
+        int results = ms_results_write(x.c.output, &x.an, fmts, &err);
+        if (beside)
+            pthread_join(tid, NULL);
+        if (results) {
             cli_error("%s", err.msg);
             rc = EXIT_FATAL;
-        } else if (report_write(&x, x.c.output)) {
+        } else if (beside ? rj.rc : report_write(&x, x.c.output)) {
             rc = EXIT_FATAL;
         } else if (x.damaged) {
             rc = EXIT_PARTIAL;
