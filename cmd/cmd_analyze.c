@@ -49,13 +49,13 @@ static int analyze_option(void *ctx, int opt, const char *arg)
 
 typedef struct report_job {
     const cli_analysis *x;
-    int rc;
+    report_done done;
 } report_job;
 
 static void *report_main(void *arg)
 {
     report_job *j = arg;
-    j->rc = report_write(j->x, j->x->c.output);
+    report_make(j->x, j->x->c.output, &j->done);
     return NULL;
 }
 
@@ -92,7 +92,8 @@ int cmd_analyze(int argc, char **argv)
         if (results) {
             cli_error("%s", err.msg);
             rc = EXIT_FATAL;
-        } else if (beside ? rj.rc : report_write(&x, x.c.output)) {
+        } else if (beside ? report_tell(&x, x.c.output, &rj.done)
+                          : report_write(&x, x.c.output)) {
             rc = EXIT_FATAL;
         } else if (x.damaged) {
             rc = EXIT_PARTIAL;

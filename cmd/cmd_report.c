@@ -1,7 +1,7 @@
 /* cmd_report.c — `mailsleuth report -o DIR PATH...`: the incident report
  * (report.md, report.html and their charts, lib/output/report.h) without
- * the result tables; and report_write, which `analyze` calls after its
- * result files so that it writes the same report beside them. */
+ * the result tables; and report_write (or its two halves), which `analyze`
+ * calls too so that it writes the same report beside its result files. */
 #include <stdio.h>
 #include <string.h>
 
@@ -31,26 +31,38 @@ static const char usage[] =
     "Exit status: 0 all read; 1 some input damaged or unreadable (report\n"
     "written); 2 usage error; 3 fatal error (the report not written).\n";
 
-int report_write(const cli_analysis *x, const char *dir)
+int report_make(const cli_analysis *x, const char *dir, report_done *d)
 {
     ms_report_opts o = {
         .inputs = &x->inputs,
         .geo = x->geo,
         .version = "mailsleuth " MS_VERSION,
     };
-    ms_report_result res;
-    ms_error err = {0};
-    if (ms_report_write(dir, &x->an, &o, &res, &err)) {
-        cli_error("%s", err.msg);
+    memset(d, 0, sizeof *d);
+    d->rc = ms_report_write(dir, &x->an, &o, &d->res, &d->err);
+    return d->rc;
+}
+
+int report_tell(const cli_analysis *x, const char *dir, const report_done *d)
+{
+    if (d->rc) {
+        cli_error("%s", d->err.msg);
         return -1;
     }
-    if (!x->c.quiet && res.charts && !res.gnuplot_found)
+    if (!x->c.quiet && d->res.charts && !d->res.gnuplot_found)
         cli_error("gnuplot not found: the report's charts were not drawn "
                   "(their scripts are %s/chart-*.gp)", dir);
-    else if (!x->c.quiet && res.drawn < res.charts)
+    else if (!x->c.quiet && d->res.drawn < d->res.charts)
         cli_error("gnuplot drew %d of %d charts (the report says why)",
-                  res.drawn, res.charts);
+                  d->res.drawn, d->res.charts);
     return 0;
+}
+
+int report_write(const cli_analysis *x, const char *dir)
+{
+    report_done d;
+    report_make(x, dir, &d);
+    return report_tell(x, dir, &d);
 }
 
 /* The analysis options; a report has no --format. */
