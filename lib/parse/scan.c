@@ -8,8 +8,10 @@
  * every key of every row, and only the lines a key ends in are parsed and
  * matched (with the rows of their keys). Every other line is only counted
  * and has its stamp read, so line numbers, byte counts, cut lines and the
- * Dec->Jan wraps of year-less stamps stay exact. MS_SCAN_SLOW=1 in the
- * environment forces the line-by-line way (for comparisons). */
+ * Dec->Jan wraps of year-less stamps stay exact. With a core to spare the
+ * chunks' prefilter scans run ahead in a helper thread (ahead.h). Events
+ * are kept compact (scan_events.h). MS_SCAN_SLOW=1 in the environment
+ * forces the line-by-line way (for comparisons). */
 #include "scan.h"
 
 #include <stdatomic.h>
