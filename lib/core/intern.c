@@ -1,15 +1,53 @@
-/* intern.c — see intern.h. Hash: 64-bit FNV-1a folded to 32 bits. */
+/* intern.c — see intern.h. Hash: eight bytes at a time, each word mixed
+ * in with a multiply, then murmur3's finaliser; seeded once per process,
+ * so that usernames chosen to collide cannot be planned ahead (the ids,
+ * given in first-seen order, do not depend on it). */
 #include "intern.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t seed(void)
+{
+    static _Atomic uint64_t value;
+    uint64_t v = atomic_load_explicit(&value, memory_order_relaxed);
+    if (!v) {
+        uint64_t mine;
+        if (getentropy(&mine, sizeof mine) != 0)
+            mine = (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)&value;
+        mine |= 1;   /* 0 means not yet */
+        /* The first thread to set it wins; the others take its value. */
+        if (atomic_compare_exchange_strong(&value, &v, mine))
+            v = mine;
+    }
+    return v;
+}
+
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x9e3779b97f4a7c15u;
+    return h ^ (h >> 29);
+}
 
 static uint32_t hash_bytes(const char *s, size_t n)
 {
-    uint64_t h = 14695981039346656037u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (uint8_t)s[i]) * 1099511628211u;
-    return (uint32_t)(h ^ (h >> 32));
+    uint64_t h = seed() ^ (n * 0xff51afd7ed558ccdu), w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = mix(h, w);
+    }
+    if (n) {
+        w = 0;
+        memcpy(&w, s, n);
+        h = mix(h, w);
+    }
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    return (uint32_t)h;
 }
 
 int ms_intern_init(ms_intern *t)
