@@ -63,7 +63,8 @@ typedef struct compiled_rule {
     int key[MAX_LITERALS];    /* prefilter keys, one per alternative (or one
                                  for a pattern); none: always tried */
     int nkey;
-    atomic_int jitted;        /* 0: not yet, 1: JIT failed, 2: JIT code */
+    atomic_int jitted;        /* 0: not yet, 1: JIT failed, 2: JIT code,
+                                 -1: the pattern did not compile */
     int group[G__COUNT];
 } compiled_rule;
 
@@ -167,8 +168,10 @@ static int prog_add(ms_recognizers *r, const char *name, uint64_t mask,
     return 0;
 }
 
+/* A row's literals, and its pattern now or (lazy: a built-in row, known
+ * to compile) when a line first reaches it. */
 static int compile_rule(const ms_rule *rule, compiled_rule *c, uint32_t *pairs,
-                        ms_error *err)
+                        bool lazy, ms_error *err)
 {
     int code;
     PCRE2_SIZE off;
@@ -185,6 +188,16 @@ static int compile_rule(const ms_rule *rule, compiled_rule *c, uint32_t *pairs,
             c->lit_len[c->nlit++] = (uint16_t)n;
         }
         l += n + (l[n] == '\n');
+    }
+    if (lazy) {
+        /* Compiled on its first line (row_code); its groups are at most
+         * its opening parentheses. */
+        uint32_t open = 1;
+        for (const char *p = rule->pattern; *p; p++)
+            open += *p == '(';
+        if (open > *pairs)
+            *pairs = open;
+        return 0;
     }
     c->code = pcre2_compile((PCRE2_SPTR)rule->pattern, PCRE2_ZERO_TERMINATED,
                             0, &code, &off, NULL);
@@ -206,7 +219,8 @@ static int compile_rule(const ms_rule *rule, compiled_rule *c, uint32_t *pairs,
     return 0;
 }
 
-int ms_recognizers_add(ms_recognizers *r, const ms_family *f, ms_error *err)
+static int add_family(ms_recognizers *r, const ms_family *f, bool lazy,
+                      ms_error *err)
 {
     if (r->nfam >= MAX_FAMILIES)
         return ms_fail(err, MS_ERR_USAGE, "too many recogniser families");
@@ -216,7 +230,8 @@ int ms_recognizers_add(ms_recognizers *r, const ms_family *f, ms_error *err)
     if (!cf->rules)
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < f->nrules; i++) {
-        if (compile_rule(&f->rules[i], &cf->rules[i], &r->max_pairs, err)) {
+        if (compile_rule(&f->rules[i], &cf->rules[i], &r->max_pairs, lazy,
+                         err)) {
             while (i--)
                 pcre2_code_free(cf->rules[i].code);
             free(cf->rules);
@@ -231,6 +246,11 @@ int ms_recognizers_add(ms_recognizers *r, const ms_family *f, ms_error *err)
     return 0;
 }
 
+int ms_recognizers_add(ms_recognizers *r, const ms_family *f, ms_error *err)
+{
+    return add_family(r, f, false, err);
+}
+
 ms_recognizers *ms_recognizers_new(ms_error *err)
 {
     ms_recognizers *r = calloc(1, sizeof *r);
@@ -242,7 +262,7 @@ ms_recognizers *ms_recognizers_new(ms_error *err)
     pthread_mutex_init(&r->pf_lock, NULL);
     pthread_mutex_init(&r->jit_lock, NULL);
     for (size_t i = 0; ms_builtin_families[i]; i++) {
-        if (ms_recognizers_add(r, ms_builtin_families[i], err)) {
+        if (add_family(r, ms_builtin_families[i], true, err)) {
             ms_recognizers_free(r);
             return NULL;
         }
@@ -931,6 +951,31 @@ static int has_literal(const compiled_rule *c, const ms_record *rec)
 /* The rows of the families in mask, in order; with seen, a row none of
  * whose keys is on the line is skipped (its literal or pattern cannot
  * match). */
+/* A built-in row's pattern, on its first line (under jit_lock): the
+ * code and its groups. -1 when it does not compile (a test holds every
+ * built-in row to compiling) or has more groups than the bound that sized
+ * every matcher's match data. */
+static int lazy_compile(compiled_rule *c, uint32_t max_pairs)
+{
+    int code;
+    PCRE2_SIZE off;
+    pcre2_code *p = pcre2_compile((PCRE2_SPTR)c->rule->pattern,
+                                  PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
+    uint32_t cap = 0;
+    if (!p || pcre2_pattern_info(p, PCRE2_INFO_CAPTURECOUNT, &cap) != 0 ||
+        cap + 1 > max_pairs) {
+        pcre2_code_free(p);
+        return -1;
+    }
+    for (int g = 0; g < G__COUNT; g++) {
+        int num = pcre2_substring_number_from_name(
+            p, (PCRE2_SPTR)group_names[g]);
+        c->group[g] = num > 0 ? num : -1;
+    }
+    c->code = p;
+    return 0;
+}
+
 /* Does the row's pattern match the body? JIT-compiles it on first use: the
  * row is shared by every matcher, so under the lock, and no thread matches
  * with it before its JIT is done (without JIT, PCRE2 interprets). */
@@ -942,12 +987,17 @@ static int row_matches(ms_matcher *m, const compiled_rule *c,
         pthread_mutex_t *lock = (pthread_mutex_t *)&m->r->jit_lock;
         pthread_mutex_lock(lock);
         if (!(jit = atomic_load_explicit(&c->jitted, memory_order_relaxed))) {
-            jit = pcre2_jit_compile(c->code, PCRE2_JIT_COMPLETE) == 0 ? 2 : 1;
-            atomic_store_explicit((atomic_int *)&c->jitted, jit,
-                                  memory_order_release);
+            compiled_rule *w = (compiled_rule *)c;
+            if (!w->code && lazy_compile(w, m->r->max_pairs))
+                jit = -1;
+            else
+                jit = pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0 ? 2 : 1;
+            atomic_store_explicit(&w->jitted, jit, memory_order_release);
         }
         pthread_mutex_unlock(lock);
     }
+    if (jit < 0)
+        return 0;
     PCRE2_SPTR body = (PCRE2_SPTR)rec->body;
     return (jit == 2 ? pcre2_jit_match(c->code, body, rec->body_len, 0, 0,
                                        m->md, m->mc)

@@ -1,12 +1,16 @@
 /* test_prefilter.c — the scan's fast way (ms_prefilter_scan, then
  * ms_match_hits) gives what ms_match gives, where a row's literal is found
- * outside the body (in the header) or only partly inside it. */
+ * outside the body (in the header) or only partly inside it; and every
+ * built-in row compiles (they are compiled lazily). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
 
 #include "parse/families.h"
 #include "parse/recognizer.h"
@@ -72,11 +76,41 @@ static void test_alternatives(void **state)
     assert_int_equal(both_ways("May  4 00:00:00 h testd[1]: x omeg"), 0);
 }
 
+/* Built-in rows are compiled on their first line (recognizer.c): each must
+ * compile, with no more groups than its opening parentheses, the bound
+ * that sized the match data before it was compiled. */
+static void test_builtin_rows_compile(void **state)
+{
+    (void)state;
+    size_t rows = 0;
+    for (size_t f = 0; ms_builtin_families[f]; f++) {
+        const ms_family *fam = ms_builtin_families[f];
+        for (size_t i = 0; i < fam->nrules; i++, rows++) {
+            const char *pat = fam->rules[i].pattern;
+            int code;
+            PCRE2_SIZE off;
+            pcre2_code *c = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED,
+                                          0, &code, &off, NULL);
+            if (!c)
+                fail_msg("row %s does not compile (offset %zu)",
+                         fam->rules[i].name, (size_t)off);
+            uint32_t cap = 0, open = 0;
+            assert_int_equal(pcre2_pattern_info(c, PCRE2_INFO_CAPTURECOUNT, &cap), 0);
+            for (const char *p = pat; *p; p++)
+                open += *p == '(';
+            assert_true(cap <= open);
+            pcre2_code_free(c);
+        }
+    }
+    assert_true(rows > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literal_in_header_only),
         cmocka_unit_test(test_alternatives),
+        cmocka_unit_test(test_builtin_rows_compile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
