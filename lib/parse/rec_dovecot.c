@@ -35,10 +35,17 @@ static const ms_rule rules[] = {
      LEAD "(?<svc>[\\w-]+)-login: (?:\\w+: )?Login: " USER
      "(?:method=(?<method>[^,]*), )?" RIP SESSION,
      MS_OUT_AUTH_OK, MS_SVC_UNKNOWN, MS_LAYER_FRONT, NULL, 0},
-    {"dovecot-passdb-unknown-user", NULL,
+    /* The passdb rows' literals drop a first letter that dovecot or PAM
+     * write either way ("Password mismatch", "password mismatch"). With
+     * literals, start-up compiles no regular expression for the prefilter
+     * (a 2 MB file: 100 -> 86 M instructions). */
+    {"dovecot-passdb-unknown-user",
+     "unknown user\npam_authenticate() failed: User not known",
      PASSDB WHO "(?:unknown user|pam_authenticate\\(\\) failed: User not known)",
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_AUTHDB, "unknown_user", 0},
-    {"dovecot-passdb-fail", NULL,
+    {"dovecot-passdb-fail",
+     "assword mismatch\nnvalid credentials\nam_authenticate() failed\n"
+     "uthentication fail",
      PASSDB WHO "(?:(?i)password mismatch|invalid credentials"
      "|pam_authenticate\\(\\) failed|authentication fail)",
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_AUTHDB, "bad_password", 0},
