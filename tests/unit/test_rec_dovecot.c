@@ -56,6 +56,16 @@ static void test_auth_process(void **state)
     expect_event("Jun 11 13:57:17 main dovecot: auth: ldap(user@server.org,192.168.178.25,<LZmGp6mZaMrAqLIZ>): unknown user (SHA1 of given password: f638ff)",
                  NULL, MS_OUT_AUTH_FAIL, "192.168.178.25", "user@server.org",
                  ANY_SERVICE);
+    /* The passdb rows' literals cover the first letter either way. */
+    expect_event("Jan 29 18:55:55 mail dovecot: auth-worker(1): passwd-file(bob,192.0.2.8): password mismatch",
+                 "dovecot-passdb-fail", MS_OUT_AUTH_FAIL, "192.0.2.8", "bob",
+                 ANY_SERVICE);
+    expect_event("Jan 29 18:55:56 mail dovecot: auth-worker(1): ldap(eve,192.0.2.9): Invalid credentials",
+                 "dovecot-passdb-fail", MS_OUT_AUTH_FAIL, "192.0.2.9", "eve",
+                 ANY_SERVICE);
+    expect_event("Jan 29 18:55:57 mail dovecot: auth-worker(1): ldap(eve,192.0.2.9): invalid credentials",
+                 "dovecot-passdb-fail", MS_OUT_AUTH_FAIL, "192.0.2.9", "eve",
+                 ANY_SERVICE);
 }
 
 static void test_not_failures(void **state)
