@@ -10,6 +10,7 @@
 #include "analysis_cli.h"
 #include "commands.h"
 #include "output/results.h"
+#include "parse/pool.h"
 
 static const char usage[] =
     "usage: mailsleuth analyze -o DIR [OPTIONS] PATH...\n"
@@ -77,7 +78,7 @@ int cmd_analyze(int argc, char **argv)
         unsigned fmts = !strcmp(format, "csv") ? MS_RES_CSV
                         : !strcmp(format, "json") ? MS_RES_JSON
                                                   : MS_RES_CSV | MS_RES_JSON;
-        if (x.c.threads != 1)
+        if (ms_threads(x.c.threads) > 1)
             fmts |= MS_RES_THREAD;
         /* The report reads only the analysis: with a core to spare it is
          * written while the result files are. */

@@ -2,11 +2,11 @@
  * each, in file order (rotation sets oldest first). */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "output/events_stream.h"
+#include "parse/pool.h"
 
 static const char usage[] =
     "usage: mailsleuth events [OPTIONS] PATH...\n"
@@ -53,10 +53,8 @@ int cmd_events(int argc, char **argv)
     cli_out out;
     int failed = cli_out_open(&out, c.output);
     if (!failed) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        ms_events_stream(files, src.n, fmt,
-                         c.threads ? c.threads : (int)(cores > 0 ? cores : 1),
-                         sink, &out);
+        ms_events_stream(files, src.n, fmt, ms_threads(c.threads), sink,
+                         &out);
         failed = cli_out_close(&out);
     }
     rc = failed ? EXIT_FATAL : damaged ? EXIT_PARTIAL : EXIT_OK;

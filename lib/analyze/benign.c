@@ -19,6 +19,7 @@
 #define FALLBACK_S 60
 #define FALLBACK_LOOKS 64   /* successes a failure is compared with, at most */
 #define NO_OK UINT32_MAX
+#define OK_NAMES 4097   /* names that succeed at one address, at most kept */
 
 const char *ms_honest_name(ms_honest h)
 {
@@ -120,9 +121,9 @@ static ms_honest judge(const ms_store *s, const ms_analyze_opts *o,
 
 int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
 {
-    size_t cap = 0, next_cap = 0;
-    uint32_t *ok = NULL, *next_ok = NULL;
-    int rc = 0;
+    size_t next_cap = 0;
+    uint32_t *ok = malloc(OK_NAMES * sizeof *ok), *next_ok = NULL;
+    int rc = ok ? 0 : -1;
     for (uint32_t ip = 0; ip < s->ips.n && rc == 0; ip++) {
         ms_ipinfo *info = &a->ip[ip];
         if (info->failures == 0)
@@ -149,22 +150,10 @@ int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
             uint32_t e = ev[i];
             if (s->outcome[e] != MS_OUT_AUTH_OK || has(ok, nok, s->user[e]))
                 continue;
-            if (nok == cap) {
-                size_t ncap = cap ? cap * 2 : 16;
-                uint32_t *p = realloc(ok, ncap * sizeof *p);
-                if (!p) {
-                    rc = -1;
-                    break;
-                }
-                ok = p;
-                cap = ncap;
-            }
             ok[nok++] = s->user[e];
-            if (nok > 4096)   /* a huge shared address: enough to judge */
+            if (nok == OK_NAMES)   /* a huge shared address: enough to judge */
                 break;
         }
-        if (rc)
-            break;
         if (nok > 1)
             qsort(ok, nok, sizeof *ok, cmp_u32);
         ip_oks oks = {next_ok, ok, nok};

@@ -44,8 +44,10 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static int online_cores(void)
+int ms_threads(int asked)
 {
+    if (asked > 0)
+        return asked;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
@@ -67,7 +69,7 @@ int ms_scan_sources(const ms_recognizers *r, const ms_source_list *src,
     atomic_init(&j.next, 0);
     atomic_init(&j.failed, 0);
     pthread_mutex_init(&j.lock, NULL);
-    int budget = opts->threads > 0 ? opts->threads : online_cores();
+    int budget = ms_threads(opts->threads);
     int want = (size_t)budget > src->n ? (int)src->n : budget;
     /* Cores left over once each file has one: a prefilter helper each. */
     j.scan = opts->scan;

@@ -20,6 +20,9 @@ typedef struct ms_pool_opts {
     int64_t now;            /* seconds, for files without mtime */
 } ms_pool_opts;
 
+/* Threads to use: asked when > 0 (-j), else one per online core (1..64). */
+int ms_threads(int asked);
+
 /* *out gets src->n scans (free each with ms_file_scan_free, then free()).
  * -1 only when memory ran out or no matcher could be made. */
 int ms_scan_sources(const ms_recognizers *r, const ms_source_list *src,

@@ -1,9 +1,10 @@
 /* recognizer.c — compiled rows, program dispatch and matching.
  *
  * Each row is compiled once with PCRE2 (bytes, not UTF: logs hold invalid
- * UTF-8), and JIT-compiled the first time a line reaches it (most rows never
- * see a line of a given log, and the JIT is most of the start-up time); the
- * numbers of its named groups are looked up at compile time. Program tags
+ * UTF-8): a built-in row, and its JIT code, the first time a line reaches
+ * it (most rows never see a line of a given log); a row of --patterns at
+ * load, so that its errors come first. The numbers of its named groups
+ * are looked up at compile time. Program tags
  * map to a bitmask of families through a small open-addressing table, so a
  * line costs one hash of its tag before any literal or pattern is tried
  * (and a matcher remembers the tags it saw lately).
@@ -976,9 +977,11 @@ static int lazy_compile(compiled_rule *c, uint32_t max_pairs)
     return 0;
 }
 
-/* Does the row's pattern match the body? JIT-compiles it on first use: the
- * row is shared by every matcher, so under the lock, and no thread matches
- * with it before its JIT is done (without JIT, PCRE2 interprets). */
+/* Does the row's pattern match the body? Compiles (a built-in row) and
+ * JIT-compiles it on first use: the row is shared by every matcher, so
+ * under the lock, and no thread matches with it before both are done
+ * (without JIT, PCRE2 interprets; a row that does not compile matches
+ * nothing). */
 static int row_matches(ms_matcher *m, const compiled_rule *c,
                        const ms_record *rec)
 {
