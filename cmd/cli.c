@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "output/atomic.h"
+#include "prefilter_blob.h"
 #include "progress.h"
 #include "output/text.h"
 
@@ -121,6 +122,7 @@ ms_recognizers *cli_recognizers(const cli_common *c)
         cli_error("%s", err.msg);
         return NULL;
     }
+    ms_recognizers_prebuilt(r, ms_prefilter_blob, ms_prefilter_blob_size);
     for (int i = 0; i < c->npatterns; i++) {
         if (ms_recognizers_load(r, c->patterns[i], &err)) {
             cli_error("%s", err.msg);

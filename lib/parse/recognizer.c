@@ -34,6 +34,7 @@
 
 #include "ms_config.h"
 #include "parse/families.h"
+#include "parse/prebuilt.h"
 
 #if MS_HAVE_HYPERSCAN
 #include <hs.h>
@@ -102,6 +103,8 @@ struct ms_recognizers {
     size_t ncov_keys;
     uint64_t *key_fams;       /* the families whose rows use each key */
     uint64_t unkeyed_fams;    /* families with a row that has no key */
+    const void *prebuilt;     /* databases compiled ahead (prebuilt.h) */
+    size_t prebuilt_n;
 };
 
 struct ms_matcher {
@@ -488,6 +491,22 @@ static char *literal_expr(const char *lit, size_t n)
     return e;
 }
 
+/* The database of the first n keys: compiled ahead, when the blob holds
+ * one for exactly these keys, else compiled now. NULL when it cannot be. */
+static hs_database_t *keys_db(const ms_recognizers *r, size_t n)
+{
+    const char *const *expr = (const char *const *)r->pf_expr;
+    hs_database_t *db = ms_prebuilt_find(
+        r->prebuilt, r->prebuilt_n, ms_prebuilt_key(expr, r->pf_flags, n));
+    hs_compile_error_t *ce = NULL;
+    if (!db && hs_compile_multi(expr, r->pf_flags, r->pf_ids, (unsigned)n,
+                                HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
+        hs_free_compile_error(ce);
+        db = NULL;
+    }
+    return db;
+}
+
 /* Give every row its key and compile the database. 0 or -1 (unavailable:
  * a row that can yield an event has neither a literal nor a pattern
  * Hyperscan takes, or memory ran out). Called once, under pf_lock. */
@@ -557,18 +576,17 @@ static int pf_build(ms_recognizers *r)
     }
     for (size_t k = 0; ok && k < nall; k++)
         ids[k] = (unsigned)k;
-    if (ok && nk) {
-        hs_compile_error_t *ce = NULL;
-        if (hs_compile_multi((const char *const *)expr, flags, ids,
-                             (unsigned)nk, HS_MODE_BLOCK, NULL, &db,
-                             &ce) != HS_SUCCESS) {
-            hs_free_compile_error(ce);
-            ok = 0;
-        }
-    }
+    r->pf_expr = expr;
+    r->pf_flags = flags;
+    r->pf_ids = ids;
+    if (ok && nk)
+        ok = (db = keys_db(r, nk)) != NULL;
     free(klit);
     free(klen);
     if (!ok) {
+        r->pf_expr = NULL;
+        r->pf_flags = NULL;
+        r->pf_ids = NULL;
         for (size_t k = 0; expr && k < nall; k++)
             free(expr[k]);
         free(expr);
@@ -581,9 +599,6 @@ static int pf_build(ms_recognizers *r)
         return -1;
     }
     r->pf_db = db;
-    r->pf_expr = expr;
-    r->pf_flags = flags;
-    r->pf_ids = ids;
     r->pf_nall = nall;
     r->nkeys = nk;
     r->ncov_keys = ncov;
@@ -643,17 +658,39 @@ static int sort_hits(ms_matcher *m)
 }
 #endif
 
-/* Build r's prefilter if no matcher did yet, and m's scratch for it. */
-static void prefilter_setup(ms_matcher *m)
-{
 #if MS_HAVE_HYPERSCAN
-    ms_recognizers *r = (ms_recognizers *)m->r;   /* built once, under lock */
+/* Is r's prefilter ready? Built by the first to ask, under the lock. */
+static int pf_ready(ms_recognizers *r)
+{
     pthread_mutex_lock(&r->pf_lock);
     if (r->pf_state == 0)
         r->pf_state = pf_build(r) == 0 ? 1 : -1;
     int ready = r->pf_state == 1;
     pthread_mutex_unlock(&r->pf_lock);
-    if (!ready)
+    return ready;
+}
+
+/* pf_cov_db (the keys and the coverage words), compiled by the first to
+ * ask, under the lock; NULL when it cannot be had. */
+static hs_database_t *cov_db(ms_recognizers *r)
+{
+    pthread_mutex_lock(&r->pf_lock);
+    if (r->cov_state == 0) {
+        r->pf_cov_db = r->pf_nall ? keys_db(r, r->pf_nall) : NULL;
+        r->cov_state = r->pf_cov_db ? 1 : -1;
+    }
+    hs_database_t *cov = r->cov_state == 1 ? r->pf_cov_db : NULL;
+    pthread_mutex_unlock(&r->pf_lock);
+    return cov;
+}
+#endif
+
+/* Build r's prefilter if no matcher did yet, and m's scratch for it. */
+static void prefilter_setup(ms_matcher *m)
+{
+#if MS_HAVE_HYPERSCAN
+    ms_recognizers *r = (ms_recognizers *)m->r;   /* built once, under lock */
+    if (!pf_ready(r))
         return;
     hs_scratch_t *s = NULL;
     if (r->pf_db && hs_alloc_scratch(r->pf_db, &s) != HS_SUCCESS) {
@@ -676,6 +713,31 @@ static void prefilter_setup(ms_matcher *m)
 #endif
 }
 
+void ms_recognizers_prebuilt(ms_recognizers *r, const void *blob, size_t n)
+{
+    r->prebuilt = blob;
+    r->prebuilt_n = n;
+}
+
+int ms_recognizers_export_prefilter(ms_recognizers *r, ms_buf *out,
+                                    ms_error *err)
+{
+#if MS_HAVE_HYPERSCAN
+    if (!pf_ready(r) || !r->pf_db || !cov_db(r))
+        return 0;
+    const char *const *expr = (const char *const *)r->pf_expr;
+    if (ms_prebuilt_append(out, ms_prebuilt_key(expr, r->pf_flags, r->nkeys),
+                           r->pf_db) ||
+        ms_prebuilt_append(out, ms_prebuilt_key(expr, r->pf_flags, r->pf_nall),
+                           r->pf_cov_db))
+        return ms_fail(err, MS_ERR_NOMEM, "cannot serialize the prefilter");
+    return 0;
+#else
+    (void)r, (void)out, (void)err;
+    return 0;
+#endif
+}
+
 int ms_matcher_has_prefilter(const ms_matcher *m)
 {
     return m->seen != NULL;
@@ -688,22 +750,7 @@ static int cov_ready(ms_matcher *m)
 {
     if (m->cov_scratch)
         return m->cov_scratch > 0 ? 0 : -1;
-    ms_recognizers *r = (ms_recognizers *)m->r;   /* built once, under lock */
-    pthread_mutex_lock(&r->pf_lock);
-    if (r->cov_state == 0) {
-        hs_database_t *cov = NULL;
-        hs_compile_error_t *ce = NULL;
-        if (r->pf_nall && hs_compile_multi((const char *const *)r->pf_expr,
-                                           r->pf_flags, r->pf_ids,
-                                           (unsigned)r->pf_nall, HS_MODE_BLOCK,
-                                           NULL, &cov, &ce) == HS_SUCCESS)
-            r->pf_cov_db = cov;
-        else
-            hs_free_compile_error(ce);
-        r->cov_state = r->pf_cov_db ? 1 : -1;
-    }
-    hs_database_t *cov = r->cov_state == 1 ? r->pf_cov_db : NULL;
-    pthread_mutex_unlock(&r->pf_lock);
+    hs_database_t *cov = cov_db((ms_recognizers *)m->r);   /* built once */
     hs_scratch_t *s = m->scratch;
     m->cov_scratch = cov && hs_alloc_scratch(cov, &s) == HS_SUCCESS ? 1 : -1;
     m->scratch = s;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 #include "parse/record.h"
 #include "parse/rule.h"
@@ -35,6 +36,19 @@ int ms_recognizers_add(ms_recognizers *r, const ms_family *f, ms_error *err);
  * added with ms_recognizers_add). On error p is released at once. */
 int ms_recognizers_adopt(ms_recognizers *r, void *p, void (*release)(void *),
                          ms_error *err);
+
+/* Prefilter databases compiled ahead (parse/prebuilt.h; the CLI's are
+ * compiled by the build): blob, n bytes, must outlive r. A database is
+ * taken from it only for exactly the keys it was compiled from, and only
+ * if this Hyperscan and CPU accept it; otherwise compiled as usual. */
+void ms_recognizers_prebuilt(ms_recognizers *r, const void *blob, size_t n);
+
+/* Compile r's prefilter databases (the rows' keys, and those with the
+ * coverage words) and append them to out in the form ms_recognizers_prebuilt
+ * takes. Appends nothing when r has no prefilter (built without Hyperscan).
+ * 0, or -1 with err. */
+int ms_recognizers_export_prefilter(ms_recognizers *r, ms_buf *out,
+                                    ms_error *err);
 
 ms_matcher *ms_matcher_new(const ms_recognizers *r);
 /* The recognisers m was made from. */
