@@ -67,27 +67,54 @@ static int scans_here(const hs_database_t *db)
 }
 #endif
 
+/* The entry after *off in blob: its key and bytes; 0 at the end or at a
+ * cut entry. */
+static int entry(const unsigned char *p, size_t n, size_t *off, uint64_t *key,
+                 const unsigned char **bytes, size_t *size)
+{
+    if (!p || n - *off < 16)
+        return 0;
+    uint64_t k = get64(p + *off), len = get64(p + *off + 8);
+    if (len > n - *off - 16)
+        return 0;
+    *key = k;
+    *bytes = p + *off + 16;
+    *size = (size_t)len;
+    *off += 16 + (size_t)len;
+    return 1;
+}
+
+size_t ms_prebuilt_keys(const void *blob, size_t n, uint64_t *keys,
+                        size_t max)
+{
+    size_t off = 0, count = 0, size;
+    uint64_t k;
+    const unsigned char *bytes;
+    while (entry(blob, n, &off, &k, &bytes, &size)) {
+        if (count < max)
+            keys[count] = k;
+        count++;
+    }
+    return count;
+}
+
 void *ms_prebuilt_find(const void *blob, size_t n, uint64_t key)
 {
 #if MS_HAVE_HYPERSCAN
-    const unsigned char *p = blob;
-    size_t off = 0;
-    while (p && n - off >= 16) {
-        uint64_t k = get64(p + off), size = get64(p + off + 8);
-        off += 16;
-        if (size > n - off)
+    size_t off = 0, size;
+    uint64_t k;
+    const unsigned char *bytes;
+    while (entry(blob, n, &off, &k, &bytes, &size)) {
+        if (k != key)
+            continue;
+        hs_database_t *db = NULL;
+        if (hs_deserialize_database((const char *)bytes, size, &db) !=
+            HS_SUCCESS)
             return NULL;
-        if (k == key) {
-            hs_database_t *db = NULL;
-            if (hs_deserialize_database((const char *)p + off, size, &db) !=
-                HS_SUCCESS)
-                return NULL;
-            if (scans_here(db))
-                return db;
-            hs_free_database(db);
-            return NULL;
-        }
-        off += size;
+        if (scans_here(db))
+            return db;
+        hs_free_database(db);
+        return NULL;
     }
 #else
     (void)blob, (void)n, (void)key;

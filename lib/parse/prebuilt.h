@@ -26,6 +26,11 @@ uint64_t ms_prebuilt_key(const char *const *expr, const unsigned *flags,
  * here (a hs_database_t the caller frees), or NULL. */
 void *ms_prebuilt_find(const void *blob, size_t n, uint64_t key);
 
+/* The keys filed in blob, in order, into keys[0 .. max): how many there
+ * are (a cut last entry is not counted). */
+size_t ms_prebuilt_keys(const void *blob, size_t n, uint64_t *keys,
+                        size_t max);
+
 /* File database db (a hs_database_t) under key at the end of out. 0, or -1
  * when it cannot be serialized or memory ran out. */
 int ms_prebuilt_append(ms_buf *out, uint64_t key, const void *db);
