@@ -41,6 +41,7 @@ static uint64_t get64(const unsigned char *p)
     return v;
 }
 
+#if MS_HAVE_HYPERSCAN
 static void put64(ms_buf *b, uint64_t v)
 {
     unsigned char p[8];
@@ -49,7 +50,6 @@ static void put64(ms_buf *b, uint64_t v)
     ms_buf_add(b, p, 8);
 }
 
-#if MS_HAVE_HYPERSCAN
 static int no_hit(unsigned id, unsigned long long from, unsigned long long to,
                   unsigned flags, void *ctx)
 {
