@@ -10,11 +10,15 @@
  * dropped, since its cut-off text could be misread. ms_lines_block hands
  * out all whole lines of the buffer at once, with the same refills.
  *
- * A compressed file is decompressed ahead in a thread of its own (feed):
- * it fills a ring of FEED_SLOTS buffers while the caller works on earlier
- * lines, and refill copies from the ring instead of calling the reader.
- * The bytes are the same, so are the lines (where a refill happens to end
- * changes nothing: a line is cut, or not, by its own length). */
+ * A compressed file is decompressed ahead (feed) into a ring of FEED_SLOTS
+ * buffers while the caller works on earlier lines, and refill copies from
+ * the ring instead of calling the reader. The ring is filled by a thread of
+ * its own, or (shared) by whoever steps it: a helper with time to spare
+ * calls ms_lines_step, and refill fills the next slot itself when none is
+ * ready and nobody is at it. One slot is filled at a time (the reader is a
+ * stream), claimed under the ring's lock. The bytes are the same, so are
+ * the lines (where a refill happens to end changes nothing: a line is cut,
+ * or not, by its own length). */
 #include "input/lines.h"
 
 #include <pthread.h>
@@ -37,6 +41,12 @@ typedef struct feed {
     ms_error err;               /* the reader's error, with len -1 */
     bool stop;                  /* the caller is done: the thread quits */
     bool done;                  /* the end or the error was returned */
+    bool shared;                /* no thread: slots are filled by
+                                   ms_lines_step or by the reader */
+    bool filling;               /* a slot is being filled */
+    bool ended;                 /* the end or an error was read */
+    void (*kick)(void *);       /* told when a slot is given back */
+    void *kick_ctx;
 } feed;
 
 struct ms_lines {
@@ -69,35 +79,75 @@ ms_lines *ms_lines_new_sized(ms_reader *r, size_t max_line, size_t buf_size)
     return l;
 }
 
+/* The slot to fill next, claimed (under f->mu), or -1: the ring is full,
+ * the input has ended, or another is filling one. */
+static int feed_claim(feed *f)
+{
+    if (f->filling || f->ended || f->filled - f->taken == FEED_SLOTS)
+        return -1;
+    f->filling = true;
+    return (int)(f->filled % FEED_SLOTS);
+}
+
+/* Fill slot i, claimed; called without f->mu. */
+static void feed_fill(feed *f, int i)
+{
+    ms_error err = {0};
+    ptrdiff_t n = ms_reader_read(f->r, f->buf[i], FEED_SLOT, &err);
+    pthread_mutex_lock(&f->mu);
+    f->len[i] = n;
+    if (n < 0)
+        f->err = err;
+    f->ended = n <= 0;
+    f->filling = false;
+    f->filled++;
+    pthread_cond_broadcast(&f->cv);
+    pthread_mutex_unlock(&f->mu);
+}
+
 static void *feed_main(void *arg)
 {
     feed *f = arg;
     for (;;) {
         pthread_mutex_lock(&f->mu);
-        while (!f->stop && f->filled - f->taken == FEED_SLOTS)
+        int i = -1;
+        while (!f->stop && !f->ended && (i = feed_claim(f)) < 0)
             pthread_cond_wait(&f->cv, &f->mu);
-        bool stop = f->stop;
-        unsigned i = f->filled % FEED_SLOTS;
+        bool stop = f->stop || f->ended;
         pthread_mutex_unlock(&f->mu);
         if (stop)
             return NULL;
-        ms_error err = {0};
-        ptrdiff_t n = ms_reader_read(f->r, f->buf[i], FEED_SLOT, &err);
-        pthread_mutex_lock(&f->mu);
-        f->len[i] = n;
-        if (n < 0)
-            f->err = err;
-        f->filled++;
-        pthread_cond_broadcast(&f->cv);
-        pthread_mutex_unlock(&f->mu);
-        if (n <= 0)
-            return NULL;
+        feed_fill(f, i);
+    }
+}
+
+int ms_lines_step(ms_lines *l)
+{
+    feed *f = l->feed;
+    if (!f || !f->shared)
+        return 0;
+    pthread_mutex_lock(&f->mu);
+    int i = feed_claim(f);
+    pthread_mutex_unlock(&f->mu);
+    if (i < 0)
+        return 0;
+    feed_fill(f, i);
+    return 1;
+}
+
+void ms_lines_on_room(ms_lines *l, void (*kick)(void *), void *ctx)
+{
+    if (l->feed && l->feed->shared) {
+        pthread_mutex_lock(&l->feed->mu);
+        l->feed->kick = kick;
+        l->feed->kick_ctx = ctx;
+        pthread_mutex_unlock(&l->feed->mu);
     }
 }
 
 static void feed_free(feed *f, bool started)
 {
-    if (started) {
+    if (started && !f->shared) {
         pthread_mutex_lock(&f->mu);
         f->stop = true;
         pthread_cond_broadcast(&f->cv);
@@ -111,8 +161,9 @@ static void feed_free(feed *f, bool started)
     free(f);
 }
 
-/* A reader run ahead in a thread; NULL when that cannot be had. */
-static feed *feed_new(ms_reader *r)
+/* A reader run ahead in a thread, or (shared) by whoever steps it; NULL
+ * when that cannot be had. */
+static feed *feed_new(ms_reader *r, bool shared)
 {
     feed *f = calloc(1, sizeof *f);
     if (!f)
@@ -125,7 +176,8 @@ static feed *feed_new(ms_reader *r)
             feed_free(f, false);
             return NULL;
         }
-    if (pthread_create(&f->tid, NULL, feed_main, f) != 0) {
+    f->shared = shared;
+    if (!shared && pthread_create(&f->tid, NULL, feed_main, f) != 0) {
         feed_free(f, false);
         return NULL;
     }
@@ -138,8 +190,16 @@ static ptrdiff_t feed_read(feed *f, char *dst, size_t cap, ms_error *err)
     if (f->done)
         return 0;
     pthread_mutex_lock(&f->mu);
-    while (f->filled == f->taken)
-        pthread_cond_wait(&f->cv, &f->mu);
+    while (f->filled == f->taken) {
+        int c = f->shared ? feed_claim(f) : -1;
+        if (c < 0) {
+            pthread_cond_wait(&f->cv, &f->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&f->mu);   /* nobody filling: fill it here */
+        feed_fill(f, c);
+        pthread_mutex_lock(&f->mu);
+    }
     unsigned i = f->taken % FEED_SLOTS;
     ptrdiff_t n = f->len[i];
     if (n < 0 && err)
@@ -159,7 +219,11 @@ static ptrdiff_t feed_read(feed *f, char *dst, size_t cap, ms_error *err)
         pthread_mutex_lock(&f->mu);
         f->taken++;
         pthread_cond_broadcast(&f->cv);
+        void (*kick)(void *) = f->kick;
+        void *ctx = f->kick_ctx;
         pthread_mutex_unlock(&f->mu);
+        if (kick)
+            kick(ctx);
     }
     return (ptrdiff_t)k;
 }
@@ -168,7 +232,15 @@ ms_lines *ms_lines_new(ms_reader *r, size_t max_line)
 {
     ms_lines *l = ms_lines_new_sized(r, max_line, DEFAULT_BUF);
     if (l && ms_reader_codec(r) != MS_CODEC_PLAIN)
-        l->feed = feed_new(r);   /* without it, refill decompresses */
+        l->feed = feed_new(r, false);   /* without it, refill decompresses */
+    return l;
+}
+
+ms_lines *ms_lines_new_shared(ms_reader *r, size_t max_line)
+{
+    ms_lines *l = ms_lines_new_sized(r, max_line, DEFAULT_BUF);
+    if (l && ms_reader_codec(r) != MS_CODEC_PLAIN)
+        l->feed = feed_new(r, true);
     return l;
 }
 

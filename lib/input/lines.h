@@ -21,6 +21,17 @@ typedef struct ms_lines ms_lines;
 ms_lines *ms_lines_new(ms_reader *r, size_t max_line);
 /* The same with another starting buffer size (tests use tiny ones). */
 ms_lines *ms_lines_new_sized(ms_reader *r, size_t max_line, size_t buf_size);
+/* The same, but a compressed input is decompressed ahead by no thread of
+ * its own: by whoever calls ms_lines_step (a helper with time to spare),
+ * else by the reading itself when nothing is ready. */
+ms_lines *ms_lines_new_shared(ms_reader *r, size_t max_line);
+/* Decompress one slot ahead if one is free and nobody else is at it: 1
+ * when it did, 0 when there was nothing to do (or no such feed). Safe from
+ * another thread while the owner reads. */
+int ms_lines_step(ms_lines *l);
+/* kick(ctx) is called (from the reading thread) each time a slot is given
+ * back, so a stepper waiting for room can be woken. */
+void ms_lines_on_room(ms_lines *l, void (*kick)(void *), void *ctx);
 void ms_lines_free(ms_lines *l);
 
 /* 1: a line in *line and *len; 0: end of input; -1: the reader failed (err

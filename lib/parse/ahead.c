@@ -29,6 +29,9 @@ struct ms_ahead {
     const size_t *ends;
     size_t n, next, consumed;
     slot slots[SLOTS];
+    int (*idle)(void *);  /* work for the helper when no chunk is free */
+    void *idle_ctx;
+    bool kicked;          /* idle work may have come since last asked */
 };
 
 static bool can_take(const ms_ahead *a)
@@ -60,8 +63,17 @@ static void *helper(void *arg)
     ms_ahead *a = arg;
     pthread_mutex_lock(&a->mu);
     for (;;) {
-        while (!a->stop && !can_take(a))
+        while (!a->stop && !can_take(a)) {
+            if (a->idle) {
+                a->kicked = false;
+                pthread_mutex_unlock(&a->mu);
+                int did = a->idle(a->idle_ctx);
+                pthread_mutex_lock(&a->mu);
+                if (did || a->kicked)
+                    continue;
+            }
             pthread_cond_wait(&a->cv, &a->mu);
+        }
         if (a->stop)
             break;
         scan(a, a->next);
@@ -92,6 +104,24 @@ ms_ahead *ms_ahead_new(const ms_recognizers *r, int coverage)
     }
     a->started = true;
     return a;
+}
+
+void ms_ahead_idle(ms_ahead *a, int (*idle)(void *), void *ctx)
+{
+    pthread_mutex_lock(&a->mu);
+    a->idle = idle;
+    a->idle_ctx = ctx;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
+}
+
+void ms_ahead_kick(void *ahead)
+{
+    ms_ahead *a = ahead;
+    pthread_mutex_lock(&a->mu);
+    a->kicked = true;
+    pthread_cond_broadcast(&a->cv);
+    pthread_mutex_unlock(&a->mu);
 }
 
 void ms_ahead_free(ms_ahead *a)

@@ -23,6 +23,13 @@ typedef struct ms_ahead ms_ahead;
 ms_ahead *ms_ahead_new(const ms_recognizers *r, int coverage);
 void ms_ahead_free(ms_ahead *a);
 
+/* Give the helper other work for when no chunk is free to scan: idle(ctx)
+ * returns 1 when it did some, 0 when there was none; ms_ahead_kick(a)
+ * says some may have come. idle runs in the helper, without a's lock,
+ * until ms_ahead_free. */
+void ms_ahead_idle(ms_ahead *a, int (*idle)(void *), void *ctx);
+void ms_ahead_kick(void *a);
+
 /* A block of n chunks: chunk k is text[ends[k-1] .. ends[k]) (from 0 for
  * the first). text and ends stay unchanged until ms_ahead_end. */
 void ms_ahead_begin(ms_ahead *a, const char *text, const size_t *ends,

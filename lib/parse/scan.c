@@ -9,7 +9,10 @@
  * matched (with the rows of their keys). Every other line is only counted
  * and has its stamp read, so line numbers, byte counts, cut lines and the
  * Dec->Jan wraps of year-less stamps stay exact. With a core to spare the
- * chunks' prefilter scans run ahead in a helper thread (ahead.h). Events
+ * chunks' prefilter scans run ahead in a helper thread (ahead.h), which,
+ * when no chunk is free, decompresses ahead (lines.h's shared feed) in
+ * place of a decompressing thread of its own: two threads, not three, on
+ * two cores. Events
  * are kept compact (scan_events.h). MS_SCAN_SLOW=1 in the environment
  * forces the line-by-line way (for comparisons). */
 #include "scan.h"
@@ -247,6 +250,11 @@ static int scan_block(scan_ctx *x, const char *text, size_t len)
     return rc;
 }
 
+static int step_lines(void *ln)
+{
+    return ms_lines_step(ln);
+}
+
 int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
                  ms_file_scan *out, ms_error *err)
 {
@@ -262,7 +270,10 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
         .f = out, .m = m, .opts = opts,
         .max_line = opts->max_line ? opts->max_line : 1 << 20,
     };
-    ms_lines *ln = ms_lines_new(rd, x.max_line);
+    /* With a helper to come, it also decompresses: no third thread. */
+    bool shared = opts->ahead;
+    ms_lines *ln = shared ? ms_lines_new_shared(rd, x.max_line)
+                          : ms_lines_new(rd, x.max_line);
     if (!ln) {
         ms_reader_close(rd);
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
@@ -283,6 +294,10 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
                 tried_ahead = true;   /* a big file: worth a helper */
                 x.ahead = ms_ahead_new(ms_matcher_recognizers(m),
                                        opts->coverage);
+                if (x.ahead && shared) {
+                    ms_lines_on_room(ln, ms_ahead_kick, x.ahead);
+                    ms_ahead_idle(x.ahead, step_lines, ln);
+                }
             }
             if (scan_block(&x, text, len)) {
                 ret = ms_fail(err, MS_ERR_NOMEM, "out of memory");

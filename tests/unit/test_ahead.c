@@ -1,12 +1,14 @@
 /* test_ahead.c — parse/ahead.h: the prefilter run ahead by a helper gives
  * every chunk the hits ms_prefilter_scan gives it, whether the helper or
  * the caller scanned it, block after block, with coverage words or not,
- * and stops cleanly mid-block. */
+ * and stops cleanly mid-block; with no chunk free the helper does the idle
+ * work it was given, until there is none, and again once kicked. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,12 +130,78 @@ static void test_same_hits_coverage(void **state)
     check(1, 1);
 }
 
+/* Idle work: `left` units; each call does one. */
+typedef struct work {
+    atomic_int left, calls;
+} work;
+
+static int one_unit(void *ctx)
+{
+    work *w = ctx;
+    atomic_fetch_add(&w->calls, 1);
+    int n = atomic_load(&w->left);
+    while (n > 0 && !atomic_compare_exchange_weak(&w->left, &n, n - 1))
+        ;
+    return n > 0;
+}
+
+static void wait_for(atomic_int *v, int want)
+{
+    for (int i = 0; i < 20000 && atomic_load(v) != want; i++) {
+        struct timespec ts = {0, 100000};
+        nanosleep(&ts, NULL);
+    }
+    assert_int_equal(atomic_load(v), want);
+}
+
+static void test_idle_work(void **state)
+{
+    (void)state;
+    ms_matcher *m = ms_matcher_new(r);
+    assert_non_null(m);
+    if (!ms_matcher_has_prefilter(m)) {
+        ms_matcher_free(m);
+        skip();
+    }
+    ms_matcher_free(m);
+    ms_ahead *a = ms_ahead_new(r, 0);
+    assert_non_null(a);
+    work w = {0};
+    atomic_store(&w.left, 50);
+    ms_ahead_idle(a, one_unit, &w);
+    wait_for(&w.left, 0);            /* all done, by the helper alone */
+    /* Then it waits: no call while nothing is said. */
+    struct timespec ts = {0, 20000000};
+    nanosleep(&ts, NULL);
+    int calls = atomic_load(&w.calls);
+    nanosleep(&ts, NULL);
+    assert_int_equal(atomic_load(&w.calls), calls);
+    /* New work and a kick: done too. */
+    atomic_store(&w.left, 7);
+    ms_ahead_kick(a);
+    wait_for(&w.left, 0);
+    /* Chunks still come first, and come out right. */
+    size_t ends[64], n, len;
+    char *text = make_block(1000, &len, ends, &n, 100);
+    ms_ahead_begin(a, text, ends, n);
+    for (size_t k = 0; k < n; k++) {
+        ms_hits got;
+        assert_int_equal(ms_ahead_hits(a, k, &got), 0);
+        assert_true(got.n > 0);
+        ms_ahead_done(a, k);
+    }
+    ms_ahead_end(a);
+    ms_ahead_free(a);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_hits),
         cmocka_unit_test(test_same_hits_helper_ahead),
         cmocka_unit_test(test_same_hits_coverage),
+        cmocka_unit_test(test_idle_work),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

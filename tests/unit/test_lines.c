@@ -1,12 +1,16 @@
 /* test_lines.c — ms_lines: line ends, NUL bytes, a last line without '\n',
  * long lines cut at max_line, and numbering across buffer refills (tiny
- * buffers make every line straddle one). */
+ * buffers make every line straddle one); a compressed file read through
+ * the shared feed, with a helper stepping it or none, gives the lines and
+ * the error of the threaded one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +25,8 @@ typedef struct fixture {
     ms_lines *l;
 } fixture;
 
-static fixture open_text(const char *data, size_t n, size_t max_line,
-                         size_t buf_size)
+/* data in a file, its reader open; no lines yet. */
+static fixture open_file(const char *data, size_t n)
 {
     fixture f = {.path = strdup("/tmp/ms_test_lines_XXXXXX")};
     int fd = mkstemp(f.path);
@@ -31,6 +35,13 @@ static fixture open_text(const char *data, size_t n, size_t max_line,
     close(fd);
     f.r = ms_reader_open(f.path, NULL, NULL);
     assert_non_null(f.r);
+    return f;
+}
+
+static fixture open_text(const char *data, size_t n, size_t max_line,
+                         size_t buf_size)
+{
+    fixture f = open_file(data, n);
     f.l = buf_size ? ms_lines_new_sized(f.r, max_line, buf_size)
                    : ms_lines_new(f.r, max_line);
     assert_non_null(f.l);
@@ -170,42 +181,127 @@ static void test_numbering_across_refills(void **state)
     free(in);
 }
 
-/* A truncated archive: the complete lines, then -1, then 0. */
-static void test_reader_error(void **state)
+/* "entry 0\n" … up to n bytes, gzipped; its size in *gn. */
+static unsigned char *entries_gz(size_t n, size_t *gn)
 {
-    char in[64000];
-    size_t n = 0;
-    for (int i = 0; n + 32 < sizeof in; i++)
-        n += (size_t)snprintf(in + n, sizeof in - n, "entry %d\n", i);
-    unsigned char gz[70000];
+    char *in = malloc(n);
+    unsigned char *gz = malloc(n + 1024);
+    assert_non_null(in);
+    assert_non_null(gz);
+    size_t k = 0;
+    for (int i = 0; k + 32 < n; i++)
+        k += (size_t)snprintf(in + k, n - k, "entry %d\n", i);
     z_stream z = {0};
     assert_int_equal(deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8,
                                   Z_DEFAULT_STRATEGY), Z_OK);
     z.next_in = (unsigned char *)in;
-    z.avail_in = (uInt)n;
+    z.avail_in = (uInt)k;
     z.next_out = gz;
-    z.avail_out = sizeof gz;
+    z.avail_out = (uInt)(n + 1024);
     assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    size_t gn = z.total_out;
+    *gn = z.total_out;
     deflateEnd(&z);
+    free(in);
+    return gz;
+}
 
-    fixture f = open_text((char *)gz, gn * 2 / 3, 100, 0);
+/* Reads every line, expecting "entry 0", "entry 1", …; the last return
+ * code (0 or -1) and the number of lines in *count. */
+static int read_entries(fixture *f, ms_error *err, int *count)
+{
     const char *s;
     size_t len;
-    ms_error err = {0};
     int rc, i = 0;
     char want[32];
-    while ((rc = ms_lines_next(f.l, &s, &len, &err)) == 1) {
+    while ((rc = ms_lines_next(f->l, &s, &len, err)) == 1) {
         int w = snprintf(want, sizeof want, "entry %d", i++);
         assert_int_equal(len, (size_t)w);
         assert_memory_equal(s, want, len);
     }
-    assert_int_equal(rc, -1);
+    *count = i;
+    return rc;
+}
+
+/* A truncated archive: the complete lines, then -1, then 0. */
+static void test_reader_error(void **state)
+{
+    (void)state;
+    size_t gn;
+    unsigned char *gz = entries_gz(64000, &gn);
+    fixture f = open_text((char *)gz, gn * 2 / 3, 100, 0);
+    ms_error err = {0};
+    int i;
+    assert_int_equal(read_entries(&f, &err, &i), -1);
     assert_int_equal(err.code, MS_ERR_DATA);
     assert_true(i > 0);
     assert_int_equal(ms_lines_number(f.l), (uint64_t)i);
     expect_end(&f);
     close_text(&f);
+    free(gz);
+}
+
+typedef struct stepper {
+    ms_lines *l;
+    atomic_bool stop;
+    atomic_int steps;
+    pthread_t tid;
+} stepper;
+
+static void *step_loop(void *arg)
+{
+    stepper *st = arg;
+    while (!atomic_load(&st->stop))
+        if (ms_lines_step(st->l))
+            atomic_fetch_add(&st->steps, 1);
+    return NULL;
+}
+
+/* The shared feed, stepped by a helper or by nobody (the reading fills
+ * each slot itself), gives the threaded feed's lines, whole or cut short. */
+static void shared_feed(bool helper, bool truncated)
+{
+    size_t gn;
+    unsigned char *gz = entries_gz(6u << 20, &gn);   /* several slots */
+    size_t keep = truncated ? gn * 2 / 3 : gn;
+    fixture a = open_text((char *)gz, keep, 100, 0);
+    ms_error ea = {0}, eb = {0};
+    int na, nb;
+    int ra = read_entries(&a, &ea, &na);
+    close_text(&a);
+
+    fixture b = open_file((char *)gz, keep);
+    b.l = ms_lines_new_shared(b.r, 100);
+    assert_non_null(b.l);
+    stepper st = {.l = b.l};
+    if (helper)
+        assert_int_equal(pthread_create(&st.tid, NULL, step_loop, &st), 0);
+    int rb = read_entries(&b, &eb, &nb);
+    if (helper) {
+        atomic_store(&st.stop, true);
+        pthread_join(st.tid, NULL);
+        assert_true(atomic_load(&st.steps) > 0);
+    }
+    assert_int_equal(ms_lines_step(b.l), 0);   /* the input has ended */
+    assert_int_equal(rb, ra);
+    assert_int_equal(nb, na);
+    assert_int_equal(eb.code, ea.code);
+    assert_true(na > 100000);
+    close_text(&b);
+    free(gz);
+}
+
+static void test_shared_feed_stepped(void **state)
+{
+    (void)state;
+    shared_feed(true, false);
+    shared_feed(true, true);
+}
+
+static void test_shared_feed_alone(void **state)
+{
+    (void)state;
+    shared_feed(false, false);
+    shared_feed(false, true);
 }
 
 int main(void)
@@ -218,6 +314,8 @@ int main(void)
         cmocka_unit_test(test_huge_line),
         cmocka_unit_test(test_numbering_across_refills),
         cmocka_unit_test(test_reader_error),
+        cmocka_unit_test(test_shared_feed_stepped),
+        cmocka_unit_test(test_shared_feed_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
