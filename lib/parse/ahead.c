@@ -31,7 +31,8 @@ struct ms_ahead {
     slot slots[SLOTS];
     int (*idle)(void *);  /* work for the helper when no chunk is free */
     void *idle_ctx;
-    bool kicked;          /* idle work may have come since last asked */
+    bool idle_empty;      /* idle found nothing, and no kick came since */
+    bool kicked;          /* a kick came while idle ran */
 };
 
 static bool can_take(const ms_ahead *a)
@@ -64,13 +65,15 @@ static void *helper(void *arg)
     pthread_mutex_lock(&a->mu);
     for (;;) {
         while (!a->stop && !can_take(a)) {
-            if (a->idle) {
+            if (a->idle && !a->idle_empty) {
+                /* Unlocked while it runs: what changes meanwhile (a stop,
+                 * a block, a kick) is looked at again before any wait. */
                 a->kicked = false;
                 pthread_mutex_unlock(&a->mu);
                 int did = a->idle(a->idle_ctx);
                 pthread_mutex_lock(&a->mu);
-                if (did || a->kicked)
-                    continue;
+                a->idle_empty = !did && !a->kicked;
+                continue;
             }
             pthread_cond_wait(&a->cv, &a->mu);
         }
@@ -111,6 +114,7 @@ void ms_ahead_idle(ms_ahead *a, int (*idle)(void *), void *ctx)
     pthread_mutex_lock(&a->mu);
     a->idle = idle;
     a->idle_ctx = ctx;
+    a->idle_empty = false;
     pthread_cond_broadcast(&a->cv);
     pthread_mutex_unlock(&a->mu);
 }
@@ -120,6 +124,7 @@ void ms_ahead_kick(void *ahead)
     ms_ahead *a = ahead;
     pthread_mutex_lock(&a->mu);
     a->kicked = true;
+    a->idle_empty = false;
     pthread_cond_broadcast(&a->cv);
     pthread_mutex_unlock(&a->mu);
 }

@@ -195,6 +195,58 @@ static void test_idle_work(void **state)
     free(text);
 }
 
+/* Idle work that takes a while and finds nothing: the helper is in it,
+ * unlocked, when the caller frees the helper or begins a block. */
+typedef struct slow_idle {
+    atomic_int entered;
+} slow_idle;
+
+static int nothing_slowly(void *ctx)
+{
+    slow_idle *w = ctx;
+    atomic_fetch_add(&w->entered, 1);
+    struct timespec ts = {0, 20000000};
+    nanosleep(&ts, NULL);
+    return 0;
+}
+
+/* Regression: after idle work the helper went straight to waiting, so a
+ * stop (or a block) that came meanwhile was never seen: ms_ahead_free
+ * hung (a `.gz` or plain file now and then, on two cores). */
+static void test_stop_during_idle(void **state)
+{
+    (void)state;
+    ms_matcher *m = ms_matcher_new(r);
+    assert_non_null(m);
+    if (!ms_matcher_has_prefilter(m)) {
+        ms_matcher_free(m);
+        skip();
+    }
+    ms_matcher_free(m);
+    size_t ends[64], n, len;
+    char *text = make_block(1000, &len, ends, &n, 100);
+    for (int round = 0; round < 3; round++) {
+        ms_ahead *a = ms_ahead_new(r, 0);
+        assert_non_null(a);
+        slow_idle w = {0};
+        ms_ahead_idle(a, nothing_slowly, &w);
+        wait_for(&w.entered, 1);
+        if (round == 1) {
+            /* A block begun meanwhile, walked to its end. */
+            ms_ahead_begin(a, text, ends, n);
+            for (size_t k = 0; k < n; k++) {
+                ms_hits got;
+                assert_int_equal(ms_ahead_hits(a, k, &got), 0);
+                assert_true(got.n > 0);
+                ms_ahead_done(a, k);
+            }
+            ms_ahead_end(a);
+        }
+        ms_ahead_free(a);   /* hung here before the fix */
+    }
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_same_hits_helper_ahead),
         cmocka_unit_test(test_same_hits_coverage),
         cmocka_unit_test(test_idle_work),
+        cmocka_unit_test(test_stop_during_idle),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
