@@ -12,13 +12,18 @@
  *
  * A compressed file is decompressed ahead (feed) into a ring of FEED_SLOTS
  * buffers while the caller works on earlier lines, and refill copies from
- * the ring instead of calling the reader. The ring is filled by a thread of
- * its own, or (shared) by whoever steps it: a helper with time to spare
- * calls ms_lines_step, and refill fills the next slot itself when none is
- * ready and nobody is at it. One slot is filled at a time (the reader is a
- * stream), claimed under the ring's lock. The bytes are the same, so are
+ * the ring instead of calling the reader. The bytes are the same, so are
  * the lines (where a refill happens to end changes nothing: a line is cut,
- * or not, by its own length). */
+ * or not, by its own length).
+ *
+ * A shared feed (any file, for ms_lines_block) has no thread: a helper
+ * with time to spare fills the next slot (ms_lines_step), and the reading
+ * fills one itself when none is ready and nobody is at it; one slot at a
+ * time (the reader is a stream), claimed under the ring's lock. Its blocks
+ * are handed out in the slots themselves, not copied: each slot has room
+ * for max_line + 2 bytes before its own, where the bytes after the last
+ * '\n' of the slot before go; a rest longer than max_line + 1 is handed
+ * out as a cut line first, as the buffer way does. */
 #include "input/lines.h"
 
 #include <pthread.h>
@@ -28,6 +33,7 @@
 #define DEFAULT_BUF (4u << 20)
 #define FEED_SLOTS 4
 #define FEED_SLOT (1u << 20)
+#define SHARED_SLOT (2u << 20)
 
 typedef struct feed {
     ms_reader *r;
@@ -47,6 +53,8 @@ typedef struct feed {
     bool ended;                 /* the end or an error was read */
     void (*kick)(void *);       /* told when a slot is given back */
     void *kick_ctx;
+    size_t head;                /* room before each slot's bytes */
+    size_t slot;                /* each slot's bytes at most */
 } feed;
 
 struct ms_lines {
@@ -61,6 +69,10 @@ struct ms_lines {
     bool skipping;      /* inside the rest of a cut line */
     bool cut;
     uint64_t number;
+    /* A shared feed's blocks are handed out in its slots themselves: */
+    int held;           /* the slot handed out last is still held (0/1) */
+    unsigned cur;       /* its index */
+    size_t tail_off, tail_len;   /* its bytes after the last '\n' */
 };
 
 ms_lines *ms_lines_new_sized(ms_reader *r, size_t max_line, size_t buf_size)
@@ -93,7 +105,7 @@ static int feed_claim(feed *f)
 static void feed_fill(feed *f, int i)
 {
     ms_error err = {0};
-    ptrdiff_t n = ms_reader_read(f->r, f->buf[i], FEED_SLOT, &err);
+    ptrdiff_t n = ms_reader_read(f->r, f->buf[i] + f->head, f->slot, &err);
     pthread_mutex_lock(&f->mu);
     f->len[i] = n;
     if (n < 0)
@@ -163,16 +175,18 @@ static void feed_free(feed *f, bool started)
 
 /* A reader run ahead in a thread, or (shared) by whoever steps it; NULL
  * when that cannot be had. */
-static feed *feed_new(ms_reader *r, bool shared)
+static feed *feed_new(ms_reader *r, bool shared, size_t head, size_t slot)
 {
     feed *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
     f->r = r;
+    f->head = head;
+    f->slot = slot;
     pthread_mutex_init(&f->mu, NULL);
     pthread_cond_init(&f->cv, NULL);
     for (int i = 0; i < FEED_SLOTS; i++)
-        if (!(f->buf[i] = malloc(FEED_SLOT))) {
+        if (!(f->buf[i] = malloc(head + slot))) {
             feed_free(f, false);
             return NULL;
         }
@@ -212,7 +226,7 @@ static ptrdiff_t feed_read(feed *f, char *dst, size_t cap, ms_error *err)
     size_t k = (size_t)n - f->pos;
     if (k > cap)
         k = cap;
-    memcpy(dst, f->buf[i] + f->pos, k);
+    memcpy(dst, f->buf[i] + f->head + f->pos, k);
     f->pos += k;
     if (f->pos == (size_t)n) {
         f->pos = 0;
@@ -232,16 +246,26 @@ ms_lines *ms_lines_new(ms_reader *r, size_t max_line)
 {
     ms_lines *l = ms_lines_new_sized(r, max_line, DEFAULT_BUF);
     if (l && ms_reader_codec(r) != MS_CODEC_PLAIN)
-        l->feed = feed_new(r, false);   /* without it, refill decompresses */
+        l->feed = feed_new(r, false, 0, FEED_SLOT);   /* without it, refill decompresses */
+    return l;
+}
+
+ms_lines *ms_lines_new_shared_sized(ms_reader *r, size_t max_line,
+                                    size_t slot)
+{
+    ms_lines *l = ms_lines_new_sized(r, max_line, 1);
+    if (l && (l->need == SIZE_MAX ||
+              !(l->feed = feed_new(r, true, l->need,
+                                   slot ? slot : SHARED_SLOT)))) {
+        ms_lines_free(l);
+        return NULL;
+    }
     return l;
 }
 
 ms_lines *ms_lines_new_shared(ms_reader *r, size_t max_line)
 {
-    ms_lines *l = ms_lines_new_sized(r, max_line, DEFAULT_BUF);
-    if (l && ms_reader_codec(r) != MS_CODEC_PLAIN)
-        l->feed = feed_new(r, true);
-    return l;
+    return ms_lines_new_shared_sized(r, max_line, SHARED_SLOT);
 }
 
 void ms_lines_free(ms_lines *l)
@@ -324,8 +348,103 @@ int ms_lines_next(ms_lines *l, const char **line, size_t *len, ms_error *err)
     }
 }
 
+/* Give back the slot handed out last, if still held. */
+static void release_held(ms_lines *l)
+{
+    feed *f = l->feed;
+    if (!l->held)
+        return;
+    pthread_mutex_lock(&f->mu);
+    f->taken++;
+    l->held = 0;
+    pthread_cond_broadcast(&f->cv);
+    void (*kick)(void *) = f->kick;
+    void *ctx = f->kick_ctx;
+    pthread_mutex_unlock(&f->mu);
+    if (kick)
+        kick(ctx);
+}
+
+/* ms_lines_block over a shared feed, without copying: each block lies in
+ * a slot; the bytes after its last '\n' go in front of the next slot's
+ * (each has room for max_line + 2 before its bytes). */
+static int slots_block(ms_lines *l, const char **text, size_t *len,
+                       ms_error *err)
+{
+    feed *f = l->feed;
+    for (;;) {
+        if (l->tail_len > l->max_line + 1) {   /* too long: cut it here */
+            *text = f->buf[l->cur] + l->tail_off;
+            *len = l->tail_len;
+            l->tail_len = 0;
+            l->skipping = true;
+            return 1;
+        }
+        if (l->eof) {
+            release_held(l);
+            return 0;
+        }
+        pthread_mutex_lock(&f->mu);
+        while (f->filled == f->taken + (unsigned)l->held) {
+            int c = feed_claim(f);
+            if (c < 0) {
+                pthread_cond_wait(&f->cv, &f->mu);
+                continue;
+            }
+            pthread_mutex_unlock(&f->mu);
+            feed_fill(f, c);
+            pthread_mutex_lock(&f->mu);
+        }
+        unsigned j = (f->taken + (unsigned)l->held) % FEED_SLOTS;
+        ptrdiff_t n = f->len[j];
+        if (n < 0 && err)
+            *err = f->err;
+        pthread_mutex_unlock(&f->mu);
+        char *data = f->buf[j] + f->head - l->tail_len;
+        if (l->tail_len)
+            memcpy(data, f->buf[l->cur] + l->tail_off, l->tail_len);
+        size_t total = l->tail_len + (n > 0 ? (size_t)n : 0);
+        l->tail_len = 0;
+        release_held(l);
+        l->held = 1;
+        l->cur = j;
+        if (n < 0) {   /* a partial line before the error is dropped */
+            l->eof = true;
+            return -1;
+        }
+        if (n == 0) {
+            l->eof = true;
+            if (!total || l->skipping)
+                continue;
+            *text = data;
+            *len = total;
+            return 1;
+        }
+        if (l->skipping) {
+            char *nl = memchr(data, '\n', total);
+            if (!nl)
+                continue;
+            size_t k = (size_t)(nl - data) + 1;
+            data += k;
+            total -= k;
+            l->skipping = false;
+        }
+        char *last = total ? memrchr(data, '\n', total) : NULL;
+        size_t k = last ? (size_t)(last - data) + 1 : 0;
+        l->tail_off = (size_t)(data + k - f->buf[j]);
+        l->tail_len = total - k;
+        if (k) {
+            *text = data;
+            *len = k;
+            return 1;
+        }
+    }
+}
+
 int ms_lines_block(ms_lines *l, const char **text, size_t *len, ms_error *err)
 {
+    if (l->feed && l->feed->shared)
+        return slots_block(l, text, len, err);
     for (;;) {
         char *s = l->buf + l->start;
         size_t n = l->end - l->start;

@@ -21,10 +21,14 @@ typedef struct ms_lines ms_lines;
 ms_lines *ms_lines_new(ms_reader *r, size_t max_line);
 /* The same with another starting buffer size (tests use tiny ones). */
 ms_lines *ms_lines_new_sized(ms_reader *r, size_t max_line, size_t buf_size);
-/* The same, but a compressed input is decompressed ahead by no thread of
- * its own: by whoever calls ms_lines_step (a helper with time to spare),
- * else by the reading itself when nothing is ready. */
+/* For ms_lines_block only: the input is read (or decompressed) ahead by
+ * no thread of its own, but by whoever calls ms_lines_step (a helper with
+ * time to spare), else by the reading itself when nothing is ready; the
+ * blocks are handed out where they were read, without a copy. */
 ms_lines *ms_lines_new_shared(ms_reader *r, size_t max_line);
+/* The same with slots of another size (tests use tiny ones). */
+ms_lines *ms_lines_new_shared_sized(ms_reader *r, size_t max_line,
+                                    size_t slot);
 /* Decompress one slot ahead if one is free and nobody else is at it: 1
  * when it did, 0 when there was nothing to do (or no such feed). Safe from
  * another thread while the owner reads. */

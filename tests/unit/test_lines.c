@@ -290,6 +290,62 @@ static void shared_feed(bool helper, bool truncated)
     free(gz);
 }
 
+/* The shared feed's blocks, handed out in its slots, stepped by a helper
+ * or not: put together they are the file's bytes (no line here is cut). */
+static void shared_blocks(bool helper, bool gzipped, size_t slot)
+{
+    size_t n = 3u << 20, gn = 0, k = 0;
+    char *text = malloc(n);
+    assert_non_null(text);
+    for (int i = 0; k + 32 < n; i++)
+        k += (size_t)snprintf(text + k, n - k, "entry %d%s\n", i,
+                              i % 1000 ? "" : " and a longer line here");
+    unsigned char *gz = gzipped ? entries_gz(n, &gn) : NULL;
+    if (gzipped) {   /* entries_gz writes its own text: make it again */
+        k = 0;
+        for (int i = 0; k + 32 < n; i++)
+            k += (size_t)snprintf(text + k, n - k, "entry %d\n", i);
+    }
+    fixture f = gzipped ? open_file((char *)gz, gn) : open_file(text, k);
+    f.l = ms_lines_new_shared_sized(f.r, 100, slot);
+    assert_non_null(f.l);
+    stepper st = {.l = f.l};
+    if (helper)
+        assert_int_equal(pthread_create(&st.tid, NULL, step_loop, &st), 0);
+    char *got = malloc(k + 1);
+    assert_non_null(got);
+    size_t at = 0, len;
+    const char *b;
+    ms_error err = {0};
+    int rc;
+    while ((rc = ms_lines_block(f.l, &b, &len, &err)) == 1) {
+        assert_true(len > 0 && at + len <= k);
+        assert_int_equal(b[len - 1], '\n');
+        memcpy(got + at, b, len);
+        at += len;
+    }
+    if (helper) {
+        atomic_store(&st.stop, true);
+        pthread_join(st.tid, NULL);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(at, k);
+    assert_memory_equal(got, text, k);
+    close_text(&f);
+    free(got);
+    free(gz);
+    free(text);
+}
+
+static void test_shared_blocks(void **state)
+{
+    (void)state;
+    shared_blocks(true, false, 4096);
+    shared_blocks(false, false, 4096);
+    shared_blocks(true, true, 100000);
+    shared_blocks(false, false, 0);   /* the default slot */
+}
+
 static void test_shared_feed_stepped(void **state)
 {
     (void)state;
@@ -316,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_reader_error),
         cmocka_unit_test(test_shared_feed_stepped),
         cmocka_unit_test(test_shared_feed_alone),
+        cmocka_unit_test(test_shared_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
