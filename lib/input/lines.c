@@ -133,6 +133,43 @@ static void *feed_main(void *arg)
     }
 }
 
+/* Under f->mu: wait until the slot `ahead` past the next one to take is
+ * filled, filling it here when the feed is shared and nobody is at it;
+ * that slot's index, its length in *n (and the reader's error in *err
+ * when n < 0). */
+static unsigned feed_wait(feed *f, unsigned ahead, ptrdiff_t *n,
+                          ms_error *err)
+{
+    while (f->filled == f->taken + ahead) {
+        int c = f->shared ? feed_claim(f) : -1;
+        if (c < 0) {
+            pthread_cond_wait(&f->cv, &f->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&f->mu);   /* nobody filling: fill it here */
+        feed_fill(f, c);
+        pthread_mutex_lock(&f->mu);
+    }
+    unsigned i = (f->taken + ahead) % FEED_SLOTS;
+    *n = f->len[i];
+    if (*n < 0 && err)
+        *err = f->err;
+    return i;
+}
+
+/* The oldest slot taken is done with: room for the filler, and a kick. */
+static void feed_give_back(feed *f)
+{
+    pthread_mutex_lock(&f->mu);
+    f->taken++;
+    pthread_cond_broadcast(&f->cv);
+    void (*kick)(void *) = f->kick;
+    void *ctx = f->kick_ctx;
+    pthread_mutex_unlock(&f->mu);
+    if (kick)
+        kick(ctx);
+}
+
 int ms_lines_step(ms_lines *l)
 {
     feed *f = l->feed;
@@ -203,21 +240,9 @@ static ptrdiff_t feed_read(feed *f, char *dst, size_t cap, ms_error *err)
 {
     if (f->done)
         return 0;
+    ptrdiff_t n;
     pthread_mutex_lock(&f->mu);
-    while (f->filled == f->taken) {
-        int c = f->shared ? feed_claim(f) : -1;
-        if (c < 0) {
-            pthread_cond_wait(&f->cv, &f->mu);
-            continue;
-        }
-        pthread_mutex_unlock(&f->mu);   /* nobody filling: fill it here */
-        feed_fill(f, c);
-        pthread_mutex_lock(&f->mu);
-    }
-    unsigned i = f->taken % FEED_SLOTS;
-    ptrdiff_t n = f->len[i];
-    if (n < 0 && err)
-        *err = f->err;
+    unsigned i = feed_wait(f, 0, &n, err);
     pthread_mutex_unlock(&f->mu);
     if (n <= 0) {
         f->done = true;
@@ -230,14 +255,7 @@ static ptrdiff_t feed_read(feed *f, char *dst, size_t cap, ms_error *err)
     f->pos += k;
     if (f->pos == (size_t)n) {
         f->pos = 0;
-        pthread_mutex_lock(&f->mu);
-        f->taken++;
-        pthread_cond_broadcast(&f->cv);
-        void (*kick)(void *) = f->kick;
-        void *ctx = f->kick_ctx;
-        pthread_mutex_unlock(&f->mu);
-        if (kick)
-            kick(ctx);
+        feed_give_back(f);
     }
     return (ptrdiff_t)k;
 }
@@ -351,18 +369,10 @@ int ms_lines_next(ms_lines *l, const char **line, size_t *len, ms_error *err)
 /* Give back the slot handed out last, if still held. */
 static void release_held(ms_lines *l)
 {
-    feed *f = l->feed;
-    if (!l->held)
-        return;
-    pthread_mutex_lock(&f->mu);
-    f->taken++;
-    l->held = 0;
-    pthread_cond_broadcast(&f->cv);
-    void (*kick)(void *) = f->kick;
-    void *ctx = f->kick_ctx;
-    pthread_mutex_unlock(&f->mu);
-    if (kick)
-        kick(ctx);
+    if (l->held) {
+        l->held = 0;
+        feed_give_back(l->feed);
+    }
 }
 
 /* ms_lines_block over a shared feed, without copying: each block lies in
@@ -384,21 +394,9 @@ static int slots_block(ms_lines *l, const char **text, size_t *len,
             release_held(l);
             return 0;
         }
+        ptrdiff_t n;
         pthread_mutex_lock(&f->mu);
-        while (f->filled == f->taken + (unsigned)l->held) {
-            int c = feed_claim(f);
-            if (c < 0) {
-                pthread_cond_wait(&f->cv, &f->mu);
-                continue;
-            }
-            pthread_mutex_unlock(&f->mu);
-            feed_fill(f, c);
-            pthread_mutex_lock(&f->mu);
-        }
-        unsigned j = (f->taken + (unsigned)l->held) % FEED_SLOTS;
-        ptrdiff_t n = f->len[j];
-        if (n < 0 && err)
-            *err = f->err;
+        unsigned j = feed_wait(f, (unsigned)l->held, &n, err);
         pthread_mutex_unlock(&f->mu);
         char *data = f->buf[j] + f->head - l->tail_len;
         if (l->tail_len)

@@ -130,6 +130,17 @@ static void test_same_hits_coverage(void **state)
     check(1, 1);
 }
 
+/* Skips the test when this build has no prefilter. */
+static void need_prefilter(void)
+{
+    ms_matcher *m = ms_matcher_new(r);
+    assert_non_null(m);
+    int has = ms_matcher_has_prefilter(m);
+    ms_matcher_free(m);
+    if (!has)
+        skip();
+}
+
 /* Idle work: `left` units; each call does one. */
 typedef struct work {
     atomic_int left, calls;
@@ -154,16 +165,24 @@ static void wait_for(atomic_int *v, int want)
     assert_int_equal(atomic_load(v), want);
 }
 
+/* A block walked to its end through the helper: every chunk has hits. */
+static void walk_block(ms_ahead *a, const char *text, const size_t *ends,
+                       size_t n)
+{
+    ms_ahead_begin(a, text, ends, n);
+    for (size_t k = 0; k < n; k++) {
+        ms_hits got;
+        assert_int_equal(ms_ahead_hits(a, k, &got), 0);
+        assert_true(got.n > 0);
+        ms_ahead_done(a, k);
+    }
+    ms_ahead_end(a);
+}
+
 static void test_idle_work(void **state)
 {
     (void)state;
-    ms_matcher *m = ms_matcher_new(r);
-    assert_non_null(m);
-    if (!ms_matcher_has_prefilter(m)) {
-        ms_matcher_free(m);
-        skip();
-    }
-    ms_matcher_free(m);
+    need_prefilter();
     ms_ahead *a = ms_ahead_new(r, 0);
     assert_non_null(a);
     work w = {0};
@@ -183,14 +202,7 @@ static void test_idle_work(void **state)
     /* Chunks still come first, and come out right. */
     size_t ends[64], n, len;
     char *text = make_block(1000, &len, ends, &n, 100);
-    ms_ahead_begin(a, text, ends, n);
-    for (size_t k = 0; k < n; k++) {
-        ms_hits got;
-        assert_int_equal(ms_ahead_hits(a, k, &got), 0);
-        assert_true(got.n > 0);
-        ms_ahead_done(a, k);
-    }
-    ms_ahead_end(a);
+    walk_block(a, text, ends, n);
     ms_ahead_free(a);
     free(text);
 }
@@ -216,13 +228,7 @@ static int nothing_slowly(void *ctx)
 static void test_stop_during_idle(void **state)
 {
     (void)state;
-    ms_matcher *m = ms_matcher_new(r);
-    assert_non_null(m);
-    if (!ms_matcher_has_prefilter(m)) {
-        ms_matcher_free(m);
-        skip();
-    }
-    ms_matcher_free(m);
+    need_prefilter();
     size_t ends[64], n, len;
     char *text = make_block(1000, &len, ends, &n, 100);
     for (int round = 0; round < 3; round++) {
@@ -233,14 +239,7 @@ static void test_stop_during_idle(void **state)
         wait_for(&w.entered, 1);
         if (round == 1) {
             /* A block begun meanwhile, walked to its end. */
-            ms_ahead_begin(a, text, ends, n);
-            for (size_t k = 0; k < n; k++) {
-                ms_hits got;
-                assert_int_equal(ms_ahead_hits(a, k, &got), 0);
-                assert_true(got.n > 0);
-                ms_ahead_done(a, k);
-            }
-            ms_ahead_end(a);
+            walk_block(a, text, ends, n);
         }
         ms_ahead_free(a);   /* hung here before the fix */
     }
