@@ -29,7 +29,8 @@ ms_lines *ms_lines_new_shared(ms_reader *r, size_t max_line);
 /* The same with slots of another size (tests use tiny ones). */
 ms_lines *ms_lines_new_shared_sized(ms_reader *r, size_t max_line,
                                     size_t slot);
-/* Decompress one slot ahead if one is free and nobody else is at it: 1
+/* Read (or decompress) one slot ahead of a shared feed if one is free and
+ * nobody else is at it: 1
  * when it did, 0 when there was nothing to do (or no such feed). Safe from
  * another thread while the owner reads. */
 int ms_lines_step(ms_lines *l);

@@ -10,9 +10,9 @@
  * and has its stamp read, so line numbers, byte counts, cut lines and the
  * Dec->Jan wraps of year-less stamps stay exact. With a core to spare the
  * chunks' prefilter scans run ahead in a helper thread (ahead.h), which,
- * when no chunk is free, decompresses ahead (lines.h's shared feed) in
- * place of a decompressing thread of its own: two threads, not three, on
- * two cores. Events
+ * when no chunk is free, reads or decompresses ahead (lines.h's shared
+ * feed) in place of a decompressing thread of its own: two threads, not
+ * three, on two cores, and the walk neither reads nor copies. Events
  * are kept compact (scan_events.h). MS_SCAN_SLOW=1 in the environment
  * forces the line-by-line way (for comparisons). */
 #include "scan.h"
@@ -270,7 +270,7 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
         .f = out, .m = m, .opts = opts,
         .max_line = opts->max_line ? opts->max_line : 1 << 20,
     };
-    /* With a helper to come, it also decompresses: no third thread. */
+    /* With a helper to come, it also reads ahead: no third thread. */
     bool shared = opts->ahead;
     ms_lines *ln = shared ? ms_lines_new_shared(rd, x.max_line)
                           : ms_lines_new(rd, x.max_line);
