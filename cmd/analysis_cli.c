@@ -243,23 +243,30 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
     ms_scan_opts so = {.max_line = 1 << 20, .coverage = 1};
     if (rc == EXIT_OK && logs.n && cli_scan_sources(&x->c, r, &logs, &so, &files))
         rc = EXIT_FATAL;
+    size_t all = 0;
+    for (size_t i = 0; files && i < logs.n; i++)
+        all += files[i].evs.n;
+    if (rc == EXIT_OK && ms_store_reserve(&x->store, all)) {
+        cli_error("out of memory");
+        rc = EXIT_FATAL;
+    }
     for (size_t i = 0; files && i < logs.n; i++) {
         ms_file_scan *f = &files[i];
         x->damaged += cli_report_file(&x->c, f);
-        if (rc == EXIT_OK && ms_inputs_add_scan(&x->inputs, f)) {
-            cli_error("out of memory");
-            rc = EXIT_FATAL;
-        }
         int64_t id = rc == EXIT_OK ? ms_store_add_file(&x->store, f->name) : -1;
         /* The scan's copy shrinks as the store's grows (peak memory). */
+        uint64_t counted = 0;
         for (size_t k = 0; id >= 0 && k < f->evs.n; k++) {
             ms_event e;
             ms_scan_events_get(&f->evs, k, f->file_index, &e);
+            counted += e.outcome != MS_OUT_DUPLICATE;
             if (ms_store_add(&x->store, &e, (uint32_t)id))
                 id = -1;
             if ((k + 1) % 65536 == 0)
                 ms_scan_events_release(&f->evs, k + 1);
         }
+        if (id >= 0 && ms_inputs_add_scan(&x->inputs, f, counted))
+            id = -1;
         if (id < 0 && rc == EXIT_OK) {
             cli_error("out of memory");
             rc = EXIT_FATAL;

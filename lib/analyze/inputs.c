@@ -14,7 +14,7 @@ static ms_input_file *grow(ms_inputs *in)
     return &v[in->n++];
 }
 
-int ms_inputs_add_scan(ms_inputs *in, const ms_file_scan *f)
+int ms_inputs_add_scan(ms_inputs *in, const ms_file_scan *f, uint64_t events)
 {
     ms_input_file *x = grow(in);
     if (!x || !(x->name = strdup(f->name)))
@@ -25,8 +25,7 @@ int ms_inputs_add_scan(ms_inputs *in, const ms_file_scan *f)
     x->cut_lines = f->cut_lines;
     x->first = f->first;
     x->last = f->last;
-    for (size_t i = 0; i < f->evs.n; i++)
-        x->events += f->evs.ev[i].outcome != MS_OUT_DUPLICATE;
+    x->events = events;
     if ((!f->opened || f->damaged) && !(x->error = strdup(f->error.msg)))
         return -1;
     if (f->nunmatched) {

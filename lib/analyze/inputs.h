@@ -27,8 +27,10 @@ typedef struct ms_inputs {
     size_t n;
 } ms_inputs;
 
-/* Append one log file's summary; -1 when memory ran out. */
-int ms_inputs_add_scan(ms_inputs *in, const ms_file_scan *f);
+/* Append one log file's summary, with the number of its events that are
+ * not duplicates (its reader counts them as it takes them, rather than
+ * walk them again here); -1 when memory ran out. */
+int ms_inputs_add_scan(ms_inputs *in, const ms_file_scan *f, uint64_t events);
 /* Append an events file read back (kind "events"); error may be NULL. */
 int ms_inputs_add_events(ms_inputs *in, const char *name, uint64_t events,
                          const char *error);

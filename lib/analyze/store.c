@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/prefault.h"
+
+#define READY_AHEAD 16384   /* rows mapped in ahead of the writes */
+
 int ms_store_init(ms_store *s)
 {
     memset(s, 0, sizeof *s);
@@ -59,9 +63,9 @@ int64_t ms_store_add_file(ms_store *s, const char *name)
         s->field = p_;                                                \
     } while (0)
 
-static int grow(ms_store *s)
+static int grow(ms_store *s, size_t cap)
 {
-    size_t cap = s->cap ? s->cap * 2 : 4096;
+    s->ready = s->n;   /* columns may move: nothing past n is mapped in */
     GROW(time);
     GROW(ip);
     GROW(user);
@@ -78,20 +82,64 @@ static int grow(ms_store *s)
     return 0;
 }
 
+int ms_store_reserve(ms_store *s, size_t more)
+{
+    if (more <= s->cap - s->n)
+        return 0;
+    size_t cap = s->n + more;
+    return grow(s, s->cap && cap < 2 * s->cap ? 2 * s->cap : cap);
+}
+
+/* The id of s in t; *last is the id this column got the event before,
+ * taken again without hashing when its text is the same. */
+static uint32_t put(ms_intern *t, uint32_t *last, const char *str, size_t n)
+{
+    if (*last < t->n && t->len[*last] == n &&
+        (n == 0 || memcmp(t->str[*last], str, n) == 0))
+        return *last;
+    return *last = ms_intern_put(t, str, n);
+}
+
+#define READY(field) \
+    ms_prefault(s->field + from, (to - from) * sizeof *s->field)
+
+/* Map in the rows of the next window of every column, in one call per
+ * column rather than a trap per page (core/prefault.h). */
+static void get_ready(ms_store *s)
+{
+    size_t from = s->n, to = s->cap - from > READY_AHEAD ? from + READY_AHEAD : s->cap;
+    READY(time);
+    READY(ip);
+    READY(user);
+    READY(method);
+    READY(reason);
+    READY(source);
+    READY(host);
+    READY(file);
+    READY(line);
+    READY(outcome);
+    READY(service);
+    READY(attempts);
+    s->ready = to;
+}
+
 int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
 {
     if (e->outcome == MS_OUT_DUPLICATE || e->outcome == MS_OUT_NONE)
         return 0;
-    if (s->n == s->cap && grow(s))
+    if (s->n == s->cap && grow(s, s->cap ? s->cap * 2 : 4096))
         return -1;
+    if (s->n == s->ready)
+        get_ready(s);
     size_t i = s->n;
+    uint32_t *last = s->last;
     uint32_t ids[6] = {
-        ms_intern_put(&s->ips, (const char *)e->ip.b, sizeof e->ip.b),
-        ms_intern_put(&s->users, e->user.p, e->user.n),
-        ms_intern_put(&s->strs, e->method.p, e->method.n),
-        ms_intern_put(&s->strs, e->reason.p, e->reason.n),
-        ms_intern_put(&s->strs, e->source, strlen(e->source)),
-        ms_intern_put(&s->strs, e->host.p, e->host.n),
+        put(&s->ips, &last[0], (const char *)e->ip.b, sizeof e->ip.b),
+        put(&s->users, &last[1], e->user.p, e->user.n),
+        put(&s->strs, &last[2], e->method.p, e->method.n),
+        put(&s->strs, &last[3], e->reason.p, e->reason.n),
+        put(&s->strs, &last[4], e->source, strlen(e->source)),
+        put(&s->strs, &last[5], e->host.p, e->host.n),
     };
     for (int k = 0; k < 6; k++)
         if (ids[k] == UINT32_MAX)

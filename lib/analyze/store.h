@@ -19,6 +19,7 @@
 
 typedef struct ms_store {
     size_t n, cap;
+    size_t ready;         /* rows below it are mapped in (prefault.h) */
     ms_time *time;
     uint32_t *ip;         /* id in ips */
     uint32_t *user;       /* id in users */
@@ -30,6 +31,7 @@ typedef struct ms_store {
     ms_intern ips;        /* 16-byte ms_ip values */
     ms_intern users;
     ms_intern strs;
+    uint32_t last[6];     /* ids of the last event added (ms_store_add) */
     char **files;         /* file names as the user gave them */
     size_t nfiles;
     /* After ms_store_finish: events of ip k are by_ip[ip_start[k] ..
@@ -43,6 +45,10 @@ void ms_store_free(ms_store *s);
 
 /* Add a file name; returns its index, or -1 when memory ran out. */
 int64_t ms_store_add_file(ms_store *s, const char *name);
+
+/* Make room for `more` events beyond those stored, so that adding them
+ * moves no column. -1 when memory ran out. */
+int ms_store_reserve(ms_store *s, size_t more);
 
 /* Append one event (duplicates are skipped); file is an index from
  * ms_store_add_file. -1 when memory ran out. */

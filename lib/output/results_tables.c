@@ -194,10 +194,41 @@ static size_t timeline_count(const ms_rctx *c)
     return c->ntl;
 }
 
+/* The timeline walks the store by address, so each row's cells are
+ * scattered across the columns: ask for the cells of the row ROWS_AHEAD
+ * on, and the strings of one nearer, while this one is written (the
+ * timeline took a quarter less time to write, alone on one core). */
+#define ROWS_AHEAD 32
+#define STRINGS_AHEAD 8
+static void prefetch_rows(const ms_rctx *c, size_t i)
+{
+    const ms_store *s = c->s;
+    if (i + ROWS_AHEAD < c->ntl) {
+        uint32_t f = c->tl[i + ROWS_AHEAD];
+        __builtin_prefetch(&s->ip[f]);
+        __builtin_prefetch(&s->time[f]);
+        __builtin_prefetch(&s->user[f]);
+        __builtin_prefetch(&s->outcome[f]);
+        __builtin_prefetch(&s->service[f]);
+        __builtin_prefetch(&s->source[f]);
+        __builtin_prefetch(&s->method[f]);
+        __builtin_prefetch(&s->file[f]);
+        __builtin_prefetch(&s->line[f]);
+        if (c->a->honest)
+            __builtin_prefetch(&c->a->honest[f]);
+    }
+    if (i + STRINGS_AHEAD < c->ntl) {
+        uint32_t f = c->tl[i + STRINGS_AHEAD];
+        __builtin_prefetch(s->users.str[s->user[f]]);
+        __builtin_prefetch(s->ips.str[s->ip[f]]);
+    }
+}
+
 static void timeline_row(ms_rctx *c, size_t i, ms_rv *v)
 {
     const ms_store *s = c->s;
     uint32_t e = c->tl[i];
+    prefetch_rows(c, i);
     ms_rv gap = {.k = MS_RV_NULL};
     if (i > 0 && s->ip[c->tl[i - 1]] == s->ip[e]) {
         ms_time prev = s->time[c->tl[i - 1]], t = s->time[e];

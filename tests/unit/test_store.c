@@ -2,7 +2,8 @@
  * file, line) order whether they came in order (nothing moves), nearly in
  * order (a line a second late: sorted in place), or far from it (reversed:
  * the full sort), every column moving with its event; and each ip's list
- * is in time order. */
+ * is in time order. Strings are interned through a one-event memo; room
+ * can be made ahead. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -74,10 +75,81 @@ static void test_orders(void **state)
     }
 }
 
+/* Strings are interned through a memo of the previous event's: a string
+ * equal to it (even at another address) gets its id, any other string its
+ * own, whatever the length, with NULs inside, empty. */
+static void test_repeated_strings(void **state)
+{
+    (void)state;
+    static const struct { const char *p; size_t n; } users[] = {
+        {"ab", 2}, {"ab", 2}, {"cd", 2}, {"ab", 2}, {"a\0b", 3}, {"a\0c", 3},
+        {"a\0c", 3}, {"", 0}, {"", 0}, {"abc", 3}, {"ab", 2},
+    };
+    enum { K = sizeof users / sizeof *users };
+    ms_store s;
+    assert_int_equal(ms_store_init(&s), 0);
+    assert_true(ms_store_add_file(&s, "x") == 0);
+    for (size_t k = 0; k < K; k++) {
+        char copy[8];   /* a fresh address for each event */
+        memcpy(copy, users[k].p, users[k].n);
+        ms_event e = {.time = (int64_t)k * MS_NS_PER_S,
+                      .outcome = MS_OUT_AUTH_FAIL, .line = k + 1,
+                      .source = k % 2 ? "x" : "y", .user = {copy, users[k].n}};
+        e.method.p = e.reason.p = e.session.p = e.host.p = "";
+        assert_true(ms_ip_parse(k % 3 ? "192.0.2.1" : "2001:db8::1",
+                                k % 3 ? 9 : 11, &e.ip));
+        assert_int_equal(ms_store_add(&s, &e, 0), 0);
+    }
+    for (size_t k = 0; k < K; k++) {
+        uint32_t u = s.user[k];
+        assert_int_equal(s.users.len[u], users[k].n);
+        assert_memory_equal(s.users.str[u], users[k].p, users[k].n);
+        for (size_t j = 0; j < k; j++)
+            assert_int_equal(s.user[j] == u, users[j].n == users[k].n &&
+                             memcmp(users[j].p, users[k].p, users[k].n) == 0);
+        assert_string_equal(s.strs.str[s.source[k]], k % 2 ? "x" : "y");
+        assert_int_equal(s.ip[k] == s.ip[0], k % 3 == 0);
+    }
+    assert_int_equal(s.users.n, 1 + 5);   /* "", ab, cd, a\0b, a\0c, abc */
+    ms_store_free(&s);
+}
+
+/* Room made ahead (ms_store_reserve), past it (the columns grow again)
+ * and again on a store that holds events: every row as added. */
+static void test_reserve(void **state)
+{
+    (void)state;
+    static int64_t t[N];
+    for (size_t k = 0; k < N; k++)
+        t[k] = (int64_t)k;
+    ms_store s;
+    assert_int_equal(ms_store_init(&s), 0);
+    assert_int_equal(ms_store_reserve(&s, N / 4), 0);
+    assert_true(s.cap >= N / 4);
+    assert_true(ms_store_add_file(&s, "x") == 0);
+    char user[32];
+    for (size_t k = 0; k < N; k++) {
+        if (k == N / 2)
+            assert_int_equal(ms_store_reserve(&s, N - k), 0);
+        snprintf(user, sizeof user, "u%zu", k + 1);
+        ms_event e = {.time = t[k] * MS_NS_PER_S, .outcome = MS_OUT_AUTH_FAIL,
+                      .attempts = 1, .line = k + 1, .source = "x",
+                      .user = {user, strlen(user)}};
+        e.method.p = e.reason.p = e.session.p = e.host.p = "";
+        assert_true(ms_ip_parse("192.0.2.9", 9, &e.ip));
+        assert_int_equal(ms_store_add(&s, &e, 0), 0);
+    }
+    assert_int_equal(ms_store_finish(&s), 0);
+    check(&s, t);
+    ms_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_orders),
+        cmocka_unit_test(test_repeated_strings),
+        cmocka_unit_test(test_reserve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
