@@ -283,6 +283,8 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
         cli_error("out of memory");
         return EXIT_FATAL;
     }
+    if (x->stored)
+        x->stored(x->stored_ctx, &x->store);
     ms_analyze_opts o;
     ms_analyze_defaults(&o);
     o.real_users = x->users ? &x->real_users : NULL;

@@ -21,6 +21,10 @@ typedef struct cli_analysis {
     } geodb[16];           /* in the order given */
     int ngeodb;
     int no_geo;
+    /* When set, called once the store is complete, before the analyses
+     * run (analyze begins its events file there). */
+    void (*stored)(void *ctx, const ms_store *s);
+    void *stored_ctx;
     /* filled by cli_analysis_run */
     ms_intern real_users;
     ms_cidr_list ignore_list;

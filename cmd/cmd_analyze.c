@@ -1,7 +1,8 @@
 /* cmd_analyze.c — `mailsleuth analyze -o DIR`: every result file of the
  * output contract into DIR, as CSV, JSON or both, and the incident report
  * (report.md, report.html, charts: cmd_report.c), beside them in a thread
- * of its own unless -j 1. */
+ * of its own unless -j 1; the events file is begun, in a thread too, as
+ * soon as the store is complete, while the analyses run. */
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -60,6 +61,22 @@ static void *report_main(void *arg)
     return NULL;
 }
 
+/* The events file needs only the finished store: begun as soon as it is,
+ * it is written while the analyses run. */
+typedef struct events_early {
+    const char *dir;
+    unsigned fmts;
+    bool begun;
+    ms_results_events ev;
+} events_early;
+
+static void begin_events(void *ctx, const ms_store *s)
+{
+    events_early *e = ctx;
+    ms_results_events_begin(&e->ev, e->dir, s, e->fmts);
+    e->begun = true;
+}
+
 int cmd_analyze(int argc, char **argv)
 {
     cli_analysis x = {0};
@@ -72,22 +89,29 @@ int cmd_analyze(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
+    const char *format = x.c.format ? x.c.format : "csv";
+    unsigned fmts = !strcmp(format, "csv") ? MS_RES_CSV
+                    : !strcmp(format, "json") ? MS_RES_JSON
+                                              : MS_RES_CSV | MS_RES_JSON;
+    if (ms_threads(x.c.threads) > 1)
+        fmts |= MS_RES_THREAD;
+    events_early early = {.dir = x.c.output, .fmts = fmts};
+    x.stored = begin_events;
+    x.stored_ctx = &early;
     rc = cli_analysis_run(&x, argv + optind, argc - optind);
+    ms_error err = {0};
+    if (rc != EXIT_OK && early.begun)
+        ms_results_events_end(&early.ev, &err);
     if (rc == EXIT_OK) {
-        const char *format = x.c.format ? x.c.format : "csv";
-        unsigned fmts = !strcmp(format, "csv") ? MS_RES_CSV
-                        : !strcmp(format, "json") ? MS_RES_JSON
-                                                  : MS_RES_CSV | MS_RES_JSON;
-        if (ms_threads(x.c.threads) > 1)
-            fmts |= MS_RES_THREAD;
         /* The report reads only the analysis: with a core to spare it is
          * written while the result files are. */
         report_job rj = {.x = &x};
         pthread_t tid;
         bool beside = (fmts & MS_RES_THREAD) &&
                       pthread_create(&tid, NULL, report_main, &rj) == 0;
-        ms_error err = {0};
-        int results = ms_results_write(x.c.output, &x.an, fmts, &err);
+        int results = early.begun
+            ? ms_results_finish(x.c.output, &x.an, fmts, &early.ev, &err)
+            : ms_results_write(x.c.output, &x.an, fmts, &err);
         if (beside)
             pthread_join(tid, NULL);
         if (results) {

@@ -228,7 +228,8 @@ int ms_results_mkdir(const char *dir, ms_error *err)
 
 /* One file: dir/name.ext, written whole or not at all. */
 static int write_file(const char *dir, const char *name, int json,
-                      ms_rctx *c, const ms_table *t, ms_error *err)
+                      ms_rctx *c, const ms_table *t, const ms_store *s,
+                      ms_error *err)
 {
     size_t len = strlen(dir) + strlen(name) + 8;
     char *path = malloc(len);
@@ -242,7 +243,7 @@ static int write_file(const char *dir, const char *name, int json,
         if (t)
             render(&b, f.fp, c, t, json);
         else
-            render_events(&b, f.fp, c->s, json);
+            render_events(&b, f.fp, s, json);
         spill(&b, f.fp, 1);
         if (b.failed) {
             ms_atomic_abort(&f);
@@ -256,64 +257,74 @@ static int write_file(const char *dir, const char *name, int json,
     return rc;
 }
 
-/* The events file(s), in formats, with the first error in err. */
-typedef struct events_job {
-    const char *dir;
-    ms_rctx *c;
-    unsigned formats;
-    ms_error err;
-    int rc;
-} events_job;
-
 static void *write_events(void *arg)
 {
-    events_job *j = arg;
-    j->rc = 0;
+    ms_results_events *j = arg;
     for (int json = 0; json < 2; json++) {
         ms_error e2;
         if ((j->formats & (json ? MS_RES_JSON : MS_RES_CSV)) &&
-            write_file(j->dir, "events", json, j->c, NULL, j->rc ? &e2 : &j->err))
+            write_file(j->dir, "events", json, NULL, NULL, j->s,
+                       j->rc ? &e2 : &j->err))
             j->rc = -1;
     }
     return NULL;
 }
 
-int ms_results_write(const char *dir, const ms_analysis *a, unsigned formats,
-                     ms_error *err)
+void ms_results_events_begin(ms_results_events *ev, const char *dir,
+                             const ms_store *s, unsigned formats)
+{
+    *ev = (ms_results_events){.dir = dir, .s = s, .formats = formats};
+    if (ms_results_mkdir(dir, &ev->err)) {
+        ev->rc = -1;
+        return;
+    }
+    ev->threaded = (formats & MS_RES_THREAD) &&
+                   pthread_create(&ev->tid, NULL, write_events, ev) == 0;
+    if (!ev->threaded)
+        write_events(ev);
+}
+
+int ms_results_finish(const char *dir, const ms_analysis *a, unsigned formats,
+                      ms_results_events *ev, ms_error *err)
 {
     static const ms_table *const tables[] = {
         &ms_tab_timeline, &ms_tab_ips, &ms_tab_clusters, &ms_tab_members,
         &ms_tab_geo, &ms_tab_bans, &ms_tab_compromised,
     };
-    if (ms_results_mkdir(dir, err))
-        return -1;
+    int rc = ms_results_mkdir(dir, err), made = rc == 0;
     ms_rctx c;
     ms_rctx_init(&c, a, MS_RCTX_TIMELINE | MS_RCTX_GEO, NULL, 0);
-    /* The events file reads only the store, never c's own state. */
-    events_job ev = {.dir = dir, .c = &c, .formats = formats};
-    pthread_t tid;
-    int threaded = (formats & MS_RES_THREAD) &&
-                   pthread_create(&tid, NULL, write_events, &ev) == 0;
-    if (!threaded)
-        write_events(&ev);
-    int rc = 0;
-    for (size_t i = 0; i < sizeof tables / sizeof *tables; i++)
+    for (size_t i = 0; made && i < sizeof tables / sizeof *tables; i++)
         for (int json = 0; json < 2; json++) {
             if (!(formats & (json ? MS_RES_JSON : MS_RES_CSV)))
                 continue;
             ms_error e2;
-            if (write_file(dir, tables[i]->name, json, &c, tables[i],
+            if (write_file(dir, tables[i]->name, json, &c, tables[i], NULL,
                            rc ? &e2 : err))
                 rc = -1;
         }
-    if (threaded)
-        pthread_join(tid, NULL);
-    if (ev.rc) {
-        *err = ev.err;   /* the events file comes first */
-        rc = -1;
-    }
+    if (ms_results_events_end(ev, err))
+        rc = -1;   /* the events file's error comes first */
     ms_rctx_free(&c);
     return rc;
+}
+
+int ms_results_events_end(ms_results_events *ev, ms_error *err)
+{
+    if (ev->threaded)
+        pthread_join(ev->tid, NULL);
+    ev->threaded = 0;
+    if (ev->rc)
+        *err = ev->err;
+    return ev->rc;
+}
+
+int ms_results_write(const char *dir, const ms_analysis *a, unsigned formats,
+                     ms_error *err)
+{
+    ms_results_events ev;
+    ms_results_events_begin(&ev, dir, a->store, formats);
+    return ms_results_finish(dir, a, formats, &ev, err);
 }
 
 void ms_results_timeline(ms_buf *b, const ms_analysis *a, const ms_ip *only,

@@ -14,6 +14,7 @@
 #ifndef MS_RESULTS_H
 #define MS_RESULTS_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "analyze/analysis.h"
@@ -31,6 +32,29 @@ enum { MS_RES_CSV = 1, MS_RES_JSON = 2, MS_RES_THREAD = 4 };
  * (the events file's first, when written by its own thread). */
 int ms_results_write(const char *dir, const ms_analysis *a, unsigned formats,
                      ms_error *err);
+
+/* ms_results_write in two steps, for a caller with a core to spare while
+ * it analyses: the events file needs only the finished store, so it can be
+ * begun before the analyses run (in a thread of its own with
+ * MS_RES_THREAD, else written at once), and ms_results_finish writes the
+ * other files, waits for it and reports as ms_results_write does. The
+ * store must stay unchanged until then. */
+typedef struct ms_results_events {
+    const char *dir;
+    const ms_store *s;
+    unsigned formats;
+    int rc, threaded;
+    pthread_t tid;
+    ms_error err;
+} ms_results_events;
+
+void ms_results_events_begin(ms_results_events *ev, const char *dir,
+                             const ms_store *s, unsigned formats);
+int ms_results_finish(const char *dir, const ms_analysis *a, unsigned formats,
+                      ms_results_events *ev, ms_error *err);
+/* Wait for the events file alone (when the analyses failed): 0, or -1
+ * with its error in err. */
+int ms_results_events_end(ms_results_events *ev, ms_error *err);
 
 /* timeline.csv (json: 0) or timeline.json (json: 1) into b; only: the ips
  * to show (NULL: all). */

@@ -351,6 +351,22 @@ static void test_write_csv_and_json(void **state)
     free(js);
 }
 
+/* Every result file of d1 and d2 is the same, byte for byte. */
+static void same_files(const char *d1, const char *d2)
+{
+    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+        for (int j = 0; j < 2; j++) {
+            char file[64];
+            size_t n1, n2;
+            snprintf(file, sizeof file, "%s.%s", names[k], j ? "json" : "csv");
+            char *a = slurp(d1, file, &n1), *b = slurp(d2, file, &n2);
+            assert_int_equal(n1, n2);
+            assert_memory_equal(a, b, n1);
+            free(a);
+            free(b);
+        }
+}
+
 static void test_deterministic(void **state)
 {
     fixture *f = *state;
@@ -364,17 +380,44 @@ static void test_deterministic(void **state)
                                       MS_RES_THREAD, &err), 0);
     /* And over existing files. */
     assert_int_equal(ms_results_write(d2, &f->a, MS_RES_CSV | MS_RES_JSON, &err), 0);
-    for (size_t k = 0; k < sizeof names / sizeof *names; k++)
-        for (int j = 0; j < 2; j++) {
-            char file[64];
-            size_t n1, n2;
-            snprintf(file, sizeof file, "%s.%s", names[k], j ? "json" : "csv");
-            char *a = slurp(d1, file, &n1), *b = slurp(d2, file, &n2);
-            assert_int_equal(n1, n2);
-            assert_memory_equal(a, b, n1);
-            free(a);
-            free(b);
-        }
+    same_files(d1, d2);
+    /* In two steps, the events file begun from the store alone, in a
+     * thread or not: the same bytes. */
+    for (int thread = 0; thread < 2; thread++) {
+        char d3[128];
+        snprintf(d3, sizeof d3, "%s/steps%d", f->dir, thread);
+        unsigned fm = MS_RES_CSV | MS_RES_JSON | (thread ? MS_RES_THREAD : 0);
+        ms_results_events ev;
+        ms_results_events_begin(&ev, d3, f->a.store, fm);
+        assert_int_equal(ms_results_finish(d3, &f->a, fm, &ev, &err), 0);
+        same_files(d1, d3);
+    }
+}
+
+/* The events file alone, when the analyses fail after it was begun: it is
+ * written whole, nothing else is; its own failure comes back from end. */
+static void test_events_alone(void **state)
+{
+    fixture *f = *state;
+    char d[128], path[192];
+    ms_error err = {0};
+    ms_results_events ev;
+    snprintf(d, sizeof d, "%s/alone", f->dir);
+    ms_results_events_begin(&ev, d, f->a.store, MS_RES_CSV | MS_RES_THREAD);
+    assert_int_equal(ms_results_events_end(&ev, &err), 0);
+    size_t n;
+    char *csv = slurp(d, "events.csv", &n);
+    assert_true(n > 0 && csv[n - 1] == '\n');
+    free(csv);
+    snprintf(path, sizeof path, "%s/timeline.csv", d);
+    assert_int_not_equal(access(path, F_OK), 0);
+
+    snprintf(path, sizeof path, "%s/events.csv", d);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(mkdir(path, 0755), 0);
+    ms_results_events_begin(&ev, d, f->a.store, MS_RES_CSV | MS_RES_THREAD);
+    assert_int_equal(ms_results_events_end(&ev, &err), -1);
+    assert_non_null(strstr(err.msg, "events.csv"));
 }
 
 static void test_formats_and_failure(void **state)
@@ -566,6 +609,7 @@ int main(void)
         cmocka_unit_test(test_write_csv_and_json),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_formats_and_failure),
+        cmocka_unit_test(test_events_alone),
         cmocka_unit_test(test_quick_views),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_csv_memo),
