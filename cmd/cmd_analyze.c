@@ -100,8 +100,8 @@ int cmd_analyze(int argc, char **argv)
     x.stored_ctx = &early;
     rc = cli_analysis_run(&x, argv + optind, argc - optind);
     ms_error err = {0};
-    if (rc != EXIT_OK && early.begun)
-        ms_results_events_end(&early.ev, &err);
+    if (rc != EXIT_OK && early.begun && ms_results_events_end(&early.ev, &err))
+        cli_error("%s", err.msg);
     if (rc == EXIT_OK) {
         /* The report reads only the analysis: with a core to spare it is
          * written while the result files are. */
