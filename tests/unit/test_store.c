@@ -16,25 +16,30 @@
 
 #define N 20000
 
-/* Event k at second t[k], line k + 1, from one of 7 addresses, with a
- * user named after its line. */
+/* Event k at second t, line k + 1, from one of 7 addresses, with a user
+ * named after its line. */
+static void add_row(ms_store *s, size_t k, int64_t t)
+{
+    char ip[32], user[32];
+    snprintf(ip, sizeof ip, "192.0.2.%zu", k % 7);
+    snprintf(user, sizeof user, "u%zu", k + 1);
+    ms_event e = {
+        .time = t * MS_NS_PER_S, .outcome = MS_OUT_AUTH_FAIL,
+        .attempts = 1, .line = k + 1, .source = "x",
+        .user = {user, strlen(user)},
+    };
+    e.method.p = e.reason.p = e.session.p = e.host.p = "";
+    assert_true(ms_ip_parse(ip, strlen(ip), &e.ip));
+    assert_int_equal(ms_store_add(s, &e, 0), 0);
+}
+
+/* Event k at second t[k], for every k < N, then sorted. */
 static void fill(ms_store *s, const int64_t *t)
 {
     assert_int_equal(ms_store_init(s), 0);
     assert_true(ms_store_add_file(s, "x") == 0);
-    char ip[32], user[32];
-    for (size_t k = 0; k < N; k++) {
-        snprintf(ip, sizeof ip, "192.0.2.%zu", k % 7);
-        snprintf(user, sizeof user, "u%zu", k + 1);
-        ms_event e = {
-            .time = t[k] * MS_NS_PER_S, .outcome = MS_OUT_AUTH_FAIL,
-            .attempts = 1, .line = k + 1, .source = "x",
-            .user = {user, strlen(user)},
-        };
-        e.method.p = e.reason.p = e.session.p = e.host.p = "";
-        assert_true(ms_ip_parse(ip, strlen(ip), &e.ip));
-        assert_int_equal(ms_store_add(s, &e, 0), 0);
-    }
+    for (size_t k = 0; k < N; k++)
+        add_row(s, k, t[k]);
     assert_int_equal(ms_store_finish(s), 0);
 }
 
@@ -127,17 +132,10 @@ static void test_reserve(void **state)
     assert_int_equal(ms_store_reserve(&s, N / 4), 0);
     assert_true(s.cap >= N / 4);
     assert_true(ms_store_add_file(&s, "x") == 0);
-    char user[32];
     for (size_t k = 0; k < N; k++) {
         if (k == N / 2)
             assert_int_equal(ms_store_reserve(&s, N - k), 0);
-        snprintf(user, sizeof user, "u%zu", k + 1);
-        ms_event e = {.time = t[k] * MS_NS_PER_S, .outcome = MS_OUT_AUTH_FAIL,
-                      .attempts = 1, .line = k + 1, .source = "x",
-                      .user = {user, strlen(user)}};
-        e.method.p = e.reason.p = e.session.p = e.host.p = "";
-        assert_true(ms_ip_parse("192.0.2.9", 9, &e.ip));
-        assert_int_equal(ms_store_add(&s, &e, 0), 0);
+        add_row(&s, k, t[k]);
     }
     assert_int_equal(ms_store_finish(&s), 0);
     check(&s, t);
