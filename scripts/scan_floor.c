@@ -57,7 +57,10 @@ static void walk(ms_matcher *m, int match, const char *text, size_t len,
                 ms_record rec;
                 ms_capture cap;
                 ms_line_keys lk = {h->key + k0, h->end + k0, text, k - k0};
-                ms_record_parse(p, (size_t)(e - p) - (nl != NULL), &rec);
+                size_t n = (size_t)(e - p) - (nl != NULL);
+                if (n && p[n - 1] == '\r')   /* as the scan: CRLF lines */
+                    n--;
+                ms_record_parse(p, n, &rec);
                 c->events += (unsigned long long)ms_match_hits(
                     m, &rec, c->lines, &lk, &cap, NULL);
             }

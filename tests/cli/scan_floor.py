@@ -36,7 +36,11 @@ def main():
         head = f.readlines()[:3]
     with open(pending, "wb") as f:
         f.writelines(head)
-    for name in FILES + [pending]:
+    # The same lines ended by CRLF: the same events.
+    crlf = os.path.join(tmp.name, "crlf.log")
+    with open(os.path.join(root, FILES[0]), "rb") as f, open(crlf, "wb") as o:
+        o.write(f.read().replace(b"\n", b"\r\n"))
+    for name in FILES + [pending, crlf]:
         path = os.path.join(root, name)
         with open(path, "rb") as f:
             data = f.read()
