@@ -1,5 +1,5 @@
-/* scan_floor.c — a measuring tool for scripts/bench --floor, not part of
- * the CLI: one pass over a plain log doing only the first steps of
+/* scan_floor.c — a measuring tool for scripts/bench's floor rows, not
+ * part of the CLI: one pass over a plain log doing only the first steps of
  * `events -j 1`, so that the bench can time what those steps cost alone.
  *
  * It reads FILE in chunks of whole lines as the scan does (256 KiB, cut
