@@ -7,7 +7,13 @@
  * (codec.h). A codec failure is held back until the bytes decoded before it
  * have been returned, then reported once with the compressed byte offset.
  * A stdin reader may give back what it read (ms_reader_give_back): the raw
- * bytes are kept and served first to the next reader of stdin. */
+ * bytes are kept and served first to the next reader of stdin.
+ *
+ * Decoded bytes looked at ahead (ms_reader_peek) wait in `dec` and are
+ * served first. With an unwrapper (ms_reader_unwrap), decoded bytes are
+ * gathered in `dec`, its feed turns whole units into lines in `out`, and
+ * reads are served from `out`; a decoder error is held back until every
+ * line made before it has been returned. */
 #include "input/reader.h"
 
 #include <errno.h>
@@ -41,7 +47,17 @@ struct ms_reader {
     bool keep;             /* ms_reader_give_back: record raw stdin bytes */
     char *kept;
     size_t kept_len, kept_cap;
+    ms_buf dec;            /* decoded bytes not yet served or unwrapped */
+    size_t dec_pos;
+    bool dec_eof;          /* the decoder has given all it will */
+    ms_error late;         /* the decoder's error, after the bytes in dec */
+    const ms_unwrap_ops *uw;
+    void *uw_state;
+    ms_buf out;            /* unwrapped lines: out.p[out_pos .. out.n) */
+    size_t out_pos;
 };
+
+#define UNWRAP_CHUNK (256u << 10)
 
 /* Raw bytes of standard input read by a reader that gave them back: the
  * next reader of stdin reads them first (stdin is one per process). */
@@ -241,7 +257,8 @@ static ptrdiff_t read_plain(ms_reader *r, char *buf, size_t cap, ms_error *err)
     return n;
 }
 
-ptrdiff_t ms_reader_read(ms_reader *r, char *buf, size_t cap, ms_error *err)
+/* The decoder's bytes, straight from the file or the codec. */
+static ptrdiff_t decode(ms_reader *r, char *buf, size_t cap, ms_error *err)
 {
     if (r->pending.code != MS_OK) {
         if (err)
@@ -291,8 +308,112 @@ ptrdiff_t ms_reader_read(ms_reader *r, char *buf, size_t cap, ms_error *err)
         }
         if (io.out_len)
             return (ptrdiff_t)io.out_len;
-        return ms_reader_read(r, buf, cap, err);
+        return decode(r, buf, cap, err);
     }
+}
+
+/* Read more decoded bytes onto the end of dec; at the end or on an error
+ * dec_eof is set (the error kept in late). */
+static void decode_more(ms_reader *r, size_t want)
+{
+    if (ms_buf_reserve(&r->dec, want) < 0) {
+        ms_fail(&r->late, MS_ERR_NOMEM, "%s: out of memory", r->name);
+        r->dec_eof = true;
+        return;
+    }
+    ptrdiff_t k = decode(r, r->dec.p + r->dec.n, r->dec.cap - r->dec.n,
+                         &r->late);
+    if (k <= 0)
+        r->dec_eof = true;
+    else
+        r->dec.n += (size_t)k;
+}
+
+ptrdiff_t ms_reader_peek(ms_reader *r, size_t want, const char **p,
+                         ms_error *err)
+{
+    while (r->dec.n - r->dec_pos < want && !r->dec_eof)
+        decode_more(r, want - (r->dec.n - r->dec_pos));
+    if (r->late.code == MS_ERR_NOMEM) {
+        if (err)
+            *err = r->late;
+        return -1;
+    }
+    size_t n = r->dec.n - r->dec_pos;
+    *p = r->dec.p ? r->dec.p + r->dec_pos : "";
+    return (ptrdiff_t)(n < want ? n : want);
+}
+
+/* What dec holds first, then the held-back error, then the decoder. */
+static ptrdiff_t decoded(ms_reader *r, char *buf, size_t cap, ms_error *err)
+{
+    if (r->dec_pos < r->dec.n) {
+        size_t n = r->dec.n - r->dec_pos;
+        if (n > cap)
+            n = cap;
+        memcpy(buf, r->dec.p + r->dec_pos, n);
+        r->dec_pos += n;
+        return (ptrdiff_t)n;
+    }
+    if (r->late.code != MS_OK) {
+        if (err)
+            *err = r->late;
+        r->late.code = MS_OK;
+        return -1;
+    }
+    return r->dec_eof ? 0 : decode(r, buf, cap, err);
+}
+
+static ptrdiff_t read_unwrapped(ms_reader *r, char *buf, size_t cap,
+                                ms_error *err)
+{
+    while (r->out_pos == r->out.n) {
+        r->out.n = r->out_pos = 0;
+        if (r->dec_eof && r->dec_pos == r->dec.n)
+            return decoded(r, buf, cap, err);
+        if (!r->dec_eof && r->dec.n - r->dec_pos < MS_UNWRAP_MAX) {
+            if (r->dec_pos) {
+                memmove(r->dec.p, r->dec.p + r->dec_pos, r->dec.n - r->dec_pos);
+                r->dec.n -= r->dec_pos;
+                r->dec_pos = 0;
+            }
+            decode_more(r, UNWRAP_CHUNK);
+        }
+        size_t n = r->dec.n - r->dec_pos;
+        size_t used = r->uw->feed(r->uw_state, r->dec.p + r->dec_pos, n,
+                                  r->dec_eof, &r->out);
+        r->dec_pos += r->dec_eof ? n : used;
+        if (r->out.failed)
+            return ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", r->name);
+    }
+    size_t n = r->out.n - r->out_pos;
+    if (n > cap)
+        n = cap;
+    memcpy(buf, r->out.p + r->out_pos, n);
+    r->out_pos += n;
+    return (ptrdiff_t)n;
+}
+
+ptrdiff_t ms_reader_read(ms_reader *r, char *buf, size_t cap, ms_error *err)
+{
+    if (cap == 0)
+        return 0;
+    if (cap > PTRDIFF_MAX)
+        cap = PTRDIFF_MAX;
+    return r->uw ? read_unwrapped(r, buf, cap, err) : decoded(r, buf, cap, err);
+}
+
+int ms_reader_unwrap(ms_reader *r, const ms_unwrap_ops *ops, ms_error *err)
+{
+    if (!(r->uw_state = ops->init()))
+        return ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", r->name);
+    r->uw = ops;
+    return 0;
+}
+
+const char *ms_reader_framing(const ms_reader *r)
+{
+    return r->uw ? r->uw->name : NULL;
 }
 
 ms_codec ms_reader_codec(const ms_reader *r) { return r->codec; }
@@ -319,6 +440,10 @@ void ms_reader_close(ms_reader *r)
         }
     }
     free(r->kept);
+    ms_buf_free(&r->dec);
+    ms_buf_free(&r->out);
+    if (r->uw)
+        r->uw->free(r->uw_state);
     if (r->state)
         r->ops->free(r->state);
     if (r->own_fd && r->fd >= 0)

@@ -9,9 +9,11 @@
 #ifndef MS_READER_H
 #define MS_READER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/error.h"
 
 typedef enum ms_codec {
@@ -50,6 +52,34 @@ uint64_t ms_reader_raw_size(const ms_reader *r);
  * then read from the beginning). Nothing for other files, which can be
  * opened again. 0, or -1 when out of memory. */
 int ms_reader_give_back(ms_reader *r);
+
+/* A log wrapped in another format (a container runtime's JSON lines,
+ * journalctl's export form) is unwrapped into plain lines by a filter that
+ * sits between the decoder and the reader's caller. */
+#define MS_UNWRAP_MAX (4u << 20)
+typedef struct ms_unwrap_ops {
+    const char *name;       /* the format, for messages ("docker-json") */
+    void *(*init)(void);    /* NULL when out of memory */
+    /* Consume a prefix of in[0 .. n): whole units (lines, entries), all of
+     * it when eof; append the unwrapped lines, each ending in '\n', to out.
+     * When n >= MS_UNWRAP_MAX something must be consumed (a unit that long
+     * is cut). Returns the bytes consumed. */
+    size_t (*feed)(void *st, const char *in, size_t n, bool eof, ms_buf *out);
+    void (*free)(void *st);
+} ms_unwrap_ops;
+
+/* Up to want decoded bytes from the start of the stream, without consuming
+ * them (fewer only at the end); call before the first ms_reader_read. The
+ * bytes stay valid until the next call on r. Returns their count or -1. */
+ptrdiff_t ms_reader_peek(ms_reader *r, size_t want, const char **p,
+                         ms_error *err);
+
+/* From now on ms_reader_read returns what ops makes of the decoded bytes
+ * (call before the first ms_reader_read). 0, or -1 when out of memory. */
+int ms_reader_unwrap(ms_reader *r, const ms_unwrap_ops *ops, ms_error *err);
+
+/* The unwrapping format's name, or NULL when the lines are read as they are. */
+const char *ms_reader_framing(const ms_reader *r);
 
 void ms_reader_close(ms_reader *r);
 
