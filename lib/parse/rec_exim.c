@@ -1,7 +1,9 @@
 /* rec_exim.c — exim's main log (no program tag) and exim under syslog.
  *
  * Failures: `NAME authenticator failed for host (helo) [ip]:port: 535
- * Incorrect authentication data (set_id=user)`. Successes: the `<=` line of
+ * Incorrect authentication data (set_id=user)` (4.99 and later: `for
+ * H=host …`, and a 435 `(set_id=user): why` when the server could not
+ * check). Successes: the `<=` line of
  * a message sent by an authenticated client carries `A=authenticator:user`
  * (so does `no MAIL in SMTP connection … A=…`, a login that sent nothing).
  * Rejections (`rejected RCPT`, `sender verify fail`, `rejected after DATA`,
@@ -35,28 +37,32 @@
 #define VAL "(?:\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"|<[^<>]*>|[^\\s\"<]\\S*|)"
 #define FIELDS "(?: [A-Za-z]+=" VAL ")*"
 /* Before A=: a <= line logs A= before S=, and the message id and
- * subject, which the client wrote, after it. */
-#define FIELDS_NOT_A "(?: (?!A=|S=)[A-Za-z]+=" VAL ")*"
+ * subject, which the client wrote, after it. Bare flags come between the
+ * fields (`L.`, `L*-`: pipelining; `TFO*`; `DS`). */
+#define FIELDS_NOT_A "(?: (?:(?!A=|S=)[A-Za-z]+=" VAL "|[A-Z]+[.*-]{0,2}(?= )))*"
 /* A sender before H= (local_scan lines) must be one plain word. */
 #define FROM "(?:F=(?:<[^<>\"\\s]*>|[^<>\"\\s]+) )?"
 /* `(set_id=NAME)` ends the line; NAME may hold anything, even `)`. */
 #define SET_ID "(?:(?:[^(]|\\((?!set_id=))*+\\(set_id=(?<user>.*)\\)\\s*$)?"
+/* A 435 says why after it: `(set_id=NAME): why`. */
+#define SET_ID_WHY "(?:(?:[^(]|\\((?!set_id=))*+\\(set_id=(?<user>.*?)\\)(?:: |\\s*$))?"
+/* host_and_ident(): exim 4.99 flags the host `H=`. */
+#define AUTH_FAILED HEAD MSGID "(?<method>[\\w-]+) authenticator failed for (?:H=)?" \
+    HOST FIELDS
 /* The recipient, <bracketed> or bare. */
 #define RCPT "(?|<(?<user>[^<>\\s]*)>|(?<user>[^<>\\s]*?))"
 #define AUTH_ID "A=(?<method>[\\w-]+)(?::(?<user>\\S+?)(?::\\S*)?)?(?= |$)"
 
 static const ms_rule rules[] = {
     {"exim-auth-fail", "authenticator failed for ",
-     HEAD MSGID "(?<method>[\\w-]+) authenticator failed for " HOST FIELDS
-     ": 535\\b" SET_ID,
+     AUTH_FAILED ": 535\\b" SET_ID,
      MS_OUT_AUTH_FAIL, MS_SVC_SMTP, MS_LAYER_FRONT, "auth_failed", 0},
     /* 435 "Unable to authenticate at present": the server's trouble. */
     {"exim-auth-tempfail", "authenticator failed for ",
-     HEAD MSGID "(?<method>[\\w-]+) authenticator failed for " HOST FIELDS
-     ": [0-9]{3}\\b" SET_ID,
+     AUTH_FAILED ": [0-9]{3}\\b" SET_ID_WHY,
      MS_OUT_CONNECT, MS_SVC_SMTP, MS_LAYER_FRONT, "no_verdict", 0},
     {"exim-auth-ok", " A=",
-     HEAD MSGID "<= (?:<>|[^\\s\"<>]\\S*) (?:R=\\S+ )?H=" HOST FIELDS_NOT_A " "
+     HEAD MSGID "[<(]= (?:<>|[^\\s\"<>]\\S*) (?:R=\\S+ )?(?:DS )?H=" HOST FIELDS_NOT_A " "
      AUTH_ID,
      MS_OUT_AUTH_OK, MS_SVC_SMTP, MS_LAYER_FRONT, NULL, 0},
     {"exim-nomail-auth-ok", "no MAIL in ",

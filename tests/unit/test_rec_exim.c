@@ -41,6 +41,52 @@ static void test_auth_fail(void **state)
     expect_event("2022-06-29 16:04:19 dovecot_login authenticator failed for (x) [192.0.2.63]: 435 Unable to authenticate at present (set_id=a)",
                  "exim-auth-tempfail", MS_OUT_CONNECT, "192.0.2.63", "a",
                  MS_SVC_SMTP);
+    /* 4.9x: I= before U= (host_and_ident's order). */
+    expect_event("2019-03-02 09:44:33 plain authenticator failed for (h) [192.0.2.76]:1025 I=[192.0.2.1]:25 U=ident: 535 Incorrect authentication data (set_id=dave)",
+                 "exim-auth-fail", MS_OUT_AUTH_FAIL, "192.0.2.76", "dave",
+                 MS_SVC_SMTP);
+    /* 435's reason follows the set_id; an internal error likewise. */
+    expect_event("2019-03-02 09:44:33 defer authenticator failed for (test.host) [192.0.2.73] U=CALLER: 435 Unable to authenticate at present (set_id=userx): account suspended",
+                 "exim-auth-tempfail", MS_OUT_CONNECT, "192.0.2.73", "userx",
+                 MS_SVC_SMTP);
+    expect_event("2019-03-02 09:44:33 plain authenticator failed for (x) [192.0.2.74]:1234: 435 Internal error (set_id=carol): return 7 from authentication check",
+                 "exim-auth-tempfail", MS_OUT_CONNECT, "192.0.2.74", "carol",
+                 MS_SVC_SMTP);
+    expect_event("2019-03-02 09:44:33 expanded_prompt_plain_fail authenticator failed for (test.host) [192.0.2.75]: 435 Unable to authenticate at present: unknown variable name \"nonexistent\"",
+                 "exim-auth-tempfail", MS_OUT_CONNECT, "192.0.2.75", "",
+                 MS_SVC_SMTP);
+}
+
+/* exim 4.99 flags the host: `authenticator failed for H=…`. */
+static void test_auth_fail_499(void **state)
+{
+    (void)state;
+    expect_event("2025-10-01 10:00:00 dovecot_login authenticator failed for H=(User) [192.0.2.70]:50512 I=[192.0.2.1]:587: 535 Incorrect authentication data (set_id=info@example.com)",
+                 "exim-auth-fail", MS_OUT_AUTH_FAIL, "192.0.2.70",
+                 "info@example.com", MS_SVC_SUBMISSION);
+    expect_event("2025-10-01 10:00:00 [4711] dovecot_plain authenticator failed for H=mail.example.net (helo.example.net) [2001:db8::71]:2525 I=[2001:db8::1]:465 Ci=4711: 535 Incorrect authentication data (set_id=bob)",
+                 "exim-auth-fail", MS_OUT_AUTH_FAIL, "2001:db8::71", "bob",
+                 MS_SVC_SUBMISSION);
+    expect_event("2025-10-01 10:00:00 plain authenticator failed for H=[192.0.2.72]: 535 Incorrect authentication data",
+                 "exim-auth-fail", MS_OUT_AUTH_FAIL, "192.0.2.72", "",
+                 MS_SVC_SMTP);
+    /* log_ports may leave the interface's port out. */
+    expect_event("2025-10-01 10:00:00 plain authenticator failed for H=(test.host) [192.0.2.77] I=[192.0.2.1] U=CALLER: 535 Incorrect authentication data (set_id=eserx)",
+                 "exim-auth-fail", MS_OUT_AUTH_FAIL, "192.0.2.77", "eserx",
+                 MS_SVC_SMTP);
+    expect_event("Oct  1 10:00:00 mx exim[812]: login authenticator failed for H=(ylmf-pc) [192.0.2.78]:60123 I=[192.0.2.1]:25: 535 Incorrect authentication data (set_id=admin)",
+                 "exim-auth-fail", MS_OUT_AUTH_FAIL, "192.0.2.78", "admin",
+                 MS_SVC_SMTP);
+    expect_event("2025-10-01 10:00:00 defer authenticator failed for H=(test.host) [192.0.2.79] U=CALLER: 435 Unable to authenticate at present (set_id=userx): account suspended",
+                 "exim-auth-tempfail", MS_OUT_CONNECT, "192.0.2.79", "userx",
+                 MS_SVC_SMTP);
+    /* A local client (U= only) names no host. */
+    expect_none("2025-10-01 10:00:00 plain1 authenticator failed for U=CALLER: 535 Incorrect authentication data (set_id=userx)");
+    /* The smtp transport's own failure names the remote server. */
+    expect_none("2025-10-01 10:00:00 1uABCD-000000001X-0a1b plain authenticator failed H=mx.example.com [192.0.2.80] 535 5.7.8 Error: authentication failed");
+    /* A helo with a space still does not fit. */
+    expect_none("2025-10-01 10:00:00 login authenticator failed for H=(x) [6.6.6.6] (y) [192.0.2.81]: 535 Incorrect authentication data (set_id=a)");
+    expect_none("2025-10-01 10:00:00 login authenticator failed for H=H=(x) [192.0.2.82]: 535 Incorrect authentication data (set_id=a)");
 }
 
 static void test_auth_ok(void **state)
@@ -62,6 +108,24 @@ static void test_auth_ok(void **state)
     expect_event("2016-04-01 11:08:00 [8001] no MAIL in SMTP connection from (User) [192.0.2.29]:20042 I=[192.0.2.1]:587 D=0.349s A=dovecot_login:info C=EHLO,AUTH,QUIT",
                  "exim-nomail-auth-ok", MS_OUT_AUTH_OK, "192.0.2.29", "info",
                  MS_SVC_SUBMISSION);
+    /* Flags between the fields before A= (pipelining, TCP Fast Open,
+     * DNSSEC), and exim 4.99's connection id. */
+    expect_event("2025-10-01 10:00:00 1uABCD-000000001X-0a1b <= user@example.com H=(helo) [192.0.2.90]:50111 I=[192.0.2.1]:587 P=esmtpsa L. X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no A=dovecot_login:user S=1234 id=x@y",
+                 "exim-auth-ok", MS_OUT_AUTH_OK, "192.0.2.90", "user",
+                 MS_SVC_SUBMISSION);
+    expect_event("2025-10-01 10:00:00 1uABCD-000000001X-0a1c <= carol@example.com DS H=mx.example.net [192.0.2.91]:50112 I=[192.0.2.1]:465 TFO* Ci=812 P=esmtpsa L*- X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no SNI=\"mail.example.com\" A=plain:carol PRDR K S=99",
+                 "exim-auth-ok", MS_OUT_AUTH_OK, "192.0.2.91", "carol",
+                 MS_SVC_SUBMISSION);
+    expect_event("2025-10-01 10:00:00 1uABCD-000000001X-0a1d <= dave@example.com H=(h) [192.0.2.92] P=esmtpa L- A=login:dave S=7",
+                 "exim-auth-ok", MS_OUT_AUTH_OK, "192.0.2.92", "dave",
+                 MS_SVC_SMTP);
+    /* fakereject: accepted while the client was told it failed. */
+    expect_event("2025-10-01 10:00:00 1uABCD-000000001X-0a1e (= erin@example.com H=(h) [192.0.2.93] P=esmtpa L A=login:erin S=7",
+                 "exim-auth-ok", MS_OUT_AUTH_OK, "192.0.2.93", "erin",
+                 MS_SVC_SMTP);
+    /* A flag is a bare word: it cannot carry A= in from after S=. */
+    expect_none("2025-10-01 10:00:00 1uABCD-000000001X-0a1f <= bob@example.org H=(h) [198.51.100.9] P=esmtps L. S=1 T=\"L. A=plain:admin\"");
+    expect_none("2025-10-01 10:00:00 1uABCD-000000001X-0a20 <= bob@example.org H=(h) [198.51.100.9] P=esmtps L.A=plain:admin S=1");
     /* No A=: an unauthenticated message is no event. */
     expect_none("2017-12-03 09:04:37 1eLPiY-0003Xn-Ti <= bob@example.org H=mx.example.net [198.51.100.9]:50312 I=[192.0.2.1]:25 P=esmtps S=1234 id=x@y T=\"A=plain:admin\"");
     /* The subject (T=, after S=) is the client's: no A= is read there. */
@@ -164,6 +228,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_auth_fail),
+        cmocka_unit_test(test_auth_fail_499),
         cmocka_unit_test(test_auth_ok),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_connects),
