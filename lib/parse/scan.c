@@ -28,6 +28,7 @@
 #include "input/lines.h"
 #include "parse/ahead.h"
 #include "parse/dedup.h"
+#include "parse/frame.h"
 
 #define EXAMPLE_MAX 300
 #define CHUNK (256u << 10)   /* a scan and its walk stay in the L2 cache */
@@ -266,6 +267,10 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
         return 0;
     out->opened = 1;
     out->codec = ms_reader_codec(rd);
+    if (ms_frame_attach(rd, err) < 0) {
+        ms_reader_close(rd);
+        return -1;
+    }
     scan_ctx x = {
         .f = out, .m = m, .opts = opts,
         .max_line = opts->max_line ? opts->max_line : 1 << 20,
