@@ -50,6 +50,15 @@ static const ms_rule rules[] = {
      SMTPD QID "client=" CLIENT ", sasl_method=(?<method>[^,\\s]*), "
      "sasl_username=(?<user>[^,]*?)\\s*(?:,|$)",
      MS_OUT_AUTH_OK, MS_SVC_SMTP, MS_LAYER_FRONT, NULL, 0},
+    /* postscreen turns a client away before any test: its own
+     * concurrency limit, or no free smtpd (the server's load). */
+    {"postscreen-conn-limit", ": too many connections",
+     SCREEN "(?:" QID ")?reject: CONNECT from " CLIENT ": too many connections",
+     MS_OUT_CONNECT, MS_SVC_SMTP, MS_LAYER_FRONT, "rate_limit", 0},
+    {"postscreen-busy", " ports busy",
+     SCREEN "(?:" QID ")?reject: (?:CONNECT|connect) from " CLIENT
+     ": all (?:server|screening) ports busy",
+     MS_OUT_CONNECT, MS_SVC_SMTP, MS_LAYER_FRONT, "server_busy", 0},
     {"postfix-reject-relay", "Relay access denied",
      ANYD QID "(?:milter-)?reject: [A-Z]+ from " CLIENT ": [45]\\d\\d [45]\\.\\d+\\.\\d+ "
      "(?:<[^>\\s]*>: )?Relay access denied"

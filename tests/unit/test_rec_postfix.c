@@ -147,6 +147,20 @@ static void test_connects(void **state)
     expect_event("Oct 15 16:12:30 srvdmz postfix/postscreen[6598]: DNSBL rank 3 for [37.139.128.50]:54706",
                  "postscreen-dnsbl", MS_OUT_CONNECT, "37.139.128.50", "",
                  MS_SVC_SMTP);
+    /* postscreen turns a client away before testing it. */
+    expect_event("Mar  2 10:11:12 mx postfix/postscreen[2201]: NOQUEUE: reject: CONNECT from [192.0.2.31]:50123: too many connections",
+                 "postscreen-conn-limit", MS_OUT_CONNECT, "192.0.2.31", "",
+                 MS_SVC_SMTP);
+    expect_event("Mar  2 10:11:12 mx postfix/postscreen[2201]: NOQUEUE: reject: CONNECT from [2001:db8::32]:50124: all server ports busy",
+                 "postscreen-busy", MS_OUT_CONNECT, "2001:db8::32", "",
+                 MS_SVC_SMTP);
+    expect_event("Mar  2 10:11:12 mx postfix-in/postscreen[2201]: reject: connect from [192.0.2.33]:50125: all screening ports busy",
+                 "postscreen-busy", MS_OUT_CONNECT, "192.0.2.33", "",
+                 MS_SVC_SMTP);
+    /* smtpd's own CONNECT rejections keep their reply code. */
+    expect_event("Mar  2 10:11:12 mx postfix/smtpd[2202]: NOQUEUE: reject: CONNECT from unknown[192.0.2.34]: 554 5.7.1 <unknown[192.0.2.34]>: Client host rejected: Access denied; proto=SMTP",
+                 "postfix-reject", MS_OUT_RELAY_DENIED, "192.0.2.34", "",
+                 MS_SVC_SMTP);
     expect_event("Sep 12 07:23:36 hamilton postfix/smtpd[28275]: timeout after END-OF-MESSAGE from client-1-178.delivery.net[209.11.164.178]",
                  "postfix-timeout", MS_OUT_CONNECT, "209.11.164.178", "",
                  MS_SVC_SMTP);
@@ -161,6 +175,10 @@ static void test_not_events(void **state)
     expect_none("Feb 18 09:48:05 xxx postfix/smtpd[50903]: disconnect from unknown[192.0.2.23] ehlo=1 auth=1 quit=1 commands=3");
     expect_none("Feb 18 09:48:05 xxx postfix/postscreen[50903]: CONNECT from [192.0.2.23]:4711 to [10.0.0.1]:25");
     expect_none("Feb 18 09:48:05 xxx postfix/postscreen[50903]: PASS NEW [192.0.2.23]:4711");
+    /* Only postscreen says these, and only of the client's address. */
+    expect_none("Mar  2 10:11:12 mx postfix/smtpd[2202]: NOQUEUE: reject: CONNECT from [192.0.2.35]:1: too many connections");
+    expect_none("Mar  2 10:11:12 mx postfix/postscreen[2201]: warning: psc_cache_update: btree:/var/lib/postfix/psc_cache all server ports busy");
+    expect_none("Mar  2 10:11:12 mx postfix/postscreen[2201]: NOQUEUE: reject: CONNECT from [192.0.2.36]:1: all ports busy");
     expect_none("scorpion postfix/smtp[9144]: connect to rmailb2.walla.co.il[192.118.82.145]: Connection refused (port 25)");
     expect_none("Feb 18 09:48:05 mx postfix/smtp[8909]: 774C14AEF2: to=<rj@example.com.br>, relay=127.0.0.1[127.0.0.1]:10024, delay=423, status=deferred (host 127.0.0.1[127.0.0.1] said: 451 Local Error (in reply to end of DATA command))");
     expect_none("Feb 18 09:48:05 mx postfix/smtpd[21779]: warning: connect to private/policy: Resource temporarily unavailable");
