@@ -1,6 +1,6 @@
 /* rec_imapd.c — small IMAP/POP3 servers, one family per daemon name:
- *   imapd, ipop3d   UW IMAP (c-client): `Login failed user=U auth=A
- *                   host=NAME [IP]`, `AUTHENTICATE M failure host=…`,
+ *   imapd, ipop3d   UW IMAP (c-client): `Login failed user=U [domain=D ]
+ *                   auth=A host=NAME [IP]`, `AUTHENTICATE M failure host=…`,
  *                   `Authenticated user=…`, `Login user=…`, `… service
  *                   init from IP`;
  *   solid-pop3d     `authentication failed for user U - NAME (IP)`, `user U
@@ -28,7 +28,11 @@
 /* c-client's tcp_clienthost(): `name [ip]` or `[ip]`, cut at 80 bytes (a
  * cut one yields no address). */
 #define UW_HOST "host=(?|(?:\\S+ )?\\[" IP "\\]|\\S*(?<ip>)|.*(?<ip>))"
-#define UW_FAIL(word) HEAD "Login " word " user=(?<user>.*?) auth=.* " UW_HOST END
+/* cPanel's build logs the virtual domain after the user: `user=U
+ * domain=(null) auth=A`. */
+#define UW_DOMAIN "(?: domain=\\S*)?"
+#define UW_FAIL(word) HEAD "Login " word " user=(?<user>.*?)" UW_DOMAIN " auth=.* " \
+    UW_HOST END
 
 static const ms_rule uw_rules[] = {
     {"uw-login-failed", "Login failed user=",
@@ -46,7 +50,7 @@ static const ms_rule uw_rules[] = {
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "bad_password", 0},
     {"uw-login-ok", "Login user=\nAuth user=\nAPOP user=\nAuthenticated user=",
      HEAD "(?:(?:Admin )?Login|Auth|APOP|Authenticated) "
-     "user=(?<user>\\S*) " UW_HOST
+     "user=(?<user>\\S*)" UW_DOMAIN " " UW_HOST
      "(?: mech=(?<method>\\S+)| nmsgs=\\d+/\\d+| no mailbox)?" END,
      MS_OUT_AUTH_OK, MS_SVC_UNKNOWN, MS_LAYER_FRONT, NULL, 0},
     {"uw-service-init", "service init from ",

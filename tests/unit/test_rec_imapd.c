@@ -28,6 +28,22 @@ static void test_uw(void **state)
     expect_event("Jul 3 20:56:53 Linux2 imapd[666]: Login failed user=Login user=a host=b [6.6.6.6] auth=x host=h [1.2.3.4]",
                  "uw-login-failed", FAIL, "1.2.3.4", NULL, MS_SVC_IMAP);
 
+    /* cPanel's build: the virtual domain between user= and auth=. */
+    expect_event("May 17 17:06:44 serv01 imapd[32199]: Login failed user=dsada domain=(null) auth=dsada host=[85.14.6.2]",
+                 "uw-login-failed", FAIL, "85.14.6.2", "dsada", MS_SVC_IMAP);
+    expect_event("May 17 17:06:44 serv01 ipop3d[32200]: Login failed user=info domain=example.com auth=info@example.com host=mail.example.net [192.0.2.5]",
+                 "uw-login-failed", FAIL, "192.0.2.5", "info", MS_SVC_POP3);
+    expect_event("May 17 17:06:44 serv01 imapd[32201]: Login excessive login failures user=root domain=(null) auth=root host=[192.0.2.6]",
+                 "uw-login-refused", FAIL, "192.0.2.6", "root", MS_SVC_IMAP);
+    expect_event("May 17 17:06:44 serv01 imapd[32202]: Login user=bob domain=example.com host=[192.0.2.7]",
+                 "uw-login-ok", OK, "192.0.2.7", "bob", MS_SVC_IMAP);
+    /* Without the field, a name with spaces is kept whole. */
+    expect_event("May 17 17:06:44 serv01 imapd[32203]: Login failed user=john smith auth=john smith host=[192.0.2.8]",
+                 "uw-login-failed", FAIL, "192.0.2.8", "john smith", MS_SVC_IMAP);
+    expect_event("May 17 17:06:44 serv01 imapd[32204]: Login failed user=x domain=(null) auth=y host=z [6.6.6.6] auth=x host=h [192.0.2.9]",
+                 "uw-login-failed", FAIL, "192.0.2.9", "x", MS_SVC_IMAP);
+    expect_none("May 17 17:06:44 serv01 imapd[32205]: Logout user=bob domain=example.com host=[192.0.2.7]");
+
     expect_event("May  7 13:40:14 gaucha imapd[26772]: Authenticated user=joao host=bahiana.resenet.com.br [200.255.5.8]",
                  "uw-login-ok", OK, "200.255.5.8", "joao", MS_SVC_IMAP);
     expect_event("May  7 13:40:14 gaucha imapd[26772]: Authenticated user=joao host=[2001:db8::8] mech=PLAIN",
