@@ -282,6 +282,21 @@ def main():
                 with open(os.path.join(tmp, name + ".mmdb"), "rb") as f:
                     put("geo", name + ".mmdb", f.read())
 
+    # ---- unwrap: first byte = filter (mod 4: docker json, CRI, compose,
+    # docker logs -t) and piece size, then a wrapped log ----
+    clear("unwrap")
+    line = b"May  4 00:47:41 mx sshd[1]: Failed password for root from 192.0.2.7 port 22 ssh2"
+    t = b"2025-05-04T00:47:41.123456789Z"
+    put("unwrap", "docker-json", b"\x00" + b'{"log":"' + line[:30] + b'","time":"' + t
+        + b'"}\n{"log":"' + line[30:] + b'\\n","stream":"stdout","time":"' + t
+        + b'"}\n{"log":"a\\u0000\\u003c\\n"}\nnot json\n')
+    put("unwrap", "cri", b"\x05" + t + b" stdout P " + line[:30] + b"\n" + t
+        + b" stderr F " + line[30:] + b"\n" + t + b" stdout F\n")
+    put("unwrap", "compose", b"\x0a" + b"Attaching to mx-sshd-1\n\x1b[36mmx-sshd-1  |\x1b[0m "
+        + line[28:] + b"\nmx-postfix-1  | " + t + b" " + line + b"\nmx exited with code 0")
+    put("unwrap", "stamped", b"\x07" + t + b" " + line + b"\n" + t
+        + b" 2025-05-04T02:47:41+02:00 mx dovecot: x\n" + t + b"\n")
+
     # ---- patterns: --patterns files, then "%%" and lines to match ----
     clear("patterns")
     pats = os.path.join(ROOT, "testdata", "patterns")
