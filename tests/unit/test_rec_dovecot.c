@@ -38,6 +38,39 @@ static void test_login_variants(void **state)
                  NULL, MS_OUT_AUTH_FAIL, "192.0.2.9", NULL, MS_SVC_IMAP);
 }
 
+/* login_log_format(_elements) customised: the elements joined by spaces
+ * (or tabs) only, and no ": " before them. */
+static void test_login_separators(void **state)
+{
+    (void)state;
+    expect_event("Jun 12 19:07:29 mx dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x> method=PLAIN rip=192.0.2.20 lip=10.0.0.1 mpid=0 TLS session=<abc>",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "192.0.2.20", "x",
+                 MS_SVC_IMAP);
+    expect_event("Jun 12 19:07:29 mx dovecot: pop3-login: Disconnected (auth failed, 2 attempts in 4 secs): user=<john smith, jr> method=LOGIN rip=192.0.2.21 lip=10.0.0.1",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "192.0.2.21",
+                 "john smith, jr", MS_SVC_POP3);
+    expect_event("Jun 12 19:07:29 mx dovecot: imap-login: Login aborted: Connection closed (auth failed, 3 attempts in 16 secs) (auth_failed) user=<test>\tmethod=PLAIN\trip=192.0.2.22\tlip=10.0.0.1",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "192.0.2.22", "test",
+                 MS_SVC_IMAP);
+    expect_event("Jun 12 19:07:29 mx dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=bob method=PLAIN rip=192.0.2.23 lip=10.0.0.1",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "192.0.2.23", "bob",
+                 MS_SVC_IMAP);
+    expect_event("Jun 12 19:07:29 mx dovecot: imap-login: Login: user=<bob@example.com> method=PLAIN rip=2001:db8::24 lip=2001:db8::1 mpid=123 TLS session=<x>",
+                 "dovecot-login-ok", MS_OUT_AUTH_OK, "2001:db8::24",
+                 "bob@example.com", MS_SVC_IMAP);
+    expect_event("Jun 12 19:07:29 mx dovecot: pop3-login: Disconnected (no auth attempts in 0 secs): user=<> rip=192.0.2.25 lip=10.0.0.1 TLS handshaking: Connection closed",
+                 "dovecot-login-noauth", MS_OUT_CONNECT, "192.0.2.25", "",
+                 MS_SVC_POP3);
+    /* The name still cannot move the address, whatever the separator. */
+    expect_event("Jun 12 19:07:29 mx dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<a> rip=6.6.6.6 x> method=PLAIN rip=192.0.2.26 lip=10.0.0.1",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "192.0.2.26",
+                 "a> rip=6.6.6.6 x", MS_SVC_IMAP);
+    /* rip= must be an element of its own, after the name and method. */
+    expect_none("Jun 12 19:07:29 mx dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x>method=PLAIN rip=6.6.6.6");
+    expect_none("Jun 12 19:07:29 mx dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x> method=PLAIN xrip=6.6.6.6");
+    expect_none("Jun 12 19:07:29 mx dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x> method=PLAIN lip=10.0.0.1");
+}
+
 static void test_auth_process(void **state)
 {
     (void)state;
@@ -99,6 +132,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed000),
         cmocka_unit_test(test_login_variants),
+        cmocka_unit_test(test_login_separators),
         cmocka_unit_test(test_auth_process),
         cmocka_unit_test(test_not_failures),
         cmocka_unit_test(test_planted_reason),
