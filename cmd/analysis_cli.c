@@ -225,17 +225,20 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
     ms_recognizers *r = cli_recognizers(&x->c);
     if (!r)
         return EXIT_USAGE;
-    ms_warner w = cli_warner(&x->c);
     ms_source_list src = {0}, logs = {0};
-    if (ms_sources_expand((const char *const *)paths, (size_t)npaths, &src, &w,
-                          &err)) {
-        cli_error("%s", err.msg);
+    if (cli_expand(&x->c, paths, npaths, 1, &src)) {
         ms_recognizers_free(r);
         return EXIT_FATAL;
     }
     x->damaged += (int)src.unreadable;
     int rc = EXIT_OK;
-    if (read_events_files(x, &src, &logs)) {
+    for (size_t i = 0; i < src.nskipped && rc == EXIT_OK; i++)
+        if (ms_inputs_add_skipped(&x->inputs, src.skipped[i].path,
+                                  src.skipped[i].why)) {
+            cli_error("out of memory");
+            rc = EXIT_FATAL;
+        }
+    if (rc == EXIT_OK && read_events_files(x, &src, &logs)) {
         cli_error("out of memory");
         rc = EXIT_FATAL;
     }

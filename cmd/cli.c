@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "output/atomic.h"
+#include "parse/sniff.h"
 #include "prefilter_blob.h"
 #include "progress.h"
 #include "output/text.h"
@@ -176,20 +177,68 @@ ms_warner cli_warner(const cli_common *c)
     return w;
 }
 
+enum { SKIPPED_NAMED = 20 };
+
+void cli_skipped_text(ms_buf *b, const ms_source_list *src)
+{
+    size_t n = src->nskipped;
+    if (!n)
+        return;
+    ms_buf_adds(b, "skipped ");
+    ms_buf_addu(b, n);
+    ms_buf_adds(b, n == 1 ? " file that is not a log:\n"
+                          : " files that are not logs:\n");
+    for (size_t i = 0; i < n && i < SKIPPED_NAMED; i++) {
+        const ms_skipped *s = &src->skipped[i];
+        ms_buf_adds(b, "  ");
+        ms_text_clean(b, s->path, strlen(s->path));
+        ms_buf_adds(b, ": ");
+        ms_text_clean(b, s->why, strlen(s->why));
+        ms_buf_addc(b, '\n');
+    }
+    if (n > SKIPPED_NAMED) {
+        ms_buf_adds(b, "  and ");
+        ms_buf_addu(b, n - SKIPPED_NAMED);
+        ms_buf_adds(b, " more\n");
+    }
+}
+
+int cli_expand(const cli_common *c, char **paths, int npaths, int events_files,
+               ms_source_list *src)
+{
+    ms_error err = {0};
+    ms_warner w = cli_warner(c);
+    ms_sniff_opts so = {.events_files = events_files};
+    ms_sources_opts o = {.judge = ms_sniff_file, .judge_ctx = &so};
+    if (ms_sources_expand((const char *const *)paths, (size_t)npaths, &o, src,
+                          &w, &err)) {
+        cli_error("%s", err.msg);
+        return -1;
+    }
+    if (c->quiet || !src->nskipped)
+        return 0;
+    ms_buf b = {0};
+    cli_skipped_text(&b, src);
+    /* One message a line; a failed allocation leaves only the count. */
+    for (size_t at = 0; !b.failed && at < b.n;) {
+        const char *nl = memchr(b.p + at, '\n', b.n - at);
+        cli_error("%.*s", (int)(nl - (b.p + at)), b.p + at);
+        at = (size_t)(nl - b.p) + 1;
+    }
+    if (b.failed)
+        cli_error("skipped %zu files that are not logs", src->nskipped);
+    ms_buf_free(&b);
+    return 0;
+}
+
 int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
              int npaths, const ms_scan_opts *scan, ms_source_list *src,
              ms_file_scan **files, int *damaged)
 {
-    ms_error err = {0};
-    ms_warner w = cli_warner(c);
     *files = NULL;
     *damaged = 0;
-    memset(src, 0, sizeof *src);
-    if (ms_sources_expand((const char *const *)paths, (size_t)npaths, src, &w,
-                          &err)) {
-        cli_error("%s", err.msg);
+    if (cli_expand(c, paths, npaths, 0, src))
         return -1;
-    }
     if (cli_scan_sources(c, r, src, scan, files)) {
         ms_sources_free(src);
         return -1;

@@ -78,7 +78,19 @@ int cli_apply_tz(const cli_common *c);
 /* Built-in recognisers plus --patterns files; NULL (printed) on error. */
 ms_recognizers *cli_recognizers(const cli_common *c);
 
-/* Expand paths (argv) into sources and scan them all. Warnings are printed
+/* Expand paths (argv) into sources: in directories, every file whose
+ * content is a log (parse/sniff.h; events files too when events_files).
+ * The files found that are not logs are named on stderr (unless quiet).
+ * -1 (printed) when memory ran out. */
+int cli_expand(const cli_common *c, char **paths, int npaths, int events_files,
+               ms_source_list *src);
+
+/* The files found that are not logs, for a person: "skipped N files that
+ * are not logs:" then a line "  PATH: why" for each of the first 20 and
+ * "  and N more"; nothing when there are none. */
+void cli_skipped_text(ms_buf *b, const ms_source_list *src);
+
+/* Expand paths (argv) into sources (cli_expand) and scan them all. Warnings are printed
  * unless quiet. Returns -1 (printed) on a fatal error; *damaged counts
  * inputs that were unreadable or damaged. */
 int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,

@@ -13,7 +13,8 @@ static const char usage[] =
     "usage: mailsleuth explain [OPTIONS] PATH...\n"
     "\n"
     "For every line: which recogniser matched and the fields it took.\n"
-    "At the end: lines read, events by source and outcome, and the lines\n"
+    "At the end: files read (and those found in folders that are not\n"
+    "logs), lines read, events by source and outcome, and the lines\n"
     "that look authentication-related but matched nothing (up to 10\n"
     "examples per program). PATH may be - to read standard input.\n"
     "\n"
@@ -122,7 +123,9 @@ static void summary(explain_ctx *x, const ms_source_list *src,
     }
     ms_buf_adds(b, "\n== coverage ==\nfiles read: ");
     ms_buf_addu(b, src->n);
-    ms_buf_adds(b, "\nlines read: ");
+    ms_buf_addc(b, '\n');
+    cli_skipped_text(b, src);
+    ms_buf_adds(b, "lines read: ");
     ms_buf_addu(b, lines);
     ms_buf_adds(b, " (without a time stamp: ");
     ms_buf_addu(b, unstamped);

@@ -58,6 +58,24 @@ int ms_inputs_add_events(ms_inputs *in, const char *name, uint64_t events,
     return 0;
 }
 
+int ms_inputs_add_skipped(ms_inputs *in, const char *name, const char *why)
+{
+    ms_input_skipped *v = realloc(in->skipped, (in->nskipped + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    in->skipped = v;
+    ms_input_skipped *x = &v[in->nskipped];
+    x->name = strdup(name);
+    x->why = strdup(why);
+    if (!x->name || !x->why) {
+        free(x->name);
+        free(x->why);
+        return -1;
+    }
+    in->nskipped++;
+    return 0;
+}
+
 void ms_inputs_free(ms_inputs *in)
 {
     for (size_t i = 0; i < in->n; i++) {
@@ -70,5 +88,10 @@ void ms_inputs_free(ms_inputs *in)
         free(x->unmatched);
     }
     free(in->v);
+    for (size_t i = 0; i < in->nskipped; i++) {
+        free(in->skipped[i].name);
+        free(in->skipped[i].why);
+    }
+    free(in->skipped);
     memset(in, 0, sizeof *in);
 }

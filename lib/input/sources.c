@@ -1,10 +1,12 @@
 /* sources.c — expand the user's paths into rotation sets, oldest first.
  *
  * Paths are taken in the order given: "-" is stdin, a set of its own; a
- * file is taken as named; a directory is scanned (entries in name order) for
- * files named like mail or auth logs, for its own multilog files (`current`,
- * `@` + 24 hex digits + `.s`/`.u`) and for multilog subfolders one level
- * down. Each file is keyed by the real path of its directory plus its name
+ * file is taken as named; a directory is walked depth first, entries in
+ * name order, each subfolder where its name falls, every directory's
+ * device and inode kept so that one reached again (a link, a loop) is not
+ * walked twice. A regular file met on the way is handed to the caller's
+ * judge, which reads its content; the rest go to the skipped list. Each
+ * file taken is keyed by the real path of its directory plus its name
  * without rotation suffixes (multilog files share the base "current"); a
  * key's set is numbered when first seen. Each file also gets a rank: dated
  * or TAI64N-labelled files by their date or label, then numbered ones by
@@ -14,9 +16,10 @@
  *
  * Debian's rsyslog writes every mail line to mail.log and again to
  * mail.info, mail.warn, mail.err (by level) and syslog; reading them all
- * would count each attempt several times. So a directory scan that finds
- * mail.log or maillog skips those sets (mail.info likewise hides mail.warn
- * and mail.err, and so on), with a warning; named files are always read. */
+ * would count each attempt several times. So in a folder that holds
+ * mail.log or maillog those sets are skipped, by name, before any judging
+ * (mail.info likewise hides mail.warn and mail.err, and so on), with a
+ * warning; named files are always read. */
 #include "input/sources.h"
 
 #include <ctype.h>
@@ -40,6 +43,7 @@ typedef struct rank {
 
 typedef struct file {
     char *path;
+    char *folder;      /* ms_source.folder */
     size_t name_off;   /* where the file's name starts in path */
     size_t set;        /* index in builder.keys */
     size_t seq;        /* discovery order */
@@ -49,14 +53,37 @@ typedef struct file {
     ino_t ino;
 } file;
 
+typedef struct dir_id {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
 typedef struct builder {
     file *f;
     size_t nf, capf;
     char **keys;       /* set keys by first appearance; NULL for stdin */
     size_t nk, capk;
+    ms_skipped *skip;
+    size_t nskip, capskip;
+    dir_id *dirs;      /* directories walked */
+    size_t ndirs, capdirs;
+    const ms_sources_opts *o;
     const ms_warner *w;
     size_t unreadable;
 } builder;
+
+/* v with room for one more than n elements of size (moved, *cap grown), or
+ * NULL when memory ran out (v is then still valid). */
+static void *grow(void *v, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return v;
+    size_t c = *cap ? *cap * 2 : 16;
+    if (!(v = realloc(v, c * size)))
+        return NULL;
+    *cap = c;
+    return v;
+}
 
 static bool all_digits(const char *s, size_t n)
 {
@@ -164,18 +191,6 @@ static bool base_is(const rank *r, const char *s)
     return r->base_len == strlen(s) && memcmp(r->base, s, r->base_len) == 0;
 }
 
-static bool is_log_name(const char *name)
-{
-    static const char *const prefixes[] = {
-        "mail.log", "maillog", "mail.err", "mail.warn", "mail.info",
-        "auth.log", "secure", "syslog", "messages",
-    };
-    for (size_t i = 0; i < sizeof prefixes / sizeof *prefixes; i++)
-        if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
-            return true;
-    return false;
-}
-
 /* How completely a file holds the mail lines (0 = all); -1: not a mail log. */
 static int mail_level(const rank *r)
 {
@@ -209,32 +224,27 @@ static char *join(const char *dir, const char *name)
 
 static int new_set(builder *b, char *key)
 {
-    if (b->nk == b->capk) {
-        size_t cap = b->capk ? b->capk * 2 : 16;
-        char **k = realloc(b->keys, cap * sizeof *k);
-        if (!k)
-            return -1;
-        b->keys = k;
-        b->capk = cap;
-    }
+    char **k = grow(b->keys, b->nk, &b->capk, sizeof *k);
+    if (!k)
+        return -1;
+    b->keys = k;
     b->keys[b->nk++] = key;
     return 0;
 }
 
-/* Take ownership of path; the file's set is keyed by keydir and its base. */
+/* Take ownership of path; the file's set is keyed by keydir and its base
+ * (its own set when keydir is NULL). */
 static int add_file(builder *b, const char *keydir, char *path, size_t name_off,
-                    const struct stat *st)
+                    const struct stat *st, const char *folder)
 {
-    if (b->nf == b->capf) {
-        size_t cap = b->capf ? b->capf * 2 : 64;
-        file *f = realloc(b->f, cap * sizeof *f);
-        if (!f)
-            goto nomem;
-        b->f = f;
-        b->capf = cap;
-    }
+    file *v = grow(b->f, b->nf, &b->capf, sizeof *v);
+    if (!v)
+        goto nomem;
+    b->f = v;
     file *f = &b->f[b->nf];
     *f = (file){.path = path, .name_off = name_off, .seq = b->nf};
+    if (!(f->folder = strdup(folder)))
+        goto nomem;
     if (st) {
         f->has_id = true;
         f->dev = st->st_dev;
@@ -267,8 +277,48 @@ static int add_file(builder *b, const char *keydir, char *path, size_t name_off,
     b->nf++;
     return 0;
 nomem:
+    if (v)
+        free(b->f[b->nf].folder);
     free(path);
     return -1;
+}
+
+/* Take ownership of path: a file found and not read, and why. */
+static int add_skipped(builder *b, char *path, const char *why)
+{
+    ms_skipped *v = grow(b->skip, b->nskip, &b->capskip, sizeof *v);
+    char *w = v ? strdup(why) : NULL;
+    if (v)
+        b->skip = v;
+    if (!w) {
+        free(path);
+        return -1;
+    }
+    b->skip[b->nskip++] = (ms_skipped){path, w};
+    return 0;
+}
+
+/* Take ownership of path: a file or folder that could not be read. */
+static void left_out(builder *b, char *path, const char *why)
+{
+    ms_warn(b->w, path, 0, "%s", why);
+    b->unreadable++;
+    free(path);
+}
+
+/* 1 if the directory was walked before; else it is recorded, 0 (-1 when
+ * memory ran out). */
+static int dir_seen(builder *b, const struct stat *st)
+{
+    for (size_t i = 0; i < b->ndirs; i++)
+        if (b->dirs[i].dev == st->st_dev && b->dirs[i].ino == st->st_ino)
+            return 1;
+    dir_id *v = grow(b->dirs, b->ndirs, &b->capdirs, sizeof *v);
+    if (!v)
+        return -1;
+    b->dirs = v;
+    b->dirs[b->ndirs++] = (dir_id){st->st_dev, st->st_ino};
+    return 0;
 }
 
 static int cmp_name(const void *a, const void *b)
@@ -325,38 +375,77 @@ static char *real_dir(const char *dir)
     return r ? r : strdup(dir);
 }
 
-/* Add the multilog files (`current`, `@…`) of a subfolder, if any. */
-static int scan_multilog(builder *b, const char *dir)
+/* A folder being walked. */
+typedef struct walk_ctx {
+    const char *dir;     /* as reached: the user's path joined with names */
+    const char *keydir;  /* its real path, for set keys */
+    const char *folder;  /* below the user's path ("" at the top) */
+    bool multilog;       /* holds `current`: its lock and state are not logs */
+    int best;            /* mail level of the fullest mail log present */
+    rank primary;        /* that log */
+    bool copies[5];      /* by mail level, [4] syslog: skipped as copies */
+} walk_ctx;
+
+static int walk(builder *b, const char *dir, const char *folder);
+
+/* One entry of a folder: a folder is walked, a file judged. */
+static int visit(builder *b, walk_ctx *c, const char *name)
 {
-    char **names;
-    size_t n;
-    int rc = list_names(dir, &names, &n);
-    if (rc != 0)
-        return rc == -2 ? -1 : 0;
-    char *keydir = NULL;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        if (strcmp(names[i], MULTILOG_BASE) != 0 && !is_label(names[i]))
-            continue;
-        char *path = join(dir, names[i]);
-        if (!path || (!keydir && !(keydir = real_dir(dir)))) {
-            free(path);
-            rc = -1;
-            break;
-        }
-        struct stat st;
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) ||
-            access(path, R_OK) != 0) {
-            free(path);
-            continue;
-        }
-        rc = add_file(b, keydir, path, strlen(path) - strlen(names[i]), &st);
+    char *path = join(c->dir, name);
+    if (!path)
+        return -1;
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT || errno == ELOOP)
+            return add_skipped(b, path, "a link to nothing");
+        left_out(b, path, strerror(errno));
+        return 0;
     }
-    free(keydir);
-    free_names(names, n);
-    return rc;
+    if (S_ISDIR(st.st_mode)) {
+        int rc = dir_seen(b, &st);
+        if (rc == 0) {
+            char *sub = c->folder[0] ? join(c->folder, name) : strdup(name);
+            rc = sub ? walk(b, path, sub) : -1;
+            free(sub);
+        }
+        free(path);
+        return rc < 0 ? -1 : 0;
+    }
+    if (!S_ISREG(st.st_mode))
+        return add_skipped(b, path, "not a regular file");
+    if (c->multilog && (strcmp(name, "lock") == 0 || strcmp(name, "state") == 0)) {
+        free(path);
+        return 0;
+    }
+    rank r = classify(name);
+    int lvl = mail_level(&r);
+    bool syslog_copy = c->best == 0 && base_is(&r, "syslog");
+    if (lvl > c->best || syslog_copy) {
+        c->copies[syslog_copy ? 4 : lvl] = true;
+        free(path);
+        return 0;
+    }
+    if (access(path, R_OK) != 0) {
+        left_out(b, path, strerror(errno));
+        return 0;
+    }
+    if (b->o && b->o->judge) {
+        char why[256] = "";
+        int j = b->o->judge(b->o->judge_ctx, path, why, sizeof why);
+        if (j < 0) {
+            left_out(b, path, why);
+            return 0;
+        }
+        if (j == 0)
+            return add_skipped(b, path, why);
+    }
+    return add_file(b, c->keydir, path, strlen(path) - strlen(name), &st,
+                    c->folder);
 }
 
-static int scan_dir(builder *b, const char *dir)
+/* Walk dir, found at folder below the user's path. 0; 1 when it could not
+ * be read (warned about); -1 when memory ran out. */
+static int walk(builder *b, const char *dir, const char *folder)
 {
     char **names;
     size_t n;
@@ -364,79 +453,35 @@ static int scan_dir(builder *b, const char *dir)
     if (rc == -1) {
         ms_warn(b->w, dir, 0, "%s", strerror(errno));
         b->unreadable++;
-        return 0;
+        return 1;
     }
     if (rc == -2)
         return -1;
-    char *keydir = real_dir(dir);
-    if (!keydir) {
+    walk_ctx c = {.dir = dir, .folder = folder, .best = 4};
+    if (!(c.keydir = real_dir(dir))) {
         free_names(names, n);
         return -1;
     }
-    rank primary = {.base_len = 0}; /* the fullest mail log present */
-    int best = 4;
     for (size_t i = 0; i < n; i++) {
         rank r = classify(names[i]);
-        int lvl = is_log_name(names[i]) ? mail_level(&r) : -1;
-        if (lvl >= 0 && lvl < best) {
-            best = lvl;
-            primary = r;
+        int lvl = mail_level(&r);
+        if (lvl >= 0 && lvl < c.best) {
+            c.best = lvl;
+            c.primary = r;
         }
+        c.multilog |= strcmp(names[i], MULTILOG_BASE) == 0;
     }
-    bool skipped[5] = {false}; /* by mail level; [4] is syslog */
-    size_t before = b->nf;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        char *path = join(dir, names[i]);
-        if (!path) {
-            rc = -1;
-            break;
-        }
-        struct stat st;
-        if (stat(path, &st) != 0) {
-            free(path);
-            continue;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            rc = scan_multilog(b, path);
-            free(path);
-            continue;
-        }
-        rank r = classify(names[i]);
-        bool multilog = r.base == MULTILOG_BASE;
-        if (!S_ISREG(st.st_mode) || (!multilog && !is_log_name(names[i]))) {
-            free(path);
-            continue;
-        }
-        int lvl = multilog ? -1 : mail_level(&r);
-        bool is_syslog = best == 0 && base_is(&r, "syslog");
-        if (lvl > best || is_syslog) {
-            skipped[is_syslog ? 4 : lvl] = true;
-            free(path);
-            continue;
-        }
-        if (access(path, R_OK) != 0) {
-            ms_warn(b->w, path, 0, "%s", strerror(errno));
-            b->unreadable++;
-            free(path);
-            continue;
-        }
-        rc = add_file(b, keydir, path, strlen(path) - strlen(names[i]), &st);
-    }
-    if (rc == 0) {
-        static const char *const skip_names[5] = {
-            "", "mail.info", "mail.warn", "mail.err", "syslog"};
-        for (int i = 1; i < 5; i++)
-            if (skipped[i])
-                ms_warn(b->w, dir, 0,
-                        "skipped %s*: its mail lines repeat those of %.*s* "
-                        "(name its files to read them anyway)",
-                        skip_names[i], (int)primary.base_len, primary.base);
-        if (b->nf == before) {
-            ms_warn(b->w, dir, 0, "no log files found in this directory");
-            b->unreadable++;
-        }
-    }
-    free(keydir);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = visit(b, &c, names[i]);
+    static const char *const copy_names[5] = {
+        "", "mail.info", "mail.warn", "mail.err", "syslog"};
+    for (int i = 1; i < 5 && rc == 0; i++)
+        if (c.copies[i])
+            ms_warn(b->w, dir, 0,
+                    "skipped %s*: its mail lines repeat those of %.*s* "
+                    "(name its files to read them anyway)",
+                    copy_names[i], (int)c.primary.base_len, c.primary.base);
+    free((char *)c.keydir);
     free_names(names, n);
     return rc;
 }
@@ -445,7 +490,7 @@ static int add_path(builder *b, const char *p)
 {
     if (strcmp(p, "-") == 0) {
         char *path = strdup(p);
-        return path ? add_file(b, NULL, path, 0, NULL) : -1;
+        return path ? add_file(b, NULL, path, 0, NULL, "") : -1;
     }
     struct stat st;
     if (stat(p, &st) != 0) {
@@ -453,8 +498,17 @@ static int add_path(builder *b, const char *p)
         b->unreadable++;
         return 0;
     }
-    if (S_ISDIR(st.st_mode))
-        return scan_dir(b, p);
+    if (S_ISDIR(st.st_mode)) {
+        /* Walked even if seen inside an earlier path: it is warned about
+         * when it holds no log, not when its logs were met before. */
+        size_t before = b->nf;
+        int rc = dir_seen(b, &st) < 0 ? -1 : walk(b, p, "");
+        if (rc == 0 && b->nf == before) {
+            ms_warn(b->w, p, 0, "no log files found in this directory");
+            b->unreadable++;
+        }
+        return rc < 0 ? -1 : 0;
+    }
     if (access(p, R_OK) != 0) {
         ms_warn(b->w, p, 0, "%s", strerror(errno));
         b->unreadable++;
@@ -469,7 +523,7 @@ static int add_path(builder *b, const char *p)
     char *path = strdup(p);
     int rc = -1;
     if (keydir && path)
-        rc = add_file(b, keydir, path, name_off, &st);
+        rc = add_file(b, keydir, path, name_off, &st, "");
     else
         free(path);
     free(keydir);
@@ -518,6 +572,7 @@ static int finish(builder *b, ms_source_list *out)
         if (i > 0 && f->has_id && b->f[i - 1].has_id &&
             f->dev == b->f[i - 1].dev && f->ino == b->f[i - 1].ino) {
             free(f->path);
+            free(f->folder);
             continue;
         }
         b->f[kept++] = *f;
@@ -532,7 +587,7 @@ static int finish(builder *b, ms_source_list *out)
             set_id++;
             pos = 0;
         }
-        out->v[i] = (ms_source){b->f[i].path, set_id, pos++};
+        out->v[i] = (ms_source){b->f[i].path, b->f[i].folder, set_id, pos++};
     }
     out->n = b->nf;
     b->nf = 0;
@@ -540,33 +595,46 @@ static int finish(builder *b, ms_source_list *out)
 }
 
 int ms_sources_expand(const char *const *paths, size_t npaths,
-                      ms_source_list *out, const ms_warner *w, ms_error *err)
+                      const ms_sources_opts *o, ms_source_list *out,
+                      const ms_warner *w, ms_error *err)
 {
-    builder b = {.w = w};
-    out->v = NULL;
-    out->n = 0;
+    builder b = {.o = o, .w = w};
+    memset(out, 0, sizeof *out);
     int rc = 0;
     for (size_t i = 0; i < npaths && rc == 0; i++)
         rc = add_path(&b, paths[i]);
     if (rc == 0)
         rc = finish(&b, out);
     out->unreadable = b.unreadable;
-    for (size_t i = 0; i < b.nf; i++)
+    out->skipped = b.skip;
+    out->nskipped = b.nskip;
+    for (size_t i = 0; i < b.nf; i++) {
         free(b.f[i].path);
+        free(b.f[i].folder);
+    }
     free(b.f);
     for (size_t i = 0; i < b.nk; i++)
         free(b.keys[i]);
     free(b.keys);
-    if (rc < 0)
+    free(b.dirs);
+    if (rc < 0) {
+        ms_sources_free(out);
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    }
     return 0;
 }
 
 void ms_sources_free(ms_source_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].path);
+        free(l->v[i].folder);
+    }
     free(l->v);
-    l->v = NULL;
-    l->n = 0;
+    for (size_t i = 0; i < l->nskipped; i++) {
+        free(l->skipped[i].path);
+        free(l->skipped[i].why);
+    }
+    free(l->skipped);
+    memset(l, 0, sizeof *l);
 }

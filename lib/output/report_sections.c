@@ -377,6 +377,11 @@ static void summary(ms_doc *d, const ms_rfacts *f)
         count(d, f->ndamaged, "file was", "files were");
         ms_doc_t(d, " damaged or unreadable");
     }
+    if (f->in && f->in->nskipped) {
+        ms_doc_t(d, "; ");
+        count(d, f->in->nskipped, "file found was", "files found were");
+        ms_doc_t(d, " not logs");
+    }
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Events:");
@@ -1031,6 +1036,37 @@ static void geo(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
 
 /* ---- input coverage --------------------------------------------------- */
 
+/* The files found in the folders given that are not logs, when any. */
+static void skipped(ms_doc *d, const ms_inputs *in)
+{
+    if (!in->nskipped)
+        return;
+    ms_doc_h(d, 3, "Files not read");
+    ms_doc_p(d);
+    count(d, in->nskipped, "file", "files");
+    ms_doc_t(d, in->nskipped == 1
+                    ? " found in the folders given is not a log and was not "
+                      "read (name a file to read it anyway):"
+                    : " found in the folders given are not logs and were not "
+                      "read (name a file to read it anyway):");
+    ms_doc_pend(d);
+    size_t n = in->nskipped < FILE_ROWS ? in->nskipped : FILE_ROWS;
+    ms_doc_ul(d);
+    for (size_t i = 0; i < n; i++) {
+        ms_doc_li(d);
+        ms_doc_us(d, in->skipped[i].name);
+        ms_doc_t(d, ": ");
+        ms_doc_x(d, in->skipped[i].why);
+        ms_doc_liend(d);
+    }
+    ms_doc_ulend(d);
+    if (n < in->nskipped) {
+        ms_doc_note(d);
+        ms_doc_f(d, "The first %zu of %zu are listed.", n, in->nskipped);
+        ms_doc_pend(d);
+    }
+}
+
 static void coverage(ms_doc *d, const ms_rfacts *f)
 {
     const ms_inputs *in = f->in;
@@ -1069,6 +1105,7 @@ static void coverage(ms_doc *d, const ms_rfacts *f)
         ms_doc_f(d, "The first %zu of %zu files are shown.", n, in->n);
         ms_doc_pend(d);
     }
+    skipped(d, in);
     ms_doc_h(d, 3, "Damaged files");
     ms_doc_p(d);
     if (!f->ndamaged) {
