@@ -1,5 +1,6 @@
 /* sniff.c — is a file a log? (sniff.h). The first bytes are read through
- * the log reader, 8 KiB at a time, until 20 non-empty lines are in or
+ * the log reader, unwrapped as the scan unwraps them (frame.h: container
+ * and journal forms give their inner lines), 8 KiB at a time, until 20 non-empty lines are in or
  * 64 KiB were read; the lines are then held to the stamp rule. A file that
  * fails it is told apart for the reason given: binary (a NUL byte, or over
  * a quarter of the bytes controls or outside valid UTF-8), blank, or text
@@ -12,6 +13,7 @@
 
 #include "input/events_in.h"
 #include "input/reader.h"
+#include "parse/frame.h"
 #include "parse/record.h"
 
 enum {
@@ -125,6 +127,10 @@ int ms_sniff_file(void *ctx, const char *path, char *why, size_t why_len)
     ms_reader *r = ms_reader_open(path, path, &err);
     if (!r)
         return fail(&err, path, why, why_len);
+    if (ms_frame_attach(r, &err) < 0) {
+        ms_reader_close(r);
+        return fail(&err, path, why, why_len);
+    }
     char *buf = malloc(SNIFF_BYTES);
     if (!buf) {
         ms_reader_close(r);

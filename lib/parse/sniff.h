@@ -2,8 +2,9 @@
  * content, never its name, so that a directory can be searched for logs
  * whatever they are called (the judge of ms_sources_expand, sources.h).
  *
- * A file is a log when, once decompressed (ms_reader: gzip, bzip2, xz,
- * zstd, and whatever else the reader unwraps), at least half of its first
+ * A file is a log when, once decompressed and unwrapped as the scan reads
+ * it (ms_reader and ms_frame_attach: gzip, bzip2, xz, zstd, journal and
+ * container forms give their inner lines), at least half of its first
  * 20 non-empty lines, and at least one of the first 5, start with a time
  * stamp ms_record_stamp recognises (classic syslog, ISO / RFC 3339, exim's,
  * TAI64N multilog). An events file written by `mailsleuth events` (CSV or

@@ -1,7 +1,7 @@
 /* test_sniff.c — is it a log? ms_sniff on bytes (each stamp form, events
  * files, binary, blank, prose, the majority rule, cut lines) and
- * ms_sniff_file on files (the bundled samples, gzip, empty, 1 MiB lines,
- * missing). */
+ * ms_sniff_file on files (the bundled samples, gzip, docker json-file,
+ * empty, 1 MiB lines, random bytes, missing). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -172,7 +172,16 @@ static void test_files(void **state)
     gzclose(gz);
     assert_int_equal(judge_file(tmp("mx1-2025-10.txt"), false), 1);
 
-    FILE *f = fopen(tmp("empty"), "w");
+    /* docker's json-file: judged on the lines it wraps. */
+    FILE *f = fopen(tmp("abc-json.log"), "w");
+    for (int i = 0; i < 30; i++)
+        fprintf(f, "{\"log\":\"May  4 00:47:%02d mx postfix/smtpd[12]: connect "
+                   "from x[192.0.2.1]\\n\",\"stream\":\"stdout\",\"time\":"
+                   "\"2025-05-04T00:47:%02d.1Z\"}\n", i, i);
+    fclose(f);
+    assert_int_equal(judge_file(tmp("abc-json.log"), false), 1);
+
+    f = fopen(tmp("empty"), "w");
     fclose(f);
     assert_int_equal(judge_file(tmp("empty"), false), 0);
     assert_string_equal(why, "empty");
