@@ -346,13 +346,10 @@ static int list_names(const char *dir, char ***out, size_t *nout)
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **nv = realloc(v, cap * sizeof *nv);
-            if (!nv)
-                goto nomem;
-            v = nv;
-        }
+        char **nv = grow(v, n, &cap, sizeof *nv);
+        if (!nv)
+            goto nomem;
+        v = nv;
         if (!(v[n] = strdup(e->d_name)))
             goto nomem;
         n++;
