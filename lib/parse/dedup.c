@@ -1,10 +1,20 @@
 /* dedup.c — see dedup.h. A ring keeps the last MS_DEDUP_RING failures;
  * those of one address hash are chained newest first, so a search visits
  * only the entries that may share the new failure's address, and stops at
- * the first one older than the window (or overwritten in the ring). */
+ * the first one older than the window (or overwritten in the ring).
+ *
+ * Times are compared as resolved (a stamp with a year is its own time). A
+ * year-less stamp lies in its file's first year plus the Dec->Jan wraps
+ * before it (scan_events.h); that first year is the same for every line of
+ * the file and only known after the scan, so it drops out of a difference
+ * but for its length: years are taken as 365 days (a year-less Feb 29 reads
+ * as Mar 1), and local time as written (the hour a clock goes back
+ * repeats). */
 #include "dedup.h"
 
 #include <string.h>
+
+#include "parse/families.h"
 
 void ms_dedup_init(ms_dedup *d)
 {
@@ -21,14 +31,48 @@ static uint32_t ip_hash(const ms_ip *ip)
     return (uint32_t)(h >> 32);
 }
 
-/* Seconds good enough to compare two stamps of one file minutes apart. */
-static int64_t approx_secs(const ms_stamp *ts)
+static int64_t stamp_secs(const ms_stamp *ts, uint16_t wrap)
 {
     if (ts->kind == MS_TS_ABS)
         return ts->time / MS_NS_PER_S;
     if (ts->kind == MS_TS_NOYEAR)
-        return ms_days_from_civil(2000, ts->mon, ts->day) * 86400 + ts->sod;
+        return ((int64_t)wrap * 365 + ms_days_from_civil(1970, ts->mon, ts->day))
+               * 86400 + ts->sod;
     return INT64_MIN;
+}
+
+/* The daemon whose attempt the line is part of: its source, or for a PAM
+ * module's line the daemon its PAM service names; NULL when it names none. */
+static const char *server_of(const ms_scan_events *s, const ms_sev *e,
+                             ms_str pam_service)
+{
+    const char *src = s->sources[e->source];
+    if (src != ms_family_pam.source)
+        return src;
+    for (const ms_family *const *f = ms_builtin_families;
+         *f && pam_service.n; f++)
+        if (*f != &ms_family_pam && strlen((*f)->source) == pam_service.n &&
+            memcmp((*f)->source, pam_service.p, pam_service.n) == 0)
+            return (*f)->source;
+    return NULL;
+}
+
+static unsigned service_kind(unsigned svc)
+{
+    return svc == MS_SVC_SUBMISSION ? MS_SVC_SMTP : svc;
+}
+
+/* Whether lines of servers a and b with services x and y can be layers of
+ * one attempt: a line without a server goes with any daemon's line of the
+ * same known service. */
+static int same_attempt(const char *a, unsigned x, const char *b, unsigned y)
+{
+    x = service_kind(x);
+    y = service_kind(y);
+    if (a && b)
+        return (a == b || strcmp(a, b) == 0) &&
+               (x == y || x == MS_SVC_UNKNOWN || y == MS_SVC_UNKNOWN);
+    return (a || b) && x == y && x != MS_SVC_UNKNOWN;
 }
 
 static int same_user(const ms_scan_events *s, uint32_t a, uint32_t b)
@@ -39,15 +83,16 @@ static int same_user(const ms_scan_events *s, uint32_t a, uint32_t b)
     return x.n == y.n && memcmp(x.p, y.p, x.n) == 0;
 }
 
-void ms_dedup_check(ms_dedup *d, ms_scan_events *s, const ms_stamp *ts,
-                    uint8_t layer)
+void ms_dedup_check(ms_dedup *d, ms_scan_events *s, const ms_capture *c)
 {
     size_t idx = s->n - 1;
     ms_sev *e = &s->ev[idx];
-    int64_t secs = approx_secs(ts);
+    int64_t secs = stamp_secs(&c->ts, e->wrap);
     if (e->outcome != MS_OUT_AUTH_FAIL || ms_ip_is_unset(&e->ip) ||
         secs == INT64_MIN)
         return;   /* without a time there is no window to compare */
+    uint8_t layer = c->rule ? c->rule->layer : 0;
+    const char *server = server_of(s, e, c->svc);
     unsigned want = e->attempts ? e->attempts : 1, found = 0;
     size_t first = idx;
     uint32_t iph = ip_hash(&e->ip);
@@ -66,6 +111,8 @@ void ms_dedup_check(ms_dedup *d, ms_scan_events *s, const ms_stamp *ts,
             (d->ring[slot].absorbed & (1u << layer)) ||
             p->outcome != MS_OUT_AUTH_FAIL ||
             ms_ip_cmp(&p->ip, &e->ip) != 0 ||
+            !same_attempt(d->ring[slot].server, p->service, server,
+                          e->service) ||
             !same_user(s, p->str[MS_SEV_USER], e->str[MS_SEV_USER]))
             continue;
         d->ring[slot].absorbed |= (uint8_t)(1u << layer);
@@ -92,6 +139,7 @@ void ms_dedup_check(ms_dedup *d, ms_scan_events *s, const ms_stamp *ts,
     d->ring[slot].prev = *bucket;
     d->ring[slot].idx = idx;
     d->ring[slot].secs = secs;
+    d->ring[slot].server = server;
     d->ring[slot].layer = layer;
     d->ring[slot].absorbed = 0;
     *bucket = d->next++;

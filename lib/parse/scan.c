@@ -39,7 +39,7 @@ static int add_event(ms_file_scan *f, ms_capture *c, ms_dedup *dd)
     c->ev.file = f->file_index;
     if (ms_scan_events_add(&f->evs, &c->ev, &c->ts, f->wraps))
         return -1;
-    ms_dedup_check(dd, &f->evs, &c->ts, c->rule ? c->rule->layer : 0);
+    ms_dedup_check(dd, &f->evs, c);
     return 0;
 }
 

@@ -222,7 +222,7 @@ static void test_layers_fold(void **state)
             continue;
         }
         assert_int_equal(ms_scan_events_add(&evs, &c.ev, &c.ts, 0), 0);
-        ms_dedup_check(&d, &evs, &c.ts, rule->layer);
+        ms_dedup_check(&d, &evs, &c);
         ms_scan_events_get(&evs, evs.n - 1, 0, &e);
         if (e.outcome != want[i])
             fail_msg("line %zu: %s, wanted %s", i + 1,
