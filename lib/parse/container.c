@@ -85,6 +85,14 @@ static void emit(const char *stamp, size_t stamp_len, const char *hint,
     pass(rest, n - (size_t)(rest - s), out);
 }
 
+/* The message whose pieces part holds. */
+static void finish(state *st, ms_buf *out)
+{
+    emit(st->stamp, st->stamp_len, st->hint, st->part.p ? st->part.p : "",
+         st->part.n, out);
+    st->open = false;
+}
+
 /* A piece of a message; last says whether it ends the message. */
 static void piece(state *st, const char *stamp, size_t stamp_len,
                   const char *s, size_t n, bool last, ms_buf *out)
@@ -102,10 +110,8 @@ static void piece(state *st, const char *stamp, size_t stamp_len,
     if (st->part.n + n > MS_UNWRAP_MAX)   /* cut, as an over-long line is */
         n = MS_UNWRAP_MAX - st->part.n;
     ms_buf_add(&st->part, s, n);
-    if (last) {
-        emit(st->stamp, st->stamp_len, st->hint, st->part.p, st->part.n, out);
-        st->open = false;
-    }
+    if (last)
+        finish(st, out);
 }
 
 static void json_line(state *st, const char *s, size_t n, ms_buf *out)
@@ -291,10 +297,8 @@ static size_t feed(void *vst, const char *in, size_t n, bool eof, ms_buf *out)
             line(st, in + pos, len, out);
         pos = nl ? end + 1 : n;
     }
-    if (eof && st->open) {
-        emit(st->stamp, st->stamp_len, st->hint, st->part.p, st->part.n, out);
-        st->open = false;
-    }
+    if (eof && st->open)
+        finish(st, out);
     return pos;
 }
 
