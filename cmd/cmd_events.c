@@ -13,8 +13,11 @@ static const char usage[] =
     "\n"
     "Print one row per authentication event (failure, success, relay\n"
     "rejection, connection) found in the logs, as CSV or NDJSON.\n"
-    "PATH is a log file (plain, gz, bz2, xz or zstd), a directory of logs,\n"
-    "or - for standard input.\n"
+    "PATH is a log file (plain, gz, bz2, xz or zstd; a systemd journal file;\n"
+    "journalctl -o json or export output; a docker, compose or CRI container\n"
+    "log), a folder as copied from the servers (searched at any depth, each\n"
+    "file taken by its content, whatever its name; the files that are not\n"
+    "logs are named on stderr), or - for standard input.\n"
     "\n"
     "Options:\n" CLI_COMMON_HELP
     "\n"
