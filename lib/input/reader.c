@@ -6,6 +6,8 @@
  * buffer; a compressed one is fed from the input buffer to its codec
  * (codec.h). A codec failure is held back until the bytes decoded before it
  * have been returned, then reported once with the compressed byte offset.
+ * A systemd journal file ("LPKSHHRH") is decoded by journal_file.c, which
+ * reads the file itself through libsystemd, into lines.
  * A stdin reader may give back what it read (ms_reader_give_back): the raw
  * bytes are kept and served first to the next reader of stdin.
  *
@@ -25,6 +27,7 @@
 #include <unistd.h>
 
 #include "input/codec.h"
+#include "input/journal_file.h"
 
 #define IN_BUF (1u << 20)
 #define SNIFF 10 /* a gzip header's MTIME ends at byte 8; xz's magic is 6 */
@@ -36,6 +39,7 @@ struct ms_reader {
     ms_codec codec;
     const ms_codec_ops *ops;
     void *state;
+    ms_journal_file *journal; /* MS_CODEC_JOURNAL's decoder */
     unsigned char *in;
     size_t in_pos, in_len; /* unconsumed raw bytes: in[in_pos .. in_len) */
     bool in_eof;
@@ -77,6 +81,8 @@ static ms_codec sniff(const unsigned char *p, size_t n)
     if (n >= 4 && (memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0 ||
                    ((p[0] & 0xf0) == 0x50 && memcmp(p + 1, "\x2a\x4d\x18", 3) == 0)))
         return MS_CODEC_ZSTD; /* a frame, or a skippable frame */
+    if (n >= 8 && memcmp(p, "LPKSHHRH", 8) == 0)
+        return MS_CODEC_JOURNAL;
     return MS_CODEC_PLAIN;
 }
 
@@ -87,6 +93,7 @@ const ms_codec_ops *ms_codec_ops_of(ms_codec c)
     case MS_CODEC_BZIP2: return &ms_codec_bzip2;
     case MS_CODEC_XZ: return &ms_codec_xz;
     case MS_CODEC_ZSTD: return &ms_codec_zstd;
+    case MS_CODEC_JOURNAL: /* not a byte codec: journal_file.c */
     case MS_CODEC_PLAIN: break;
     }
     return NULL;
@@ -99,6 +106,7 @@ const char *ms_codec_name(ms_codec c)
     case MS_CODEC_BZIP2: return "bzip2";
     case MS_CODEC_XZ: return "xz";
     case MS_CODEC_ZSTD: return "zstd";
+    case MS_CODEC_JOURNAL: return "journal";
     case MS_CODEC_PLAIN: break;
     }
     return "plain";
@@ -223,6 +231,19 @@ ms_reader *ms_reader_open(const char *path, const char *name, ms_error *err)
         if (t)
             r->mtime = t;
     }
+    /* A journal that cannot be read is reported by the first read, as a
+     * damaged archive is. */
+    if (r->codec == MS_CODEC_JOURNAL && is_stdin)
+        ms_fail(&r->pending, MS_ERR_DATA, "%s: a journal file cannot be read "
+                "from standard input: give its path, or pipe journalctl -o "
+                "export", name);
+    else if (r->codec == MS_CODEC_JOURNAL &&
+             !(r->journal = ms_journal_file_open(r->fd, name, &r->pending)) &&
+             r->pending.code == MS_ERR_NOMEM) {
+        if (err)
+            *err = r->pending;
+        goto fail;
+    }
     r->ops = ms_codec_ops_of(r->codec);
     if (r->ops && !(r->state = r->ops->init())) {
         ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", name);
@@ -271,6 +292,11 @@ static ptrdiff_t decode(ms_reader *r, char *buf, size_t cap, ms_error *err)
         return 0;
     if (cap > PTRDIFF_MAX)
         cap = PTRDIFF_MAX;
+    if (r->journal) {
+        ptrdiff_t k = ms_journal_file_read(r->journal, buf, cap, err);
+        r->done = k <= 0;
+        return k;
+    }
     if (!r->ops)
         return read_plain(r, buf, cap, err);
     for (;;) {
@@ -446,6 +472,7 @@ void ms_reader_close(ms_reader *r)
         r->uw->free(r->uw_state);
     if (r->state)
         r->ops->free(r->state);
+    ms_journal_file_close(r->journal);
     if (r->own_fd && r->fd >= 0)
         close(r->fd);
     free(r->in);

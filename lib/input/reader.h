@@ -2,7 +2,8 @@
  *
  * The codec is chosen by the file's first bytes (magic), never by its name:
  * gzip (every concatenated member), bzip2 (every stream), xz, zstd (every
- * frame), else plain. A damaged or truncated archive yields all the bytes
+ * frame), a systemd journal file (its entries as lines; not on stdin),
+ * else plain. A damaged or truncated archive yields all the bytes
  * that could be decoded, then an MS_ERR_DATA error whose message names the
  * file and the compressed byte offset where decoding broke. Memory use is
  * bounded whatever the compression ratio. */
@@ -22,6 +23,7 @@ typedef enum ms_codec {
     MS_CODEC_BZIP2,
     MS_CODEC_XZ,
     MS_CODEC_ZSTD,
+    MS_CODEC_JOURNAL,  /* a systemd journal file: input/journal_file.h */
 } ms_codec;
 
 typedef struct ms_reader ms_reader;

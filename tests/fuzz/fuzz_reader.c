@@ -1,6 +1,6 @@
 /* fuzz_reader.c — the decompressing reader (input/reader.c, codec_*.c) on
- * raw file bytes: whatever the magic says (gzip, bzip2, xz, zstd, else
- * plain), damaged, truncated or a bomb.
+ * raw file bytes: whatever the magic says (gzip, bzip2, xz, zstd, a
+ * journal file, else plain), damaged, truncated or a bomb.
  *
  * The input is written to a memfd and opened by path, as a log file is. It
  * is read with a changing buffer size (1 byte to 1 MiB) until the end, an
@@ -158,7 +158,7 @@ static size_t read_all(const char *path, const uint8_t *data, size_t size,
     ms_reader *r = ms_reader_open(path, "fuzz.log", &err);
     FZ_CHECK(r != NULL);
     ms_codec c = ms_reader_codec(r);
-    FZ_CHECK(c <= MS_CODEC_ZSTD);
+    FZ_CHECK(c <= MS_CODEC_JOURNAL);
     FZ_CHECK(ms_codec_name(c) != NULL);
     FZ_CHECK(ms_reader_raw_size(r) == size);
     (void)ms_reader_mtime(r);
@@ -225,6 +225,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t total2 = read_all(path, data, size, buf, again, &failed2, &codec2);
     FZ_CHECK(codec2 == codec && failed2 == failed && total2 == total);
     FZ_CHECK(memcmp(again, got_all, total) == 0);
+    if (codec == MS_CODEC_JOURNAL) {   /* libsystemd's, no byte codec */
+        perturb(0);
+        return 0;
+    }
 
     ms_dec_status st;
     size_t dn = drive_codec(ms_codec_ops_of(codec), data, size, want, OUT_LIMIT, &st);
