@@ -50,10 +50,13 @@ static const char *server_of(const ms_scan_events *s, const ms_sev *e,
     if (src != ms_family_pam.source)
         return src;
     for (const ms_family *const *f = ms_builtin_families;
-         *f && pam_service.n; f++)
-        if (*f != &ms_family_pam && strlen((*f)->source) == pam_service.n &&
-            memcmp((*f)->source, pam_service.p, pam_service.n) == 0)
-            return (*f)->source;
+         *f && pam_service.n; f++) {
+        const char *name = (*f)->source;
+        if (name[0] == pam_service.p[0] && *f != &ms_family_pam &&
+            strncmp(name, pam_service.p, pam_service.n) == 0 &&
+            name[pam_service.n] == '\0')
+            return name;
+    }
     return NULL;
 }
 
