@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "input/journal_text.h"
 #include "parse/container.h"
 
 #define PEEK (64u << 10)
@@ -14,7 +15,7 @@ int ms_frame_attach(ms_reader *r, ms_error *err)
     ptrdiff_t n = ms_reader_peek(r, PEEK, &p, err);
     if (n < 0)
         return -1;
-    const ms_unwrap_ops *ops = NULL;
+    const ms_unwrap_ops *ops = ms_journal_text_detect(p, (size_t)n);
     size_t pos = 0, looked = 0;
     while (!ops && looked < LOOK_LINES && pos < (size_t)n) {
         const char *nl = memchr(p + pos, '\n', (size_t)n - pos);
