@@ -20,7 +20,8 @@
 #include "parse/record.h"
 
 /* Which part of a daemon logged the attempt. Two lines of different layers
- * about the same ip and user seconds apart are one attempt (see dedup.h). */
+ * of one daemon and service about the same ip and user seconds apart are
+ * one attempt (see dedup.h). */
 typedef enum ms_layer {
     MS_LAYER_FRONT = 0,   /* the protocol server (login process, smtpd, sshd) */
     MS_LAYER_AUTHDB,      /* the password database (dovecot auth worker) */
