@@ -36,8 +36,8 @@ static int64_t stamp_secs(const ms_stamp *ts, uint16_t wrap)
     if (ts->kind == MS_TS_ABS)
         return ts->time / MS_NS_PER_S;
     if (ts->kind == MS_TS_NOYEAR)
-        return ((int64_t)wrap * 365 + ms_days_from_civil(1970, ts->mon, ts->day))
-               * 86400 + ts->sod;
+        return ((int64_t)wrap * 365 +
+                ms_days_from_civil(1970, ts->mon, ts->day)) * 86400 + ts->sod;
     return INT64_MIN;
 }
 

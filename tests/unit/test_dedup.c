@@ -297,7 +297,8 @@ static void test_sshd_pam_count_once(void **state)
 {
     (void)state;
     size_t invalid = add((line){SSHD, IP, "admin", .service = MS_SVC_SSH,
-                                .layer = MS_LAYER_AUTHDB, .ts = noyear(5, 4, 100)});
+                                .layer = MS_LAYER_AUTHDB,
+                                .ts = noyear(5, 4, 100)});
     size_t pam = add((line){PAM, IP, "", .svc = "sshd", .service = MS_SVC_SSH,
                             .layer = MS_LAYER_PAM, .ts = noyear(5, 4, 100)});
     size_t failed = add((line){SSHD, IP, "admin", "password",
@@ -319,8 +320,9 @@ static void test_sshd_pam_count_once(void **state)
 static void test_smtp_saslauthd_count_once(void **state)
 {
     (void)state;
-    size_t smtpd = add((line){POSTFIX, IP, "", "LOGIN", .service = MS_SVC_SMTP,
-                              .layer = MS_LAYER_FRONT, .ts = noyear(5, 4, 100)});
+    size_t smtpd = add((line){POSTFIX, IP, "", "LOGIN",
+                              .service = MS_SVC_SMTP, .layer = MS_LAYER_FRONT,
+                              .ts = noyear(5, 4, 100)});
     size_t sasl = add((line){PAM, IP, "bob", .svc = "smtp",
                              .service = MS_SVC_SMTP, .layer = MS_LAYER_PAM,
                              .ts = noyear(5, 4, 101)});
