@@ -65,16 +65,26 @@ static unsigned service_kind(unsigned svc)
     return svc == MS_SVC_SUBMISSION ? MS_SVC_SMTP : svc;
 }
 
-/* Whether lines of servers a and b with services x and y can be layers of
- * one attempt: a line without a server goes with any daemon's line of the
- * same known service. */
-static int same_attempt(const char *a, unsigned x, const char *b, unsigned y)
+/* A password database's line of no known service, beside another daemon's
+ * SMTP line: dovecot's auth process answers postfix's and exim's SASL too. */
+static int sasl_backend(unsigned layer, unsigned svc, unsigned other_svc)
+{
+    return layer == MS_LAYER_AUTHDB && svc == MS_SVC_UNKNOWN &&
+           other_svc == MS_SVC_SMTP;
+}
+
+/* Whether lines of servers a and b with services x and y, of layers la and
+ * lb, can be layers of one attempt: a line without a server goes with any
+ * daemon's line of the same known service. */
+static int same_attempt(const char *a, unsigned x, unsigned la, const char *b,
+                        unsigned y, unsigned lb)
 {
     x = service_kind(x);
     y = service_kind(y);
     if (a && b)
-        return (a == b || strcmp(a, b) == 0) &&
-               (x == y || x == MS_SVC_UNKNOWN || y == MS_SVC_UNKNOWN);
+        return (a == b || strcmp(a, b) == 0)
+                   ? x == y || x == MS_SVC_UNKNOWN || y == MS_SVC_UNKNOWN
+                   : sasl_backend(la, x, y) || sasl_backend(lb, y, x);
     return (a || b) && x == y && x != MS_SVC_UNKNOWN;
 }
 
@@ -114,8 +124,8 @@ void ms_dedup_check(ms_dedup *d, ms_scan_events *s, const ms_capture *c)
             (d->ring[slot].absorbed & (1u << layer)) ||
             p->outcome != MS_OUT_AUTH_FAIL ||
             ms_ip_cmp(&p->ip, &e->ip) != 0 ||
-            !same_attempt(d->ring[slot].server, p->service, server,
-                          e->service) ||
+            !same_attempt(d->ring[slot].server, p->service,
+                          d->ring[slot].layer, server, e->service, layer) ||
             !same_user(s, p->str[MS_SEV_USER], e->str[MS_SEV_USER]))
             continue;
         d->ring[slot].absorbed |= (uint8_t)(1u << layer);

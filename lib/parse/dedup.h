@@ -17,7 +17,9 @@
  *     service names no daemon, or that has none, goes with a line of any
  *     daemon of the same known service: `pam_unix(smtp:auth)` under
  *     saslauthd with postfix's smtp line, sshd's `PAM 1 more
- *     authentication failure` with sshd's.
+ *     authentication failure` with sshd's. A password database's line of
+ *     no known service (dovecot's auth process, which also answers
+ *     postfix's and exim's SASL) goes with another daemon's smtp line too.
  * So an ssh failure and an imap or smtp failure of one address are two
  * attempts, however close, and a PAM failure of neither a daemon nor a
  * service known here (vsftpd's) is an attempt of its own. The earlier line

@@ -1,7 +1,8 @@
 /* rec_sshd.c — OpenSSH's sshd (and sshd-session, sshd-auth), all versions.
  *
  * Every row is anchored at the start of the message (HEAD: after the
- * program tag, a journal export's host, or RFC 5424's header; then Solaris'
+ * program tag, a journal export's host, RFC 5424's header, or nothing when
+ * the line has no tag; then Solaris'
  * `[ID n fac.lvl]`, a kernel time, `error:`/`fatal:`), so a user name can
  * never start a second message inside the line. User names are the
  * client's and may hold anything, spaces and ` from 1.2.3.4 port 1`
@@ -28,7 +29,9 @@
 #define SYSLOG_HDR "(?:\\S+ ){0,2}(?:[\\w./-]+(?:\\[\\d+\\])?:|\\[[\\w.-]+\\]:?) "
 #define RFC5424_HDR "\\S+ [\\w./-]+ \\S+ \\S+ " \
     "(?:-|(?:\\[(?:[^\\]\"]|\"(?:[^\"\\\\]|\\\\.)*\")*\\])+) "
-#define HEAD "^(?:" SYSLOG_HDR "|" RFC5424_HDR ")" \
+/* None: `sshd -e` under daemontools or runit (multilog, svlogd) writes
+ * the bare message, and record.c leaves a line without a tag whole. */
+#define HEAD "^(?:" SYSLOG_HDR "|" RFC5424_HDR ")?" \
     "(?:\\[ID \\d+ [\\w.]+\\] |kernel: ?\\[ *[\\d.]+\\]:? )?(?:(?:error|fatal): )?"
 
 #define IPC "(?:\\d{1,3}(?:\\.\\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]*(?:%[\\w.-]+)?)"

@@ -106,11 +106,13 @@ static size_t classic(const char *s, size_t n, ms_record *r)
     return i;
 }
 
-static size_t iso(const char *s, size_t n, ms_record *r)
+/* *offset: the stamp gave its offset (`Z` too). */
+static size_t iso(const char *s, size_t n, ms_record *r, bool *offset)
 {
     unsigned y, mo, d;
     if (n < 19 || !num(s, 4, &y) || s[4] != '-' || !num(s + 5, 2, &mo) ||
-        s[7] != '-' || !num(s + 8, 2, &d) || (s[10] != 'T' && s[10] != ' '))
+        s[7] != '-' || !num(s + 8, 2, &d) ||
+        (s[10] != 'T' && s[10] != ' ' && s[10] != '_'))
         return 0;
     long sod = hms(s + 11, n - 11);
     if (sod < 0 || y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31)
@@ -118,6 +120,7 @@ static size_t iso(const char *s, size_t n, ms_record *r)
     size_t i = 19;
     uint32_t ns = fraction(s, n, &i);
     int64_t secs = ms_days_from_civil(y, mo, d) * 86400 + sod;
+    *offset = true;
     if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
         i++;
     } else if (i + 3 <= n && (s[i] == '+' || s[i] == '-') &&
@@ -131,7 +134,9 @@ static size_t iso(const char *s, size_t n, ms_record *r)
             i += 2;
         secs -= sign * (int64_t)(oh * 3600 + om * 60);
     } else {
-        secs = ms_local_to_utc(secs);
+        *offset = false;
+        if (s[10] != '_')   /* svlogd -tt's stamp is UTC */
+            secs = ms_local_to_utc(secs);
     }
     r->ts.kind = MS_TS_ABS;
     r->ts.time = secs * MS_NS_PER_S + ns;
@@ -211,6 +216,61 @@ static int hostname_char(char c)
     return cclass[(unsigned char)c] & C_HOST;
 }
 
+/* Where the word at s ends when it is one of at most max bytes ending in
+ * ": " (after that space), else 0. */
+static size_t colon_word(const char *s, size_t n, size_t max)
+{
+    const char *sp = memchr(s, ' ', n < max ? n : max);
+    return sp && sp > s + 1 && sp[-1] == ':' ? (size_t)(sp - s) + 1 : 0;
+}
+
+/* Length of socklog's `facility.level: ` at s (after `a.b.c.d: `, the
+ * sender, in inet mode), 0 if s has none. The names are syslog.h's: a
+ * facility has at most 8 letters and digits, a level at most 7 letters. */
+static size_t socklog_prefix(const char *s, size_t n)
+{
+    static const char *const levels[] = {
+        "emerg", "panic", "alert", "crit", "err", "error", "warn",
+        "warning", "notice", "info", "debug", "unknown",
+    };
+    size_t i = 0;
+    if (n > 0 && is_digit(s[0])) {
+        if (!(i = colon_word(s, n, 17)))
+            return 0;
+        for (size_t k = 0; k + 2 < i; k++)
+            if (!is_digit(s[k]) && s[k] != '.')
+                return 0;
+    }
+    const char *f = s + i, *dot = memchr(f, '.', n - i < 9 ? n - i : 9);
+    if (!dot || dot == f)
+        return 0;
+    for (const char *c = f; c < dot; c++)
+        if (!(*c >= 'a' && *c <= 'z') && !is_digit(*c))
+            return 0;
+    size_t l = (size_t)(dot + 1 - s), w = colon_word(s + l, n - l, 9);
+    for (size_t k = 0; w && k < sizeof levels / sizeof levels[0]; k++)
+        if (strlen(levels[k]) == w - 2 && memcmp(levels[k], s + l, w - 2) == 0)
+            return l + w;
+    return 0;
+}
+
+/* socklog writes its prefix before the syslog message it received, which
+ * starts with the client's classic stamp: the line's stamp when it has
+ * none of its own (multilog without `t`). Returns where that ends, or i
+ * when the line has no prefix at i. */
+static size_t socklog(const char *line, size_t len, size_t i, ms_record *r)
+{
+    size_t k = i;
+    while (k < len && line[k] == ' ')
+        k++;
+    size_t p = socklog_prefix(line + k, len - k);
+    if (!p)
+        return i;
+    k += p;
+    ms_record inner;
+    return k + classic(line + k, len - k, r->ts.kind == MS_TS_NONE ? r : &inner);
+}
+
 /* The stamp at the start of line into r->ts; returns where it ends (where
  * it would start, after any <PRI> and version, when there is none). */
 static size_t stamp(const char *line, size_t len, ms_record *r)
@@ -228,9 +288,13 @@ static size_t stamp(const char *line, size_t len, ms_record *r)
     }
     const char *s = line + i;
     size_t n = len - i, used;
-    if (!(used = tai64n(s, n, r)) && !(used = iso(s, n, r)))
-        used = classic(s, n, r);
-    return i + used;
+    bool offset = false;
+    /* socklog's prefix follows no stamp, or one of multilog, svlogd or
+     * tai64nlocal (TAI64N, ISO without offset), never a syslogd's. */
+    if ((used = tai64n(s, n, r)) || (used = iso(s, n, r, &offset)))
+        return offset ? i + used : socklog(line, len, i + used, r);
+    used = classic(s, n, r);
+    return used ? i + used : socklog(line, len, i, r);
 }
 
 static size_t stamp_only(const char *line, size_t len, ms_stamp *ts)

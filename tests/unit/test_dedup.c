@@ -340,6 +340,31 @@ static void test_smtp_saslauthd_count_once(void **state)
     assert_int_equal(at(sasl).outcome, MS_OUT_AUTH_FAIL);
 }
 
+/* dovecot's auth process as postfix's or exim's SASL backend: its line
+ * (no service) and the smtp daemon's are one attempt; with sshd's, two. */
+static void test_dovecot_sasl_count_once(void **state)
+{
+    (void)state;
+    size_t worker = add((line){DOVECOT, IP, "bob", .layer = MS_LAYER_AUTHDB,
+                               .ts = noyear(5, 4, 100)});
+    size_t smtpd = add((line){POSTFIX, IP, "", "LOGIN",
+                              .service = MS_SVC_SUBMISSION,
+                              .layer = MS_LAYER_FRONT, .ts = noyear(5, 4, 101)});
+    assert_int_equal(at(smtpd).outcome, MS_OUT_DUPLICATE);
+    assert_int_equal(at(worker).service, MS_SVC_SUBMISSION);
+    smtpd = add((line){ms_family_exim.source, "192.0.2.9", "bob", "LOGIN",
+                       .service = MS_SVC_SMTP, .layer = MS_LAYER_FRONT,
+                       .ts = noyear(5, 4, 200)});
+    worker = add((line){DOVECOT, "192.0.2.9", "bob", .layer = MS_LAYER_AUTHDB,
+                        .ts = noyear(5, 4, 200)});
+    assert_int_equal(at(worker).outcome, MS_OUT_DUPLICATE);
+    add((line){SSHD, "192.0.2.10", "bob", .service = MS_SVC_SSH,
+               .layer = MS_LAYER_FRONT, .ts = noyear(5, 4, 300)});
+    worker = add((line){DOVECOT, "192.0.2.10", "bob", .layer = MS_LAYER_AUTHDB,
+                        .ts = noyear(5, 4, 300)});
+    assert_int_equal(at(worker).outcome, MS_OUT_AUTH_FAIL);
+}
+
 /* The same stamp a year apart: year-less, one Dec->Jan wrap between; or
  * with the year. */
 static void test_year_apart(void **state)
@@ -404,6 +429,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pam_of_other_program_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sshd_pam_count_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_smtp_saslauthd_count_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dovecot_sasl_count_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_year_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_days_apart, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_year_folds, setup, teardown),

@@ -61,6 +61,10 @@ static void test_login_separators(void **state)
     expect_event("Jun 12 19:07:29 mx dovecot: pop3-login: Disconnected (no auth attempts in 0 secs): user=<> rip=192.0.2.25 lip=10.0.0.1 TLS handshaking: Connection closed",
                  "dovecot-login-noauth", MS_OUT_CONNECT, "192.0.2.25", "",
                  MS_SVC_POP3);
+    /* Through socklog: its `facility.level: ` before the syslog line. */
+    expect_event("mail.info: Jun 12 19:07:29 dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<x>, method=PLAIN, rip=192.0.2.27, lip=10.0.0.1",
+                 "dovecot-login-fail", MS_OUT_AUTH_FAIL, "192.0.2.27", "x",
+                 MS_SVC_IMAP);
     /* The name still cannot move the address, whatever the separator. */
     expect_event("Jun 12 19:07:29 mx dovecot: imap-login: Disconnected (auth failed, 1 attempts in 2 secs): user=<a> rip=6.6.6.6 x> method=PLAIN rip=192.0.2.26 lip=10.0.0.1",
                  "dovecot-login-fail", MS_OUT_AUTH_FAIL, "192.0.2.26",

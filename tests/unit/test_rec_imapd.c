@@ -102,6 +102,9 @@ static void test_perdition(void **state)
                  "perdition-no-auth", CONN, "192.168.8.100", "", MS_SVC_IMAP);
     expect_event("Jul 18 16:07:10 ares perdition.imaps[3194]: Connect: 192.168.8.100:2274->193.48.191.9:993",
                  "perdition-connect", CONN, "192.168.8.100", "", MS_SVC_IMAP);
+    /* A dotted tag without a pid is no socklog `facility.level: `. */
+    expect_event("Jul 18 16:07:10 ares perdition.imaps: Connect: 192.168.8.101:2274->193.48.191.9:993",
+                 "perdition-connect", CONN, "192.168.8.101", "", MS_SVC_IMAP);
 }
 
 static void test_vm_pop3d(void **state)

@@ -3,6 +3,9 @@
  * dedup.c count one attempt logged on three lines once. */
 #include "rec_harness.h"
 
+#include <stdlib.h>
+#include <time.h>
+
 #include "parse/dedup.h"
 
 #define FAIL MS_OUT_AUTH_FAIL
@@ -188,6 +191,105 @@ static void test_no_event(void **state)
     expect_none("Dec 10 09:32:20 LabSZ sshd[24680]: pam_unix(sshd:session): session opened for user fztu by (uid=0)");
 }
 
+/* `sshd -e` under daemontools or runit: multilog or svlogd write the bare
+ * message, without a program tag; whatever sshd says with a tag is read
+ * without one too. */
+static void test_no_tag(void **state)
+{
+    (void)state;
+    expect_event("@4000000068a1b2c30a1b2c3d Failed password for root from 192.0.2.40 port 22 ssh2",
+                 "sshd-fail", FAIL, "192.0.2.40", "root", SSH);
+    expect_event("@4000000068a1b2c30a1b2c3d Failed password for invalid user x from 6.6.6.6 port 1 from 192.0.2.41 port 22 ssh2",
+                 "sshd-fail-invalid-user", FAIL, "192.0.2.41",
+                 "x from 6.6.6.6 port 1", SSH);
+    expect_event("@4000000068a1b2c30a1b2c3d Invalid user admin from 192.0.2.42 port 50022",
+                 "sshd-invalid-user", FAIL, "192.0.2.42", "admin", SSH);
+    expect_event("@4000000068a1b2c30a1b2c3d maximum authentication attempts exceeded for root from 192.0.2.43 port 50023 ssh2 [preauth]",
+                 "sshd-max-attempts", FAIL, "192.0.2.43", "root", SSH);
+    expect_event("@4000000068a1b2c30a1b2c3d PAM: Authentication failure for root from 192.0.2.44",
+                 "sshd-pam-fail", FAIL, "192.0.2.44", "root", SSH);
+    expect_event("@4000000068a1b2c30a1b2c3d Accepted password for bob from 192.0.2.45 port 50024 ssh2",
+                 "sshd-accepted", OK, "192.0.2.45", "bob", SSH);
+    expect_event("2025-08-17T10:15:00.12345 Accepted publickey for bob from 2001:db8::46 port 50025 ssh2: ED25519 SHA256:3NdxDTOw4qL7m0H0GMWVQvy1aKyGyuGIpDSPBQNpmeE",
+                 "sshd-accepted", OK, "2001:db8::46", "bob", SSH);
+    expect_event("@4000000068a1b2c30a1b2c3d Connection closed by authenticating user root 192.0.2.47 port 50026 [preauth]",
+                 "sshd-closed", CONN, "192.0.2.47", "root", SSH);
+    expect_event("@4000000068a1b2c30a1b2c3d Disconnected from invalid user ftp 192.0.2.48 port 50027 [preauth]",
+                 "sshd-closed", CONN, "192.0.2.48", "ftp", SSH);
+    expect_event("Failed password for root from 192.0.2.49 port 22 ssh2",
+                 "sshd-fail", FAIL, "192.0.2.49", "root", SSH);
+    /* The message must start the line: sshd's words after other text
+     * are not sshd's. */
+    expect_none("@4000000068a1b2c30a1b2c3d new msg 123 Failed password for root from 6.6.6.6 port 22 ssh2");
+    expect_none("@4000000068a1b2c30a1b2c3d starting delivery 5: msg 123 to remote Accepted password for root from 6.6.6.6 port 22 ssh2");
+}
+
+/* socklog: `facility.level: ` (after the sender's `ip: ` in inet mode),
+ * then the syslog message as the client sent it, with its stamp and tag;
+ * multilog adds a TAI64N stamp of its own (`t`) or none. */
+static void test_socklog(void **state)
+{
+    (void)state;
+    expect_event("auth.info: Mar  4 12:00:00 sshd[123]: Failed password for root from 192.0.2.50 port 22 ssh2",
+                 "sshd-fail", FAIL, "192.0.2.50", "root", SSH);
+    expect_event("@4000000068a1b2c30a1b2c3d authpriv.notice: Mar  4 12:00:00 sshd-session[124]: Invalid user admin from 192.0.2.51 port 50022",
+                 "sshd-invalid-user", FAIL, "192.0.2.51", "admin", SSH);
+    expect_event("@4000000068a1b2c30a1b2c3d 192.0.2.1: auth.info: Mar  4 12:00:00 mx sshd[125]: Accepted publickey for bob from 192.0.2.52 port 50023 ssh2",
+                 "sshd-accepted", OK, "192.0.2.52", "bob", SSH);
+    expect_event("2025-08-17T10:15:00.12345 auth.err: Mar  4 12:00:00 sshd[126]: error: maximum authentication attempts exceeded for root from 192.0.2.53 port 50024 ssh2 [preauth]",
+                 "sshd-max-attempts", FAIL, "192.0.2.53", "root", SSH);
+    expect_event("2025-08-17_10:15:00.12345 auth.info: Mar  4 12:00:00 sshd[129]: Failed password for invalid user oracle from 192.0.2.55 port 50026 ssh2",
+                 "sshd-fail-invalid-user", FAIL, "192.0.2.55", "oracle", SSH);
+    expect_event("local0.warn: Mar  4 12:00:00 sshd[127]: Connection closed by authenticating user root 192.0.2.54 port 50025 [preauth]",
+                 "sshd-closed", CONN, "192.0.2.54", "root", SSH);
+    /* A level that is none of syslog's: a tag, not socklog's prefix. */
+    expect_none("auth.infos: Mar  4 12:00:00 sshd[128]: Failed password for root from 6.6.6.6 port 22 ssh2");
+
+    /* The stamp: multilog's or svlogd's own when it wrote one (TAI64N,
+     * ISO without offset, or tai64nlocal's), else the client's; the same
+     * through the stamp-only reading and the memo. */
+    static const char *const lines[] = {
+        "auth.info: Mar  4 12:00:00 sshd[123]: Failed password for root from 192.0.2.50 port 22 ssh2",
+        "@4000000068a1b2c30a1b2c3d auth.info: Mar  4 12:00:00 sshd[123]: x",
+        "2025-08-17 10:15:00.123456789 auth.info: Mar  4 12:00:00 sshd[123]: x",
+        "2025-08-17T10:15:00.12345 192.0.2.1: auth.info: Mar  4 12:00:00 sshd[123]: x",
+        "2025-08-17_10:15:00.12345 auth.info: Mar  4 12:00:00 sshd[123]: x",
+    };
+    static const ms_tskind kinds[] = {
+        MS_TS_NOYEAR, MS_TS_ABS, MS_TS_ABS, MS_TS_ABS, MS_TS_ABS,
+    };
+    ms_stamp_memo memo = {0};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        ms_record r, rm;
+        ms_stamp ts;
+        size_t n = strlen(lines[i]);
+        ms_record_parse(lines[i], n, &r);
+        ms_record_stamp(lines[i], n, &ts);
+        ms_record_parse_memo(&memo, lines[i], n, &rm);
+        assert_int_equal(r.ts.kind, kinds[i]);
+        assert_true(r.prog_len == 4 && memcmp(r.prog, "sshd", 4) == 0);
+        assert_int_equal(ts.kind, r.ts.kind);
+        assert_true(ts.time == r.ts.time && ts.sod == r.ts.sod &&
+                    ts.day == r.ts.day);
+        assert_true(rm.ts.kind == r.ts.kind && rm.ts.time == r.ts.time &&
+                    rm.body == r.body && rm.prog == r.prog);
+        if (r.ts.kind == MS_TS_NOYEAR)
+            assert_true(r.ts.mon == 3 && r.ts.day == 4 && r.ts.sod == 43200);
+    }
+    /* svlogd -tt writes UTC; -ttt's `T` is read as local time. */
+    setenv("TZ", "Europe/Berlin", 1);
+    tzset();
+    const char *tt = "2025-01-02_03:04:05.5 auth.info: Mar  4 12:00:00 sshd[1]: x";
+    const char *ttt = "2025-01-02T03:04:05.5 auth.info: Mar  4 12:00:00 sshd[1]: x";
+    ms_record r, rl;
+    ms_record_parse(tt, strlen(tt), &r);
+    ms_record_parse(ttt, strlen(ttt), &rl);
+    unsetenv("TZ");
+    tzset();
+    assert_true(r.ts.time == INT64_C(1735787045500000000));
+    assert_true(rl.ts.time == r.ts.time - INT64_C(3600000000000));
+}
+
 /* Invalid user (AUTHDB), pam_unix (PAM) and Failed password (FRONT) are
  * one attempt; the second Failed password is a second attempt, and PAM's
  * `1 more` summary repeats it. */
@@ -243,6 +345,8 @@ int main(void)
         cmocka_unit_test(test_accepted),
         cmocka_unit_test(test_connect),
         cmocka_unit_test(test_no_event),
+        cmocka_unit_test(test_no_tag),
+        cmocka_unit_test(test_socklog),
         cmocka_unit_test(test_layers_fold),
     };
     return cmocka_run_group_tests(tests, harness_setup, harness_teardown);
