@@ -28,15 +28,15 @@
 static const ms_rule rules[] = {
     {"dovecot-login-fail", "(auth failed, \n(tried to use dis\n(proxy dest auth failed)",
      LEAD "(?<svc>[\\w-]+)-login: .*?\\((?:auth failed, (?<attempts>\\d+) attempts?[^)]*"
-     "|tried to use dis\\w+ [^)]*auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?:?" SEP
-     "(?:" USER ")?" METHOD RIP SESSION,
+     "|tried to use dis\\w+ [^)]*auth|proxy dest auth failed)\\)(?: \\(\\w+\\))?:?"
+     SEP "(?:" USER ")?" METHOD RIP SESSION,
      MS_OUT_AUTH_FAIL, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "auth_failed", 0},
     {"dovecot-login-noauth",
      "(no auth attempts\n(disconnected before auth was ready\n"
      "(client didn't finish SASL auth\n(disconnected during TLS handshake",
      LEAD "(?<svc>[\\w-]+)-login: .*?\\((?:no auth attempts|disconnected before auth was ready"
-     "|client didn't finish SASL auth|disconnected during TLS handshake)[^)]*\\)(?: \\(\\w+\\))?:?" SEP
-     "(?:" USER ")?" METHOD RIP SESSION,
+     "|client didn't finish SASL auth|disconnected during TLS handshake)[^)]*\\)"
+     "(?: \\(\\w+\\))?:?" SEP "(?:" USER ")?" METHOD RIP SESSION,
      MS_OUT_CONNECT, MS_SVC_UNKNOWN, MS_LAYER_FRONT, "no_auth", 0},
     {"dovecot-login-ok", "Login: user=",
      LEAD "(?<svc>[\\w-]+)-login: (?:\\w+: )?Login: " USER METHOD RIP SESSION,

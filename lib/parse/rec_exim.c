@@ -39,16 +39,18 @@
 /* Before A=: a <= line logs A= before S=, and the message id and
  * subject, which the client wrote, after it. Bare flags come between the
  * fields (`L.`, `L*-`: pipelining; `TFO*`; `DS`). */
-#define FIELDS_NOT_A "(?: (?:(?!A=|S=)[A-Za-z]+=" VAL "|[A-Z]+[.*-]{0,2}(?= )))*"
+#define FIELDS_NOT_A \
+    "(?: (?:(?!A=|S=)[A-Za-z]+=" VAL "|[A-Z]+[.*-]{0,2}(?= )))*"
 /* A sender before H= (local_scan lines) must be one plain word. */
 #define FROM "(?:F=(?:<[^<>\"\\s]*>|[^<>\"\\s]+) )?"
 /* `(set_id=NAME)` ends the line; NAME may hold anything, even `)`. */
 #define SET_ID "(?:(?:[^(]|\\((?!set_id=))*+\\(set_id=(?<user>.*)\\)\\s*$)?"
 /* A 435 says why after it: `(set_id=NAME): why`. */
-#define SET_ID_WHY "(?:(?:[^(]|\\((?!set_id=))*+\\(set_id=(?<user>.*?)\\)(?:: |\\s*$))?"
+#define SET_ID_WHY \
+    "(?:(?:[^(]|\\((?!set_id=))*+\\(set_id=(?<user>.*?)\\)(?:: |\\s*$))?"
 /* host_and_ident(): exim 4.99 flags the host `H=`. */
-#define AUTH_FAILED HEAD MSGID "(?<method>[\\w-]+) authenticator failed for (?:H=)?" \
-    HOST FIELDS
+#define AUTH_FAILED HEAD MSGID \
+    "(?<method>[\\w-]+) authenticator failed for (?:H=)?" HOST FIELDS
 /* The recipient, <bracketed> or bare. */
 #define RCPT "(?|<(?<user>[^<>\\s]*)>|(?<user>[^<>\\s]*?))"
 #define AUTH_ID "A=(?<method>[\\w-]+)(?::(?<user>\\S+?)(?::\\S*)?)?(?= |$)"
@@ -62,8 +64,8 @@ static const ms_rule rules[] = {
      AUTH_FAILED ": [0-9]{3}\\b" SET_ID_WHY,
      MS_OUT_CONNECT, MS_SVC_SMTP, MS_LAYER_FRONT, "no_verdict", 0},
     {"exim-auth-ok", " A=",
-     HEAD MSGID "[<(]= (?:<>|[^\\s\"<>]\\S*) (?:R=\\S+ )?(?:DS )?H=" HOST FIELDS_NOT_A " "
-     AUTH_ID,
+     HEAD MSGID "[<(]= (?:<>|[^\\s\"<>]\\S*) (?:R=\\S+ )?(?:DS )?H=" HOST
+     FIELDS_NOT_A " " AUTH_ID,
      MS_OUT_AUTH_OK, MS_SVC_SMTP, MS_LAYER_FRONT, NULL, 0},
     {"exim-nomail-auth-ok", "no MAIL in ",
      HEAD MSGID "no MAIL in (?:TFO\\*? )?SMTP connection from " HOST

@@ -31,8 +31,8 @@
 /* cPanel's build logs the virtual domain after the user: `user=U
  * domain=(null) auth=A`. */
 #define UW_DOMAIN "(?: domain=\\S*)?"
-#define UW_FAIL(word) HEAD "Login " word " user=(?<user>.*?)" UW_DOMAIN " auth=.* " \
-    UW_HOST END
+#define UW_FAIL(word) \
+    HEAD "Login " word " user=(?<user>.*?)" UW_DOMAIN " auth=.* " UW_HOST END
 
 static const ms_rule uw_rules[] = {
     {"uw-login-failed", "Login failed user=",

@@ -268,7 +268,8 @@ static size_t socklog(const char *line, size_t len, size_t i, ms_record *r)
         return i;
     k += p;
     ms_record inner;
-    return k + classic(line + k, len - k, r->ts.kind == MS_TS_NONE ? r : &inner);
+    return k + classic(line + k, len - k,
+                       r->ts.kind == MS_TS_NONE ? r : &inner);
 }
 
 /* The stamp at the start of line into r->ts; returns where it ends (where
