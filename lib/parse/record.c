@@ -107,7 +107,9 @@ static size_t classic(const char *s, size_t n, ms_record *r)
 }
 
 /* *offset: the stamp gave its offset (`Z` too). */
-static size_t iso(const char *s, size_t n, ms_record *r, bool *offset)
+/* "YYYY-MM-DD[T _]HH:MM:SS[.frac]" at s: *secs the wall-clock reading taken
+ * as if UTC. Returns its length, 0 if s is none. */
+static size_t iso_wall(const char *s, size_t n, int64_t *secs, uint32_t *ns)
 {
     unsigned y, mo, d;
     if (n < 19 || !num(s, 4, &y) || s[4] != '-' || !num(s + 5, 2, &mo) ||
@@ -118,28 +120,105 @@ static size_t iso(const char *s, size_t n, ms_record *r, bool *offset)
     if (sod < 0 || y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31)
         return 0;   /* other years are not log stamps, and would overflow */
     size_t i = 19;
-    uint32_t ns = fraction(s, n, &i);
-    int64_t secs = ms_days_from_civil(y, mo, d) * 86400 + sod;
+    *ns = fraction(s, n, &i);
+    *secs = ms_days_from_civil(y, mo, d) * 86400 + sod;
+    return i;
+}
+
+/* A numeric zone at s, "+HH", "+HHMM" or "+HH:MM" (or '-'): *east its
+ * seconds east of UTC. Returns its length, 0 if s is none. */
+static size_t zone_offset(const char *s, size_t n, int64_t *east)
+{
+    if (n < 3 || (s[0] != '+' && s[0] != '-') || !is_digit(s[1]) ||
+        !is_digit(s[2]))
+        return 0;
+    unsigned oh = (unsigned)((s[1] - '0') * 10 + (s[2] - '0')), om = 0;
+    size_t i = 3;
+    if (i < n && s[i] == ':')
+        i++;
+    if (i + 2 <= n && num(s + i, 2, &om))
+        i += 2;
+    *east = (s[0] == '-' ? -1 : 1) * (int64_t)(oh * 3600 + om * 60);
+    return i;
+}
+
+static void set_abs(ms_record *r, int64_t secs, uint32_t ns)
+{
+    r->ts.kind = MS_TS_ABS;
+    r->ts.time = secs * MS_NS_PER_S + ns;
+}
+
+/* *offset: the stamp gave its offset (`Z` too). */
+static size_t iso(const char *s, size_t n, ms_record *r, bool *offset)
+{
+    int64_t secs, east;
+    uint32_t ns;
+    size_t i = iso_wall(s, n, &secs, &ns), k;
+    if (!i)
+        return 0;
     *offset = true;
     if (i < n && (s[i] == 'Z' || s[i] == 'z')) {
         i++;
-    } else if (i + 3 <= n && (s[i] == '+' || s[i] == '-') &&
-               is_digit(s[i + 1]) && is_digit(s[i + 2])) {
-        int sign = s[i] == '-' ? -1 : 1;
-        unsigned oh = (unsigned)((s[i + 1] - '0') * 10 + (s[i + 2] - '0')), om = 0;
-        i += 3;
-        if (i < n && s[i] == ':')
-            i++;
-        if (i + 2 <= n && num(s + i, 2, &om))
-            i += 2;
-        secs -= sign * (int64_t)(oh * 3600 + om * 60);
+    } else if ((k = zone_offset(s + i, n - i, &east))) {
+        i += k;
+        secs -= east;
     } else {
         *offset = false;
         if (s[10] != '_')   /* svlogd -tt's stamp is UTC */
             secs = ms_local_to_utc(secs);
     }
-    r->ts.kind = MS_TS_ABS;
-    r->ts.time = secs * MS_NS_PER_S + ns;
+    set_abs(r, secs, ns);
+    return i;
+}
+
+/* journalctl -o short-full: "Mon 2025-05-05 00:47:41 CEST". UTC, GMT and a
+ * numeric zone ("+03", which %Z gives for a zone without a name) are exact;
+ * any other name (one to six capitals) is read in the local zone, as a
+ * stamp without a zone is: "CEST" does not say which zone it belongs to. */
+static size_t full(const char *s, size_t n, ms_record *r)
+{
+    static const char days[] = "MonTueWedThuFriSatSun";
+    if (n < 25 || s[3] != ' ' || !is_digit(s[4]))
+        return 0;
+    int day = 0;
+    while (day < 7 && memcmp(s, days + 3 * day, 3) != 0)
+        day++;
+    int64_t secs, east;
+    uint32_t ns;
+    size_t i = day < 7 ? iso_wall(s + 4, n - 4, &secs, &ns) : 0, k = 0;
+    if (!i || 4 + i >= n || s[4 + i] != ' ')
+        return 0;
+    const char *z = s + 5 + i;
+    size_t zn = n - 5 - i;
+    while (k < zn && k < 7 && z[k] >= 'A' && z[k] <= 'Z')
+        k++;
+    if (k == 0 && (k = zone_offset(z, zn, &east)))
+        secs -= east;
+    else if (k < 1 || k > 6)
+        return 0;
+    else if (!(k == 3 && (memcmp(z, "UTC", 3) == 0 || memcmp(z, "GMT", 3) == 0)))
+        secs = ms_local_to_utc(secs);
+    if (k < zn && z[k] != ' ')
+        return 0;
+    set_abs(r, secs, ns);
+    return 5 + i + k;
+}
+
+/* journalctl -o short-unix: "1746398861.123456", seconds since 1970. */
+static size_t unix_stamp(const char *s, size_t n, ms_record *r)
+{
+    size_t i = 0;
+    int64_t secs = 0;
+    while (i < n && i < 12 && is_digit(s[i]))
+        secs = secs * 10 + (s[i++] - '0');
+    if (i < 9 || i > 11 || i >= n || s[i] != '.' ||
+        secs >= INT64_C(7258118400))   /* 2200, as iso_wall */
+        return 0;
+    size_t dot = i;
+    uint32_t ns = fraction(s, n, &i);
+    if (i == dot || (i < n && s[i] != ' '))
+        return 0;
+    set_abs(r, secs, ns);
     return i;
 }
 
@@ -294,6 +373,8 @@ static size_t stamp(const char *line, size_t len, ms_record *r)
      * tai64nlocal (TAI64N, ISO without offset), never a syslogd's. */
     if ((used = tai64n(s, n, r)) || (used = iso(s, n, r, &offset)))
         return offset ? i + used : socklog(line, len, i + used, r);
+    if ((used = unix_stamp(s, n, r)) || (used = full(s, n, r)))
+        return i + used;
     used = classic(s, n, r);
     return used ? i + used : socklog(line, len, i, r);
 }

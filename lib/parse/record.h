@@ -9,6 +9,9 @@
  *                    `2007-01-21 09:51:25.570281500` (no offset: local zone)
  *   TAI64N           `@4000000045b3…` (24 hex digits), converted as
  *                    tai64nlocal does (label − 2^62 − 10 s)
+ *   journalctl       short-full `Mon 2025-05-05 00:47:41 CEST` (UTC, GMT and
+ *                    numeric zones exact; another name: the local zone),
+ *                    short-unix `1746398861.123456` (seconds since 1970)
  * After the stamp comes an optional host and a program tag `prog[pid]:`,
  * `prog(x):` or `prog:`. A line with no program tag (exim's own main log)
  * has an empty prog and its body is all that follows the stamp. */

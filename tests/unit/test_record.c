@@ -222,6 +222,67 @@ static void test_parse_memo(void **state)
     }
 }
 
+/* journalctl's short forms; its lines of its own are neither stamped nor
+ * tagged; the line a journal entry is made into (input/journal_text.h). */
+static void test_journalctl(void **state)
+{
+    (void)state;
+    setenv("TZ", "Europe/Paris", 1);
+    tzset();
+    ms_record r = parse("May 05 00:47:41 mx sshd[1]: x");              /* short */
+    assert_int_equal(r.ts.kind, MS_TS_NOYEAR);
+    assert_int_equal(r.ts.day, 5);
+    assert_span(r.prog, r.prog_len, "sshd");
+    r = parse("May 05 00:47:41.123456 mx sshd[1]: x");                 /* short-precise */
+    assert_int_equal(r.ts.ns, 123456000);
+    assert_span(r.host, r.host_len, "mx");
+    r = parse("2025-05-05T00:47:41.123456+02:00 mx sshd[1]: x");      /* short-iso-precise */
+    assert_iso(r.ts.time, "2025-05-04T22:47:41.123456Z");
+    const struct { const char *line, *want; } full[] = {
+        {"Mon 2025-05-05 00:47:41 UTC mx sshd[1]: x", "2025-05-05T00:47:41Z"},
+        {"Mon 2025-05-05 00:47:41 GMT mx sshd[1]: x", "2025-05-05T00:47:41Z"},
+        {"Mon 2025-05-05 00:47:41 +03 mx sshd[1]: x", "2025-05-04T21:47:41Z"},
+        {"Mon 2025-05-05 00:47:41 -0530 mx sshd[1]: x", "2025-05-05T06:17:41Z"},
+        /* A zone's name is read in the local zone (TZ): CEST is, EDT not. */
+        {"Mon 2025-05-05 00:47:41 CEST mx sshd[1]: x", "2025-05-04T22:47:41Z"},
+        {"Sun 2025-05-04 18:47:41 EDT mx sshd[1]: x", "2025-05-04T16:47:41Z"},
+        {"1746398861.123456 mx sshd[1]: x", "2025-05-04T22:47:41.123456Z"}, /* short-unix */
+        {"999999999.5 mx sshd[1]: x", "2001-09-09T01:46:39.5Z"},
+    };
+    for (size_t i = 0; i < sizeof full / sizeof *full; i++) {
+        r = parse(full[i].line);
+        assert_int_equal(r.ts.kind, MS_TS_ABS);
+        assert_iso(r.ts.time, full[i].want);
+        assert_span(r.host, r.host_len, "mx");
+        assert_span(r.prog, r.prog_len, "sshd");
+    }
+    const char *none[] = {
+        "Mon 2025-05-05 00:47:41 cest mx sshd[1]: x",
+        "Mon 2025-05-05 00:47:41 ABCDEFG mx sshd[1]: x",
+        "Mon 2025-05-05 00:47:41",
+        "Xyz 2025-05-05 00:47:41 UTC mx sshd[1]: x",
+        "1746398861 mx sshd[1]: x",
+        "12345678.5 mx sshd[1]: x",
+        "1746398861.123456x mx sshd[1]: x",
+        "1746398861. mx sshd[1]: x",
+        "-- Journal begins at Mon 2025-05-05 06:25:46 UTC, ends at Tue 2025-05-06 00:00:00 UTC. --",
+        "-- Boot 0123456789abcdef0123456789abcdef --",
+        "-- No entries --",
+    };
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+        r = parse(none[i]);
+        assert_int_equal(r.ts.kind, MS_TS_NONE);
+        assert_int_equal(r.host_len, 0);
+        assert_int_equal(r.prog_len, 0);
+    }
+    r = parse("2025-05-05T06:25:47.123456Z sshd[42]: Failed password");
+    assert_iso(r.ts.time, "2025-05-05T06:25:47.123456Z");
+    assert_int_equal(r.host_len, 0);
+    assert_span(r.prog, r.prog_len, "sshd");
+    setenv("TZ", "UTC", 1);
+    tzset();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +293,7 @@ int main(void)
         cmocka_unit_test(test_host_words),
         cmocka_unit_test(test_iso_and_tai),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_journalctl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
