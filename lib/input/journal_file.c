@@ -138,9 +138,11 @@ ms_journal_file *ms_journal_file_open(int fd, const char *name, ms_error *err)
     if (j->copy >= 0)
         unlink(copy);
     if (rc < 0) {
+        /* Truncation is the reason when libsystemd says so (ENODATA), or
+         * when not even the header is there; else the header is garbage. */
         char t[96];
-        if (truncated(j, t, sizeof t))
-            ms_fail(err, MS_ERR_DATA, "%s: %s: %s", name, t, strerror(-rc));
+        if ((rc == -ENODATA || j->want == HEADER_MIN) && truncated(j, t, sizeof t))
+            ms_fail(err, MS_ERR_DATA, "%s: %s", name, t);
         else
             ms_fail(err, MS_ERR_DATA, "%s: unreadable journal file: %s", name,
                     strerror(-rc));
