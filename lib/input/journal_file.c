@@ -48,7 +48,8 @@ struct ms_journal_file {
     ms_buf line;          /* the current entry's line: line.p[pos .. n) */
     size_t pos;
     ms_buf vals;          /* its field values */
-    bool done;
+    bool done;            /* no entry follows */
+    ms_error late;        /* why, when not the end: told after the lines */
 };
 
 static uint64_t le64(const unsigned char *p)
@@ -188,38 +189,49 @@ static int make_line(ms_journal_file *j, ms_error *err)
     return 0;
 }
 
+/* The next entry's line into j->line: 1, or 0 at the end (done set; the
+ * damage or truncation found there, if any, in j->late). */
+static int next_entry(ms_journal_file *j)
+{
+    int rc = sd_journal_next(j->j);
+    char t[96];
+    if (rc > 0 && make_line(j, &j->late) == 0) {
+        j->entries++;
+        return 1;
+    }
+    j->done = true;
+    if (rc > 0)
+        return 0;   /* out of memory: make_line said so */
+    if (truncated(j, t, sizeof t))
+        ms_fail(&j->late, MS_ERR_DATA, "%s: %s after %llu entries", j->name, t,
+                (unsigned long long)j->entries);
+    else if (rc < 0)
+        ms_fail(&j->late, MS_ERR_DATA,
+                "%s: damaged journal file after %llu entries: %s", j->name,
+                (unsigned long long)j->entries, strerror(-rc));
+    return 0;
+}
+
 ptrdiff_t ms_journal_file_read(ms_journal_file *j, char *buf, size_t cap,
                                ms_error *err)
 {
-    while (j->pos == j->line.n) {
-        if (j->done)
-            return 0;
-        int rc = sd_journal_next(j->j);
-        if (rc <= 0) {
-            j->done = true;
-            char t[96];
-            if (truncated(j, t, sizeof t))
-                return ms_fail(err, MS_ERR_DATA, "%s: %s after %llu entries",
-                               j->name, t, (unsigned long long)j->entries);
-            if (rc < 0)
-                return ms_fail(err, MS_ERR_DATA,
-                               "%s: damaged journal file after %llu entries: %s",
-                               j->name, (unsigned long long)j->entries,
-                               strerror(-rc));
-            return 0;
-        }
-        if (make_line(j, err) < 0) {
-            j->done = true;
-            return -1;
-        }
-        j->entries++;
+    size_t got = 0;
+    while (got < cap) {
+        if (j->pos == j->line.n && (j->done || !next_entry(j)))
+            break;
+        size_t n = j->line.n - j->pos;
+        if (n > cap - got)
+            n = cap - got;
+        memcpy(buf + got, j->line.p + j->pos, n);
+        j->pos += n;
+        got += n;
     }
-    size_t n = j->line.n - j->pos;
-    if (n > cap)
-        n = cap;
-    memcpy(buf, j->line.p + j->pos, n);
-    j->pos += n;
-    return (ptrdiff_t)n;
+    if (got || j->late.code == MS_OK)
+        return (ptrdiff_t)got;
+    if (err)
+        *err = j->late;
+    j->late.code = MS_OK;
+    return -1;
 }
 
 void ms_journal_file_close(ms_journal_file *j)

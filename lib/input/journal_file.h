@@ -23,8 +23,9 @@ typedef struct ms_journal_file ms_journal_file;
  * it, MS_ERR_NOMEM. */
 ms_journal_file *ms_journal_file_open(int fd, const char *name, ms_error *err);
 
-/* Up to cap bytes of lines: >0, 0 at the end, -1 once on damage (err
- * filled; every later call returns 0). */
+/* Up to cap bytes of lines (as many as fit): >0, 0 at the end, -1 once
+ * on damage, after the last line (err filled; every later call returns
+ * 0). */
 ptrdiff_t ms_journal_file_read(ms_journal_file *j, char *buf, size_t cap,
                                ms_error *err);
 
