@@ -1,5 +1,6 @@
-/* fuzz_unwrap.c — the unwrapping filters (parse/container.h) and their
- * detection through a reader (parse/frame.h) on arbitrary bytes.
+/* fuzz_unwrap.c — the unwrapping filters (parse/container.h,
+ * input/journal_text.h) and their detection through a reader
+ * (parse/frame.h) on arbitrary bytes.
  *
  * The first byte picks a filter and the size of the pieces the rest is fed
  * in. Checks: a feed never consumes more than it was given and consumes
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "fuzz_util.h"
+#include "input/journal_text.h"
 #include "parse/container.h"
 #include "parse/frame.h"
 
@@ -20,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const ms_unwrap_ops *const filters[] = {
     &ms_unwrap_docker_json, &ms_unwrap_cri, &ms_unwrap_compose,
-    &ms_unwrap_stamped,
+    &ms_unwrap_stamped, &ms_unwrap_journal_json, &ms_unwrap_journal_export,
 };
 #define NFILTERS (sizeof filters / sizeof *filters)
 

@@ -282,20 +282,27 @@ def main():
                 with open(os.path.join(tmp, name + ".mmdb"), "rb") as f:
                     put("geo", name + ".mmdb", f.read())
 
-    # ---- unwrap: first byte = filter (mod 4: docker json, CRI, compose,
-    # docker logs -t) and piece size, then a wrapped log ----
+    # ---- unwrap: first byte = filter (mod 6: docker json, CRI, compose,
+    # docker logs -t, journal json, journal export) and piece size, then a
+    # wrapped log ----
     clear("unwrap")
     line = b"May  4 00:47:41 mx sshd[1]: Failed password for root from 192.0.2.7 port 22 ssh2"
     t = b"2025-05-04T00:47:41.123456789Z"
     put("unwrap", "docker-json", b"\x00" + b'{"log":"' + line[:30] + b'","time":"' + t
         + b'"}\n{"log":"' + line[30:] + b'\\n","stream":"stdout","time":"' + t
         + b'"}\n{"log":"a\\u0000\\u003c\\n"}\nnot json\n')
-    put("unwrap", "cri", b"\x05" + t + b" stdout P " + line[:30] + b"\n" + t
+    put("unwrap", "cri", b"\x07" + t + b" stdout P " + line[:30] + b"\n" + t
         + b" stderr F " + line[30:] + b"\n" + t + b" stdout F\n")
-    put("unwrap", "compose", b"\x0a" + b"Attaching to mx-sshd-1\n\x1b[36mmx-sshd-1  |\x1b[0m "
+    put("unwrap", "compose", b"\x08" + b"Attaching to mx-sshd-1\n\x1b[36mmx-sshd-1  |\x1b[0m "
         + line[28:] + b"\nmx-postfix-1  | " + t + b" " + line + b"\nmx exited with code 0")
-    put("unwrap", "stamped", b"\x07" + t + b" " + line + b"\n" + t
+    put("unwrap", "stamped", b"\x09" + t + b" " + line + b"\n" + t
         + b" 2025-05-04T02:47:41+02:00 mx dovecot: x\n" + t + b"\n")
+    put("unwrap", "journal-json", b"\x0a" + b'{"__REALTIME_TIMESTAMP":"1746319661123456",'
+        b'"_HOSTNAME":"mx","SYSLOG_IDENTIFIER":"sshd","SYSLOG_PID":"1","MESSAGE":"'
+        + line[28:] + b'"}\n{"MESSAGE":[97,0,10,98],"__REALTIME_TIMESTAMP":"1"}\nnot json\n')
+    put("unwrap", "journal-export", b"\x0b" + b"__CURSOR=s=1\n__REALTIME_TIMESTAMP=1746319661123456\n"
+        b"_HOSTNAME=mx\nSYSLOG_IDENTIFIER=sshd\nMESSAGE=" + line[28:] + b"\n\n"
+        b"__REALTIME_TIMESTAMP=1746319662000000\nMESSAGE\n\x05\x00\x00\x00\x00\x00\x00\x00a\nb\x00c\n\n")
 
     # ---- patterns: --patterns files, then "%%" and lines to match ----
     clear("patterns")
