@@ -48,17 +48,39 @@ int cli_analysis_option(cli_analysis *x, int opt, const char *arg)
 
 /* Events read back keep the log file they came from (their `file`
  * column), so results point at the original logs; names are mapped to the
- * store's file ids through an intern table (same id order). */
+ * store's file ids through an intern table (same id order). A file's
+ * server label is the `server` of its first row with no host and a server,
+ * else the folder the events file was found in (so events files copied
+ * into one folder per server name their servers). */
 typedef struct add_ctx {
     ms_store *store;
     ms_intern *names;
     uint32_t *ids;
+    uint8_t *labelled;      /* by name: its label came from a row */
     size_t nids;
     const char *fallback;   /* the events file itself, for rows without a file */
+    const char *folder;     /* … and its folder */
     int failed;
 } add_ctx;
 
-static int add_event(void *ctx, const ms_event *e, const char *file_column)
+/* Room for one more name's entries; -1 when memory ran out. */
+static int add_name(add_ctx *a, uint32_t id)
+{
+    uint32_t *ids = realloc(a->ids, (a->nids + 1) * sizeof *ids);
+    if (ids)
+        a->ids = ids;
+    uint8_t *l = realloc(a->labelled, a->nids + 1);
+    if (l)
+        a->labelled = l;
+    if (!ids || !l)
+        return -1;
+    a->ids[a->nids] = id;
+    a->labelled[a->nids++] = 0;
+    return 0;
+}
+
+static int add_event(void *ctx, const ms_event *e, const char *file_column,
+                     const ms_str *server)
 {
     add_ctx *a = ctx;
     if (!file_column[0])
@@ -67,15 +89,16 @@ static int add_event(void *ctx, const ms_event *e, const char *file_column)
     if (k == UINT32_MAX)
         goto fail;
     if (k == a->nids) {
-        uint32_t *ids = realloc(a->ids, (a->nids + 1) * sizeof *ids);
         int64_t f = ms_store_add_file(a->store, file_column);
-        if (!ids || f < 0) {
-            free(ids ? ids : a->ids);
-            a->ids = NULL;
+        if (f < 0 || add_name(a, (uint32_t)f) ||
+            ms_store_set_server(a->store, (uint32_t)f, a->folder,
+                                strlen(a->folder)))
             goto fail;
-        }
-        a->ids = ids;
-        a->ids[a->nids++] = (uint32_t)f;
+    }
+    if (server && server->n && !e->host.n && !a->labelled[k]) {
+        a->labelled[k] = 1;
+        if (ms_store_set_server(a->store, a->ids[k], server->p, server->n))
+            goto fail;
     }
     if (ms_store_add(a->store, e, a->ids[k]) == 0)
         return 0;
@@ -90,16 +113,13 @@ static int read_events_files(cli_analysis *x, ms_source_list *src,
 {
     ms_warner w = cli_warner(&x->c);
     ms_intern names;
-    add_ctx a = {&x->store, &names, NULL, 0, NULL, 0};
+    add_ctx a = {.store = &x->store, .names = &names};
     logs->v = calloc(src->n ? src->n : 1, sizeof *logs->v);
     if (!logs->v || ms_intern_init(&names))
         return -1;
     /* Intern ids start at 1 ("" is 0): keep ids[] aligned with them. */
-    a.ids = malloc(sizeof *a.ids);
-    if (!a.ids)
+    if (add_name(&a, UINT32_MAX))
         a.failed = 1;
-    else
-        a.ids[a.nids++] = UINT32_MAX;
     for (size_t i = 0; i < src->n; i++) {
         ms_error err = {0};
         int kind = ms_events_sniff_file(src->v[i].path);
@@ -110,6 +130,7 @@ static int read_events_files(cli_analysis *x, ms_source_list *src,
         if (a.failed)
             break;
         a.fallback = src->v[i].path;
+        a.folder = src->v[i].folder;
         size_t before = x->store.n;
         int bad = ms_events_read(src->v[i].path, src->v[i].path, add_event, &a,
                                  &w, &err) && !a.failed;
@@ -123,6 +144,7 @@ static int read_events_files(cli_analysis *x, ms_source_list *src,
             a.failed = 1;
     }
     free(a.ids);
+    free(a.labelled);
     ms_intern_free(&names);
     return a.failed ? -1 : 0;
 }
@@ -257,6 +279,10 @@ int cli_analysis_run(cli_analysis *x, char **paths, int npaths)
         ms_file_scan *f = &files[i];
         x->damaged += cli_report_file(&x->c, f);
         int64_t id = rc == EXIT_OK ? ms_store_add_file(&x->store, f->name) : -1;
+        const char *folder = logs.v[i].folder;
+        if (id >= 0 && ms_store_set_server(&x->store, (uint32_t)id, folder,
+                                           strlen(folder)))
+            id = -1;
         /* The scan's copy shrinks as the store's grows (peak memory). */
         uint64_t counted = 0;
         for (size_t k = 0; id >= 0 && k < f->evs.n; k++) {

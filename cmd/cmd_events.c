@@ -56,7 +56,7 @@ int cmd_events(int argc, char **argv)
     cli_out out;
     int failed = cli_out_open(&out, c.output);
     if (!failed) {
-        ms_events_stream(files, src.n, fmt, ms_threads(c.threads), sink,
+        ms_events_stream(files, src.v, src.n, fmt, ms_threads(c.threads), sink,
                          &out);
         failed = cli_out_close(&out);
     }

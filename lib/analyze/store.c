@@ -42,6 +42,7 @@ void ms_store_free(ms_store *s)
     for (size_t i = 0; i < s->nfiles; i++)
         free(s->files[i]);
     free(s->files);
+    free(s->file_server);
     memset(s, 0, sizeof *s);
 }
 
@@ -51,9 +52,25 @@ int64_t ms_store_add_file(ms_store *s, const char *name)
     if (!f)
         return -1;
     s->files = f;
+    uint32_t *l = realloc(s->file_server, (s->nfiles + 1) * sizeof *l);
+    if (!l)
+        return -1;
+    s->file_server = l;
+    l[s->nfiles] = 0;
     if (!(f[s->nfiles] = strdup(name)))
         return -1;
     return (int64_t)s->nfiles++;
+}
+
+int ms_store_set_server(ms_store *s, uint32_t file, const char *name,
+                        size_t n)
+{
+    uint32_t id = ms_intern_put(&s->strs, name, n);
+    if (id == UINT32_MAX)
+        return -1;
+    if (file < s->nfiles)
+        s->file_server[file] = id;
+    return 0;
 }
 
 #define GROW(field) do {                                              \

@@ -6,7 +6,12 @@
  * gives the same ids). About 50 bytes per event. Duplicate events (one
  * attempt logged twice, see parse/dedup.h) are not stored. After
  * ms_store_finish the events are sorted by (time, file, line) and each ip
- * has the list of its events, in time order. */
+ * has the list of its events, in time order.
+ *
+ * Each event has a server: the host name its line carries, else the label
+ * of its file (the folder the file was found in, or the server an events
+ * file read back names), else none. A label per file and the host column
+ * give it: no column of its own. */
 #ifndef MS_STORE_H
 #define MS_STORE_H
 
@@ -33,6 +38,7 @@ typedef struct ms_store {
     ms_intern strs;
     uint32_t last[6];     /* ids of the last event added (ms_store_add) */
     char **files;         /* file names as the user gave them */
+    uint32_t *file_server;   /* by file: its server label, id in strs */
     size_t nfiles;
     /* After ms_store_finish: events of ip k are by_ip[ip_start[k] ..
      * ip_start[k+1]), in time order. */
@@ -43,8 +49,14 @@ typedef struct ms_store {
 int ms_store_init(ms_store *s);
 void ms_store_free(ms_store *s);
 
-/* Add a file name; returns its index, or -1 when memory ran out. */
+/* Add a file name (with no server label); returns its index, or -1 when
+ * memory ran out. */
 int64_t ms_store_add_file(ms_store *s, const char *name);
+
+/* Label file with server name[0 .. n), for its events whose line carries
+ * no host. -1 when memory ran out. */
+int ms_store_set_server(ms_store *s, uint32_t file, const char *name,
+                        size_t n);
 
 /* Make room for `more` events beyond those stored, so that adding them
  * moves no column. -1 when memory ran out. */
@@ -56,6 +68,14 @@ int ms_store_add(ms_store *s, const ms_event *e, uint32_t file);
 
 /* Sort by time and build the per-ip index. -1 when memory ran out. */
 int ms_store_finish(ms_store *s);
+
+/* The server of event i, an id in strs; 0 ("") when it has none. */
+static inline uint32_t ms_store_server(const ms_store *s, size_t i)
+{
+    if (s->host[i])
+        return s->host[i];
+    return s->file[i] < s->nfiles ? s->file_server[s->file[i]] : 0;
+}
 
 static inline const ms_ip *ms_store_ip(const ms_store *s, uint32_t id)
 {

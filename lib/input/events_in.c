@@ -40,12 +40,13 @@
 
 enum col {
     C_TIME, C_IP, C_SERVICE, C_SOURCE, C_OUTCOME, C_USER, C_METHOD, C_FILE,
-    C_LINE, C_REASON, C_ATTEMPTS, C_SESSION, C_HOST, C_DUP_OF, C__COUNT
+    C_LINE, C_REASON, C_ATTEMPTS, C_SESSION, C_HOST, C_DUP_OF, C_SERVER,
+    C__COUNT
 };
 
 static const char *const col_names[C__COUNT] = {
     "time", "ip", "service", "source", "outcome", "user", "method", "file",
-    "line", "reason", "attempts", "session", "host", "dup_of",
+    "line", "reason", "attempts", "session", "host", "dup_of", "server",
 };
 
 static int col_lookup(const char *s, size_t n)
@@ -287,7 +288,9 @@ static void build_event(rd *r, const val *v, uint64_t line)
     e.session = str_of(&v[C_SESSION]);
     e.host = str_of(&v[C_HOST]);
 
-    int rc = r->emit(r->ctx, &e, r->files.str[id]);
+    ms_str server = str_of(&v[C_SERVER]);
+    int rc = r->emit(r->ctx, &e, r->files.str[id],
+                     v[C_SERVER].present ? &server : NULL);
     if (rc)
         r->stop = rc;
 }

@@ -44,13 +44,15 @@ int ms_events_sniff(const char *first_bytes, size_t n);
 int ms_events_sniff_file(const char *path);
 
 /* Called once per event. e's strings (user, method, reason, session, host)
- * point into memory valid only during the call; e->source and file_column
- * (the original log's name, from the file column) stay valid until
- * ms_events_read returns. e->file is the index of file_column among the
- * distinct names seen in this call (0, 1, 2... in first-seen order).
- * Return 0 to go on; anything else stops the read. */
+ * and server (the server column; NULL when the row has none, as in files
+ * written before it was added) point into memory valid only during the
+ * call; e->source and file_column (the original log's name, from the file
+ * column) stay valid until ms_events_read returns. e->file is the index of
+ * file_column among the distinct names seen in this call (0, 1, 2... in
+ * first-seen order). Return 0 to go on; anything else stops the read. */
 typedef int (*ms_events_emit_fn)(void *ctx, const ms_event *e,
-                                 const char *file_column);
+                                 const char *file_column,
+                                 const ms_str *server);
 
 /* Read path (name is what messages call it). Returns 0 when the whole file
  * was read (an empty file has no events); emit's value when emit stopped

@@ -11,7 +11,7 @@
 
 const char *const ms_event_columns[] = {
     "time", "ip", "service", "source", "outcome", "user", "method", "file",
-    "line", "reason", "attempts", "session", "host", "dup_of", NULL,
+    "line", "reason", "attempts", "session", "host", "dup_of", "server", NULL,
 };
 
 void ms_events_header(ms_buf *b, ms_format f)
@@ -31,8 +31,14 @@ void ms_event_writer_free(ms_event_writer *w)
     ms_csv_memo_free(&w->file);
 }
 
+/* The event's server: its host, else its file's label. */
+static ms_str server_of(const ms_event *e, const char *server)
+{
+    return e->host.n ? e->host : (ms_str){server, (uint32_t)strlen(server)};
+}
+
 static void csv_row(ms_event_writer *w, ms_buf *b, const ms_event *e,
-                    const char *file)
+                    const char *file, const char *server)
 {
     char ip[MS_IP_STRLEN];
     if (e->time != MS_TIME_NONE) {
@@ -60,6 +66,8 @@ static void csv_row(ms_event_writer *w, ms_buf *b, const ms_event *e,
     ms_buf_addc(b, ',');
     if (e->outcome == MS_OUT_DUPLICATE)
         ms_buf_addi(b, e->dup_of);
+    ms_str sv = server_of(e, server);
+    ms_csv_cell(b, sv.p, sv.n, 1);
     ms_buf_addc(b, '\n');
 }
 
@@ -87,7 +95,8 @@ void ms_json_dump(ms_buf *b, const json_t *o, size_t flags)
         b->failed = 1;
 }
 
-static void json_row(ms_buf *b, const ms_event *e, const char *file)
+static void json_row(ms_buf *b, const ms_event *e, const char *file,
+                     const char *server)
 {
     char t[MS_TIME_STRLEN], ip[MS_IP_STRLEN];
     json_t *o = json_object();
@@ -113,16 +122,18 @@ static void json_row(ms_buf *b, const ms_event *e, const char *file)
     json_object_set_new(o, "host", ms_json_str(e->host.p, e->host.n));
     json_object_set_new(o, "dup_of", e->outcome == MS_OUT_DUPLICATE
                         ? json_integer(e->dup_of) : json_null());
+    ms_str sv = server_of(e, server);
+    json_object_set_new(o, "server", ms_json_str(sv.p, sv.n));
     ms_json_dump(b, o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     ms_buf_addc(b, '\n');
 }
 
 void ms_event_write(ms_event_writer *w, ms_buf *b, const ms_event *e,
-                    const char *file)
+                    const char *file, const char *server)
 {
     if (w->fmt == MS_FMT_CSV)
-        csv_row(w, b, e, file);
+        csv_row(w, b, e, file, server);
     else
-        json_row(b, e, file);
+        json_row(b, e, file, server);
 }

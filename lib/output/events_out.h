@@ -2,9 +2,10 @@
  *
  * Columns (the contract's events.csv first, then ours): time, ip, service,
  * source, outcome, user, method, file, line, reason, attempts, session,
- * host, dup_of. JSON objects carry the same names; strings are cleaned the
- * same way (text.h), numbers are numbers, empty values are "" (or null for
- * a missing time or dup_of). */
+ * host, dup_of, server. JSON objects carry the same names; strings are
+ * cleaned the same way (text.h), numbers are numbers, empty values are ""
+ * (or null for a missing time or dup_of). server is the event's host, else
+ * the server label of its file (the folder it was found in), else "". */
 #ifndef MS_EVENTS_OUT_H
 #define MS_EVENTS_OUT_H
 
@@ -31,8 +32,9 @@ void ms_event_writer_init(ms_event_writer *w, ms_format f);
 void ms_event_writer_free(ms_event_writer *w);
 
 void ms_events_header(ms_buf *b, ms_format f);
+/* file: the event's file name; server: its file's server label. */
 void ms_event_write(ms_event_writer *w, ms_buf *b, const ms_event *e,
-                    const char *file);
+                    const char *file, const char *server);
 
 /* Shared by the JSON writers (results.c too): a JSON string of s cleaned
  * as text.h says (NULL when memory ran out), and o dumped onto b with

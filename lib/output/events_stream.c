@@ -16,6 +16,7 @@ typedef struct piece {
 
 typedef struct stream {
     const ms_file_scan *files;
+    const ms_source *src;
     ms_format fmt;
     piece *pieces;
     size_t npieces;
@@ -33,7 +34,7 @@ static void format(const stream *s, ms_event_writer *w, ms_buf *b, size_t p)
     for (size_t k = pc->from; k < pc->to && !b->failed; k++) {
         ms_event e;
         ms_scan_events_get(&f->evs, k, f->file_index, &e);
-        ms_event_write(w, b, &e, f->name);
+        ms_event_write(w, b, &e, f->name, s->src[pc->file].folder);
     }
 }
 
@@ -94,10 +95,11 @@ static int cut(stream *s, const ms_file_scan *files, size_t n)
     return 0;
 }
 
-int ms_events_stream(const ms_file_scan *files, size_t n, ms_format f,
-                     int threads, ms_sink sink, void *ctx)
+int ms_events_stream(const ms_file_scan *files, const ms_source *src,
+                     size_t n, ms_format f, int threads, ms_sink sink,
+                     void *ctx)
 {
-    stream s = {.files = files, .fmt = f};
+    stream s = {.files = files, .src = src, .fmt = f};
     ms_buf b = {0};
     ms_events_header(&b, f);
     if (cut(&s, files, n)) {

@@ -59,15 +59,6 @@ static int cmp_first(const void *x, const void *y)
     return (g_pos[p] > g_pos[q]) - (g_pos[p] < g_pos[q]);
 }
 
-static const ms_store *g_s;
-
-static int cmp_host(const void *x, const void *y)
-{
-    uint32_t p = *(const uint32_t *)x, q = *(const uint32_t *)y;
-    int r = strcmp(g_s->strs.str[p], g_s->strs.str[q]);
-    return r ? r : (p > q) - (p < q);
-}
-
 static int cmp_count(const void *x, const void *y)
 {
     const ms_rcount *a = x, *b = y;
@@ -249,29 +240,38 @@ static void inputs(ms_rfacts *f)
     }
 }
 
-static int hosts(ms_rfacts *f)
+/* Each server's events, failures, logins, addresses and banned ones. */
+static int servers(ms_rfacts *f)
 {
     const ms_store *s = f->s;
-    uint8_t *seen = calloc(s->strs.n + 1, 1);
-    if (!seen)
+    ms_rctx *c = &f->rc;
+    f->servers = calloc(c->nservers + 1, sizeof *f->servers);
+    if (!f->servers)
         return -1;
-    for (size_t i = 0; i < s->n; i++)
-        if (s->host[i] && s->host[i] < s->strs.n && !seen[s->host[i]]) {
-            seen[s->host[i]] = 1;
-            f->nhosts++;
+    for (size_t r = 0; r <= c->nservers; r++)
+        f->servers[r] = (ms_rserver){.id = r < c->nservers ? c->servers[r] : 0,
+                                     .first = MS_TIME_NONE,
+                                     .last = MS_TIME_NONE};
+    for (size_t i = 0; i < s->n; i++) {
+        ms_rserver *v = &f->servers[c->server_rank[ms_store_server(s, i)]];
+        v->events++;
+        v->fails += s->outcome[i] == MS_OUT_AUTH_FAIL;
+        v->oks += s->outcome[i] == MS_OUT_AUTH_OK;
+        if (s->time[i] != MS_TIME_NONE) {
+            if (v->first == MS_TIME_NONE)
+                v->first = s->time[i];
+            v->last = s->time[i];
         }
-    f->hosts = malloc((f->nhosts ? f->nhosts : 1) * sizeof *f->hosts);
-    if (!f->hosts) {
-        free(seen);
-        return -1;
     }
-    size_t k = 0;
-    for (uint32_t id = 1; id < s->strs.n; id++)
-        if (seen[id])
-            f->hosts[k++] = id;
-    free(seen);
-    g_s = s;
-    qsort(f->hosts, f->nhosts, sizeof *f->hosts, cmp_host);
+    for (size_t i = 0; i < c->nips; i++) {
+        uint32_t ip = c->ips[i];
+        size_t n = ms_rctx_ip_servers(c, ip);
+        for (size_t k = 0; k < n; k++) {
+            f->servers[c->server_row[k]].ips++;
+            f->servers[c->server_row[k]].banned += f->a->ip[ip].verdict == MS_BAN;
+        }
+    }
+    f->nservers = c->nservers + (f->servers[c->nservers].events > 0);
     return 0;
 }
 
@@ -304,7 +304,7 @@ int ms_rfacts_init(ms_rfacts *f, const ms_analysis *a, const ms_inputs *in)
     f->s = a->store;
     f->in = in;
     const ms_store *s = f->s;
-    ms_rctx_init(&f->rc, a, MS_RCTX_GEO, NULL, 0);
+    ms_rctx_init(&f->rc, a, MS_RCTX_GEO | MS_RCTX_SERVERS, NULL, 0);
     if (f->rc.failed)
         return -1;
     f->first = f->last = MS_TIME_NONE;
@@ -351,7 +351,7 @@ int ms_rfacts_init(ms_rfacts *f, const ms_analysis *a, const ms_inputs *in)
     g_pos = pos;
     qsort(f->fast, f->nfast, sizeof *f->fast, cmp_fast);
     qsort(f->others, f->nothers, sizeof *f->others, cmp_other);
-    if (hosts(f) || usernames(f) || geo_totals(f) || camps(f, pos))
+    if (servers(f) || usernames(f) || geo_totals(f) || camps(f, pos))
         goto fail;
     bans(f);
     free(pos);
@@ -364,7 +364,7 @@ fail:
 void ms_rfacts_free(ms_rfacts *f)
 {
     ms_rctx_free(&f->rc);
-    free(f->hosts);
+    free(f->servers);
     free(f->fast);
     free(f->others);
     free(f->countries);

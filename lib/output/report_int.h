@@ -136,6 +136,14 @@ typedef struct ms_rcount {
     uint64_t n, ips, banned;
 } ms_rcount;
 
+/* One server's figures (its name: strs id; 0 for the events with none). */
+typedef struct ms_rserver {
+    uint32_t id;
+    uint64_t events, fails, oks;
+    uint32_t ips, banned;
+    ms_time first, last;
+} ms_rserver;
+
 typedef struct ms_rcamp {
     ms_rcount countries[5], asns[5];
     size_t ncountries, nasns;
@@ -152,8 +160,9 @@ typedef struct ms_rfacts {
     const ms_inputs *in;
     ms_rctx rc;                /* ips in canonical order, geo rows */
     ms_time first, last;       /* of the events, MS_TIME_NONE if none */
-    uint32_t *hosts;           /* strs ids of server host names, by name */
-    size_t nhosts;
+    ms_rserver *servers;       /* rc.servers' figures, in that order, then
+                                  the events with no server (id 0), if any */
+    size_t nservers;
     size_t nfiles, nlogs, nevfiles, ndamaged;
     uint64_t lines, bytes, unmatched, cut_lines;
     uint64_t events, by_outcome[MS_OUT__COUNT];

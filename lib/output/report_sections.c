@@ -97,15 +97,17 @@ void ms_report_title(ms_buf *b, const ms_rfacts *f)
     ms_buf_adds(b, t);
 }
 
-static void host_list(ms_doc *d, const ms_rfacts *f, size_t max)
+/* The named servers: host names, else folders (ms_store_server). */
+static void server_list(ms_doc *d, const ms_rfacts *f, size_t max)
 {
-    for (size_t i = 0; i < f->nhosts && i < max; i++) {
+    size_t n = f->rc.nservers;
+    for (size_t i = 0; i < n && i < max; i++) {
         if (i)
-            ms_doc_t(d, i + 1 == f->nhosts ? " and " : ", ");
-        ms_doc_x(d, f->s->strs.str[f->hosts[i]]);
+            ms_doc_t(d, i + 1 == n ? " and " : ", ");
+        ms_doc_x(d, f->s->strs.str[f->rc.servers[i]]);
     }
-    if (f->nhosts > max)
-        ms_doc_f(d, " and %zu more", f->nhosts - max);
+    if (n > max)
+        ms_doc_f(d, " and %zu more", n - max);
 }
 
 static void headline(ms_doc *d, const ms_rfacts *f)
@@ -136,10 +138,10 @@ static void headline(ms_doc *d, const ms_rfacts *f)
     } else {
         ms_doc_t(d, "In logs without usable time stamps, ");
     }
-    if (f->nhosts) {
-        count(d, f->nhosts, "mail server", "mail servers");
+    if (f->rc.nservers) {
+        count(d, f->rc.nservers, "mail server", "mail servers");
         ms_doc_t(d, " (");
-        host_list(d, f, 3);
+        server_list(d, f, 3);
         ms_doc_t(d, ") logged ");
     } else {
         ms_doc_t(d, "the logs held ");
@@ -284,14 +286,16 @@ static void headline(ms_doc *d, const ms_rfacts *f)
 
 static void contents(ms_doc *d, const ms_rfacts *f)
 {
-    static const char *const sections[] = {"Summary", "Compromised accounts",
-        "Campaigns", "Top attackers", "Honest failures", "Ban list",
-        "Where the attacks came from", "Input coverage", "Method"};
-    (void)f;
+    static const char *const sections[] = {"Summary", "Servers",
+        "Compromised accounts", "Campaigns", "Top attackers",
+        "Honest failures", "Ban list", "Where the attacks came from",
+        "Input coverage", "Method"};
     if (d->html)
         ms_buf_adds(d->b, "<nav aria-label=\"Contents\">\n");
     ms_doc_ul(d);
     for (size_t i = 0; i < sizeof sections / sizeof *sections; i++) {
+        if (!strcmp(sections[i], "Servers") && f->nservers < 2)
+            continue;
         ms_doc_li(d);
         ms_doc_link(d, sections[i]);
         ms_doc_liend(d);
@@ -350,13 +354,15 @@ static void summary(ms_doc *d, const ms_rfacts *f)
     ms_doc_li(d);
     ms_doc_strong(d, "Servers:");
     ms_doc_t(d, " ");
-    if (f->nhosts) {
-        ms_doc_num(d, f->nhosts);
+    if (f->rc.nservers) {
+        ms_doc_num(d, f->rc.nservers);
         ms_doc_t(d, " (");
-        host_list(d, f, 10);
+        server_list(d, f, 10);
         ms_doc_t(d, ")");
+        if (f->nservers > f->rc.nservers)
+            ms_doc_t(d, ", and events of no named server");
     } else {
-        ms_doc_t(d, "not named in the logs");
+        ms_doc_t(d, "not named (no host names in the lines, no folders)");
     }
     ms_doc_liend(d);
     ms_doc_li(d);
@@ -432,6 +438,43 @@ static void summary(ms_doc *d, const ms_rfacts *f)
     ms_doc_liend(d);
     ms_doc_ulend(d);
     ms_doc_chart(d, &f->charts[MS_CH_ACTIVITY]);
+}
+
+/* ---- servers ---------------------------------------------------------- */
+
+/* Each server's share, when the logs are of more than one: a server is the
+ * host name a line carries, else the folder its file was found in. */
+static void servers(ms_doc *d, const ms_rfacts *f)
+{
+    if (f->nservers < 2)
+        return;
+    ms_doc_h(d, 2, "Servers");
+    ms_doc_p(d);
+    ms_doc_t(d, "A server is the host name a log line carries, else the folder "
+                "its file was found in. An address may have tried several "
+                "servers; ");
+    ms_doc_code(d, "ips.csv");
+    ms_doc_t(d, " names them (");
+    ms_doc_code(d, "servers");
+    ms_doc_t(d, "), and ");
+    ms_doc_code(d, "events.csv");
+    ms_doc_t(d, " each event's (");
+    ms_doc_code(d, "server");
+    ms_doc_t(d, ").");
+    ms_doc_pend(d);
+    ms_doc_table(d, COLS("server", "events", "failed logins",
+                         "successful logins", "IPs", "banned IPs",
+                         "first event", "last event"), "lrrrrrll");
+    for (size_t r = 0; r < f->nservers; r++) {
+        const ms_rserver *v = &f->servers[r];
+        ms_rv row[8] = {
+            v->id ? v_sstr(f->s, v->id) : v_str("(no host name, no folder)"),
+            v_int((int64_t)v->events), v_int((int64_t)v->fails),
+            v_int((int64_t)v->oks), v_int(v->ips), v_int(v->banned),
+            v_time(v->first), v_time(v->last)};
+        ms_doc_row(d, row);
+    }
+    ms_doc_tend(d);
 }
 
 /* ---- compromised accounts --------------------------------------------- */
@@ -1269,6 +1312,7 @@ void ms_report_body(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
     charts_note(d, f);
     contents(d, f);
     summary(d, f);
+    servers(d, f);
     compromised(d, f);
     campaigns(d, f);
     attackers(d, f);

@@ -191,8 +191,9 @@ static void render_events(ms_buf *b, FILE *fp, const ms_store *s, int json)
         };
         if (ms_store_ip_real(s, s->ip[i]))
             e.ip = *ms_store_ip(s, s->ip[i]);
-        ms_event_write(&w, b, &e,
-                       s->file[i] < s->nfiles ? s->files[s->file[i]] : "");
+        int known = s->file[i] < s->nfiles;
+        ms_event_write(&w, b, &e, known ? s->files[s->file[i]] : "",
+                       known ? s->strs.str[s->file_server[s->file[i]]] : "");
         spill(b, fp, 0);
     }
     ms_event_writer_free(&w);
@@ -293,7 +294,8 @@ int ms_results_finish(const char *dir, const ms_analysis *a, unsigned formats,
     };
     int rc = ms_results_mkdir(dir, err), made = rc == 0;
     ms_rctx c;
-    ms_rctx_init(&c, a, MS_RCTX_TIMELINE | MS_RCTX_GEO, NULL, 0);
+    ms_rctx_init(&c, a, MS_RCTX_TIMELINE | MS_RCTX_GEO | MS_RCTX_SERVERS,
+                 NULL, 0);
     for (size_t i = 0; made && i < sizeof tables / sizeof *tables; i++)
         for (int json = 0; json < 2; json++) {
             if (!(formats & (json ? MS_RES_JSON : MS_RES_CSV)))

@@ -56,6 +56,14 @@ typedef struct ms_rctx {
     ms_geo_row *geo;
     size_t ngeo;
     size_t mcluster, mbase;     /* cluster_members: where the last row was */
+    uint32_t *servers;          /* strs ids of the named servers, by name */
+    size_t nservers;
+    uint32_t *server_rank;      /* by strs id: index in servers; nservers
+                                   for "" (no server); UINT32_MAX: not a
+                                   server */
+    uint32_t *server_mark;      /* by index: the call that last saw it */
+    uint32_t server_calls;
+    uint32_t *server_row;       /* one row's server indexes */
     ms_buf scratch[2];
     char net[MS_IP_STRLEN + 8];
 } ms_rctx;
@@ -70,7 +78,7 @@ typedef struct ms_table {
 extern const ms_table ms_tab_timeline, ms_tab_ips, ms_tab_clusters,
     ms_tab_members, ms_tab_geo, ms_tab_bans, ms_tab_compromised;
 
-enum { MS_RCTX_TIMELINE = 1, MS_RCTX_GEO = 2 };
+enum { MS_RCTX_TIMELINE = 1, MS_RCTX_GEO = 2, MS_RCTX_SERVERS = 4 };
 
 /* Prepare what the tables read (need: MS_RCTX_* bits). only/nonly: the
  * ips the timeline keeps (only NULL: all). Sets c->failed when memory ran
@@ -78,6 +86,11 @@ enum { MS_RCTX_TIMELINE = 1, MS_RCTX_GEO = 2 };
 void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need,
                   const ms_ip *only, size_t nonly);
 void ms_rctx_free(ms_rctx *c);
+
+/* The servers the events of ip id came from (MS_RCTX_SERVERS), as indexes
+ * into c->servers, ascending (so by name), into c->server_row; returns how
+ * many. Events with no server give index nservers, last. */
+size_t ms_rctx_ip_servers(ms_rctx *c, uint32_t id);
 
 /* mkdir -p dir (mode 0755); 0, or -1 with err. The report uses it too. */
 int ms_results_mkdir(const char *dir, ms_error *err);

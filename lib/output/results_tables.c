@@ -158,6 +158,78 @@ static int build_geo(ms_rctx *c)
     return 0;
 }
 
+typedef struct srvkey {
+    const char *p;
+    uint32_t n, id;
+} srvkey;
+
+static int cmp_srvkey(const void *x, const void *y)
+{
+    const srvkey *p = x, *q = y;
+    int r = memcmp(p->p, q->p, p->n < q->n ? p->n : q->n);
+    return r ? r : (p->n > q->n) - (p->n < q->n);
+}
+
+/* Every named server (ms_store_server), sorted by name. */
+static int build_servers(ms_rctx *c)
+{
+    const ms_store *s = c->s;
+    uint32_t nstr = s->strs.n;
+    c->server_rank = malloc((nstr ? nstr : 1) * sizeof *c->server_rank);
+    if (!c->server_rank)
+        return -1;
+    memset(c->server_rank, 0, nstr * sizeof *c->server_rank);
+    for (size_t i = 0; i < s->n; i++)
+        c->server_rank[ms_store_server(s, i)] = 1;
+    size_t n = 0;
+    for (uint32_t id = 1; id < nstr; id++)
+        n += c->server_rank[id];
+    srvkey *k = malloc((n ? n : 1) * sizeof *k);
+    c->servers = malloc((n ? n : 1) * sizeof *c->servers);
+    c->server_mark = calloc(n + 1, sizeof *c->server_mark);
+    c->server_row = malloc((n + 1) * sizeof *c->server_row);
+    if (!k || !c->servers || !c->server_mark || !c->server_row) {
+        free(k);
+        return -1;
+    }
+    for (uint32_t id = 1; id < nstr; id++)
+        if (c->server_rank[id])
+            k[c->nservers++] = (srvkey){s->strs.str[id], s->strs.len[id], id};
+    qsort(k, n, sizeof *k, cmp_srvkey);
+    memset(c->server_rank, 0xff, nstr * sizeof *c->server_rank);
+    c->server_rank[0] = (uint32_t)n;
+    for (size_t r = 0; r < n; r++) {
+        c->servers[r] = k[r].id;
+        c->server_rank[k[r].id] = (uint32_t)r;
+    }
+    free(k);
+    return 0;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t p = *(const uint32_t *)x, q = *(const uint32_t *)y;
+    return (p > q) - (p < q);
+}
+
+size_t ms_rctx_ip_servers(ms_rctx *c, uint32_t id)
+{
+    const ms_store *s = c->s;
+    if (!c->server_rank)
+        return 0;
+    c->server_calls++;   /* once per ip at most: it never wraps */
+    size_t n = 0;
+    for (uint32_t k = s->ip_start[id]; k < s->ip_start[id + 1]; k++) {
+        uint32_t r = c->server_rank[ms_store_server(s, s->by_ip[k])];
+        if (c->server_mark[r] != c->server_calls) {
+            c->server_mark[r] = c->server_calls;
+            c->server_row[n++] = r;
+        }
+    }
+    qsort(c->server_row, n, sizeof *c->server_row, cmp_u32);
+    return n;
+}
+
 void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need,
                   const ms_ip *only, size_t nonly)
 {
@@ -166,7 +238,8 @@ void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need,
     c->s = a->store;
     if (sort_ips(c) || ((need & MS_RCTX_TIMELINE) &&
                         build_timeline(c, only, nonly)) ||
-        ((need & MS_RCTX_GEO) && build_geo(c)))
+        ((need & MS_RCTX_GEO) && build_geo(c)) ||
+        ((need & MS_RCTX_SERVERS) && build_servers(c)))
         c->failed = 1;
 }
 
@@ -175,6 +248,10 @@ void ms_rctx_free(ms_rctx *c)
     free(c->ips);
     free(c->tl);
     free(c->geo);
+    free(c->servers);
+    free(c->server_rank);
+    free(c->server_mark);
+    free(c->server_row);
     ms_buf_free(&c->scratch[0]);
     ms_buf_free(&c->scratch[1]);
     memset(c, 0, sizeof *c);
@@ -265,10 +342,29 @@ static size_t ips_count(const ms_rctx *c)
     return c->nips;
 }
 
+/* At most this many servers are named in a cell, then "+N more". */
+#define SERVERS_NAMED 10
+
 static void ips_row(ms_rctx *c, size_t i, ms_rv *v)
 {
     uint32_t id = c->ips[i];
     const ms_ipinfo *in = &c->a->ip[id];
+    ms_buf *srv = &c->scratch[0];
+    srv->n = 0;
+    size_t n = ms_rctx_ip_servers(c, id);
+    if (n && c->server_row[n - 1] == c->nservers)
+        n--;   /* events with no server */
+    for (size_t k = 0; k < n && k < SERVERS_NAMED; k++) {
+        if (k)
+            ms_buf_adds(srv, "; ");
+        uint32_t sid = c->servers[c->server_row[k]];
+        ms_buf_add(srv, c->s->strs.str[sid], c->s->strs.len[sid]);
+    }
+    if (n > SERVERS_NAMED) {
+        ms_buf_adds(srv, "; +");
+        ms_buf_addu(srv, n - SERVERS_NAMED);
+        ms_buf_adds(srv, " more");
+    }
     v[0] = v_ip(c->s, id);
     v[1] = v_time(in->first);
     v[2] = v_time(in->last);
@@ -288,6 +384,7 @@ static void ips_row(ms_rctx *c, size_t i, ms_rv *v)
     v[16] = v_secs(in->median_gap_s);
     v[17] = v_str(in->confidence);
     v[18] = v_str(in->reasons);
+    v[19] = v_strn(srv->p ? srv->p : "", srv->n);
 }
 
 const ms_table ms_tab_ips = {
@@ -295,7 +392,7 @@ const ms_table ms_tab_ips = {
     COLS("ip", "first_seen", "last_seen", "failures", "successes",
          "distinct_users", "cluster_id", "country", "asn", "as_org", "score",
          "verdict", "relays", "connects", "honest_failures", "peak_hour",
-         "median_gap_s", "confidence", "reasons"),
+         "median_gap_s", "confidence", "reasons", "servers"),
     ips_count, ips_row,
 };
 

@@ -9,6 +9,10 @@ symlink loop, a folder reached twice through a link, a file under two names
 on the same logs named one by one, read each log once, exit 0, and name
 the files that are not logs on stderr, in the report and in `explain
 --summary`. A folder holding no log at all is still an error (exit 1).
+Each event's server is the host its line carries, else its file's folder
+(events.csv `server`; "" for the files named); ips.csv `servers` lists an
+address's servers, and the report's Servers table counts each one's
+events, failures, logins, addresses and banned addresses.
 Usage: discovery.py MAILSLEUTH SOURCE_ROOT
 """
 import csv
@@ -53,10 +57,55 @@ def layout(root, top):
     return sorted(logs), skipped, named
 
 
+def table(out, name):
+    with open(os.path.join(out, name), newline="") as f:
+        return list(csv.DictReader(f))
+
+
 def events(out):
-    with open(os.path.join(out, "events.csv"), newline="") as f:
-        rows = list(csv.reader(f))
-    return rows[0], sorted(tuple(r) for r in rows[1:])
+    """The events as sorted tuples without their server, and the rows."""
+    rows = table(out, "events.csv")
+    return sorted(tuple(v for k, v in r.items() if k != "server") for r in rows), rows
+
+
+def servers_table(report):
+    """The report's Servers table: {server: [events, failed, ok, ips, banned]}."""
+    part = report[report.find("## Servers"):report.find("## Compromised accounts")]
+    rows = [l.strip("|").split("|") for l in part.splitlines() if l.startswith("| ")][1:]
+    num = lambda c: int(c.strip().replace(",", ""))
+    return {c[0].strip().replace("\\", ""): [num(x) for x in c[1:6]] for c in rows}
+
+
+def check_servers(check, out, report):
+    evs, ips = table(out, "events.csv"), table(out, "ips.csv")
+    folder = lambda f: os.path.dirname(f[len("case/"):])
+    check(all(r["server"] == (r["host"] or folder(r["file"])) for r in evs),
+          "each event's server is its host, else its file's folder")
+    by_file = {}
+    for r in evs:
+        by_file.setdefault(r["file"], set()).add(r["server"])
+    check(by_file == {"case/mx1/mail.log": {"mx1"}, "case/mx1/mail.log.1": {"mx1"},
+                      "case/mx1/mail.log.2.gz": {"mx1"},
+                      "case/pop/qmail-pop3d/current": {"pop/qmail-pop3d"},
+                      "case/mx2/smtpd.log": {"mx", "mx2"},
+                      "case/imap-2017-05.txt": {"Debussy"}},
+          "servers by file: %s" % by_file)
+    per_ip, want = {}, {}
+    for r in evs:
+        per_ip.setdefault(r["ip"], set()).add(r["server"])
+        w = want.setdefault(r["server"], [0, 0, 0, set(), 0])
+        w[0] += 1
+        w[1] += r["outcome"] == "auth_fail"
+        w[2] += r["outcome"] == "auth_ok"
+        if r["ip"]:
+            w[3].add(r["ip"])
+    check(all(r["servers"] == "; ".join(sorted(per_ip[r["ip"]] - {""})) for r in ips)
+          and any(";" in r["servers"] for r in ips),
+          "ips.csv servers: each address's servers, by name")
+    banned = {r["ip"] for r in ips if r["verdict"] == "ban"}
+    want = {k: [w[0], w[1], w[2], len(w[3]), len(w[3] & banned)] for k, w in want.items()}
+    got = servers_table(report)
+    check(got == want, "the report's Servers table: %s" % got)
 
 
 def main():
@@ -77,12 +126,13 @@ def main():
         direct = run(["analyze"] + OPTS + ["-o", "direct"] + ["case/" + p for p in named])
         check(walked.returncode == 0, "analyze TOP exits 0 (got %d)" % walked.returncode)
         check(direct.returncode == 0, "analyze on the files named exits 0")
-        head, got = events(os.path.join(tmp, "walked"))
-        _, want = events(os.path.join(tmp, "direct"))
+        got, rows = events(os.path.join(tmp, "walked"))
+        want, direct_rows = events(os.path.join(tmp, "direct"))
         check(len(want) > 1000 and got == want,
               "same %d events as the files named one by one (got %d)" % (len(want), len(got)))
-        col = head.index("file")
-        files = sorted({r[col] for r in got})
+        check(all(r["server"] == r["host"] for r in direct_rows),
+              "files named: an event's server is its host")
+        files = sorted({r["file"] for r in rows})
         check(files == sorted("case/" + p for p in logs),
               "events from each log, under one name each: %s" % files)
         for rel, why in sorted(skipped.items()):
@@ -91,6 +141,7 @@ def main():
         check("skipped 3 files that are not logs:" in walked.stderr,
               "stderr counts the files skipped")
         report = open(os.path.join(tmp, "walked", "report.md")).read()
+        check_servers(check, os.path.join(tmp, "walked"), report)
         section = report[report.find("### Files not read"):report.find("### Damaged files")]
         check(all("case/" + rel in section for rel in skipped),
               "the report lists the files not read")

@@ -4,7 +4,9 @@
 Generates a small scenario, runs `mailsleuth events` on each half of its
 files (as two hosts would), then `mailsleuth analyze` on the two events
 files (one CSV, one NDJSON), and compares clusters.csv, cluster_members.csv,
-bans.csv and compromised.csv with those of `analyze` on the raw logs.
+bans.csv, compromised.csv and ips.csv with those of `analyze` on the raw
+logs. The events files are laid out as the logs were (the multilog's in a
+folder qmail-pop3d), so their events without a host name the same server.
 Usage: split.py MAILSLEUTH SOURCE_ROOT
 """
 import filecmp
@@ -26,14 +28,17 @@ def main():
         half_a = [os.path.join(logs, n) for n in names[: len(names) // 2]]
         half_b = [os.path.join(logs, n) for n in names[len(names) // 2:]]
         half_b.append(os.path.join(logs, "qmail-pop3d"))
-        ev_a, ev_b = os.path.join(tmp, "a.csv"), os.path.join(tmp, "b.ndjson")
+        evs = os.path.join(tmp, "events")
+        os.makedirs(os.path.join(evs, "qmail-pop3d"))
+        ev_a = os.path.join(evs, "a.csv")
+        ev_b = os.path.join(evs, "qmail-pop3d", "b.ndjson")
         ms = [binary]
         subprocess.run(ms + ["events", "-q", "--tz", "UTC", "-o", ev_a] + half_a, check=True)
         subprocess.run(ms + ["events", "-q", "--tz", "UTC", "--format", "json", "-o", ev_b]
                        + half_b, check=True)
         raw, split = os.path.join(tmp, "raw"), os.path.join(tmp, "split")
         subprocess.run(ms + ["analyze", "-q", "--tz", "UTC", "-o", raw, logs], check=True)
-        subprocess.run(ms + ["analyze", "-q", "--tz", "UTC", "-o", split, ev_a, ev_b],
+        subprocess.run(ms + ["analyze", "-q", "--tz", "UTC", "-o", split, evs],
                        check=True)
         ok = True
         for f in ("clusters.csv", "cluster_members.csv", "bans.csv", "compromised.csv",

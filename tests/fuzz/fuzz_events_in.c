@@ -44,7 +44,8 @@ static void touch(ctx *c, ms_str s)
         c->sink += (unsigned char)s.p[i];
 }
 
-static int emit(void *p, const ms_event *e, const char *file_column)
+static int emit(void *p, const ms_event *e, const char *file_column,
+                const ms_str *server)
 {
     ctx *c = p;
     FZ_CHECK(e->outcome > MS_OUT_NONE && e->outcome < MS_OUT__COUNT);
@@ -57,6 +58,8 @@ static int emit(void *p, const ms_event *e, const char *file_column)
     touch(c, e->reason);
     touch(c, e->session);
     touch(c, e->host);
+    if (server)
+        touch(c, *server);
     /* Files are numbered densely in first-seen order; 0 is always the empty
      * name (an interned id), so the first other name is 1. */
     FZ_CHECK(e->file <= c->max_file + 1);

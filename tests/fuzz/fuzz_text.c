@@ -146,7 +146,8 @@ static void same(const want *w, ms_str got)
     FZ_CHECK(w->n == 0 || memcmp(got.p, w->s, w->n) == 0);
 }
 
-static int on_event(void *p, const ms_event *e, const char *file)
+static int on_event(void *p, const ms_event *e, const char *file,
+                    const ms_str *server)
 {
     want *w = p;
     (void)file;
@@ -156,6 +157,9 @@ static int on_event(void *p, const ms_event *e, const char *file)
     same(w, e->reason);
     same(w, e->session);
     same(w, e->host);
+    FZ_CHECK(server != NULL);
+    if (e->host.n)
+        same(w, *server);   /* the server is the host when there is one */
     return 0;
 }
 
@@ -188,7 +192,7 @@ static void round_trip(const char *s, size_t n, ms_format f)
     ms_event_writer ew;
     ms_event_writer_init(&ew, f);
     ms_events_header(&b, f);
-    ms_event_write(&ew, &b, &e, "mail.log");
+    ms_event_write(&ew, &b, &e, "mail.log", "mx1");
     ms_event_writer_free(&ew);
     FZ_CHECK(!b.failed);
     check_lines_clean(&b);

@@ -1,8 +1,9 @@
 /* test_events_in.c — reading events files back: a round trip through the
  * real writer (CSV and NDJSON, plain, gzip'd and on stdin) with hostile
  * names (formula starts, quotes, commas, newlines, NUL, invalid UTF-8),
- * columns in another order or missing, damaged rows that must be skipped
- * with a warning naming the line, and files that are not events files. */
+ * columns in another order or missing (a file without the server column
+ * gives no server), damaged rows that must be skipped with a warning naming
+ * the line, and files that are not events files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +29,8 @@
 typedef struct got_event {
     ms_event e;
     char *user, *method, *reason, *session, *host, *source, *file;
+    char *server;           /* NULL: the row had no server column */
+    size_t server_n;
 } got_event;
 
 typedef struct sink {
@@ -49,7 +52,8 @@ static char *dup_str(ms_str s)
     return p;
 }
 
-static int on_event(void *ctx, const ms_event *e, const char *file_column)
+static int on_event(void *ctx, const ms_event *e, const char *file_column,
+                    const ms_str *server)
 {
     sink *k = ctx;
     if (k->n == k->cap) {
@@ -66,6 +70,8 @@ static int on_event(void *ctx, const ms_event *e, const char *file_column)
     g->host = dup_str(e->host);
     g->source = strdup(e->source);
     g->file = strdup(file_column);
+    g->server = server ? dup_str(*server) : NULL;
+    g->server_n = server ? server->n : 0;
     if (k->stop_after && k->n == (size_t)k->stop_after)
         return 7;
     return 0;
@@ -88,7 +94,7 @@ static void sink_free(sink *k)
     for (size_t i = 0; i < k->n; i++) {
         got_event *g = &k->v[i];
         free(g->user), free(g->method), free(g->reason), free(g->session);
-        free(g->host), free(g->source), free(g->file);
+        free(g->host), free(g->source), free(g->file), free(g->server);
     }
     free(k->v);
     memset(k, 0, sizeof *k);
@@ -141,7 +147,7 @@ static void drop(char *path)
 
 typedef struct fixture {
     ms_event e;
-    const char *file;
+    const char *file, *server;   /* server: the file's label */
 } fixture;
 
 static const ms_str users[] = {
@@ -171,6 +177,7 @@ static const ms_str users[] = {
 static const char *const files[] = {
     "/var/log/mail.log", "mail.log.2.gz", "=odd,name \"x\".log",
 };
+static const char *const labels[] = {"mx1", "", "=pop,\"q\""};
 
 static ms_event make_event(size_t i)
 {
@@ -212,7 +219,8 @@ static void build(ms_buf *b, ms_format f, fixture *fx)
     for (size_t i = 0; i < NEVENTS; i++) {
         fx[i].e = make_event(i);
         fx[i].file = files[i % 3];
-        ms_event_write(&w, b, &fx[i].e, fx[i].file);
+        fx[i].server = labels[i % 3];
+        ms_event_write(&w, b, &fx[i].e, fx[i].file, fx[i].server);
     }
     ms_event_writer_free(&w);
     assert_false(b->failed);
@@ -247,6 +255,13 @@ static void check_all(const sink *k, const fixture *fx)
         assert_memory_equal(g->session, w->session.p, w->session.n);
         assert_int_equal(g->e.host.n, w->host.n);
         assert_memory_equal(g->host, w->host.p, w->host.n);
+        /* The server: the host, else the file's label. */
+        assert_non_null(g->server);
+        ms_str sv = w->host.n ? w->host
+                              : (ms_str){fx[i].server,
+                                         (uint32_t)strlen(fx[i].server)};
+        assert_int_equal(g->server_n, sv.n);
+        assert_memory_equal(g->server, sv.p, sv.n);
     }
 }
 
@@ -321,7 +336,7 @@ static void test_big(void **state)
         size_t want = 20000;
         for (size_t i = 0; i < want; i++) {
             ms_event e = make_event(i);
-            ms_event_write(&w, &b, &e, files[i % 3]);
+            ms_event_write(&w, &b, &e, files[i % 3], labels[i % 3]);
         }
         ms_event_writer_free(&w);
         char *path = write_tmp(b.p, b.n);
@@ -375,6 +390,8 @@ static void test_columns(void **state)
     assert_int_equal(k.v[2].e.time,
                      INT64_C(1169373086) * MS_NS_PER_S + 500000000);
     assert_string_equal(k.v[3].user, "last");
+    for (size_t i = 0; i < k.n; i++)
+        assert_null(k.v[i].server);   /* no server column */
     sink_free(&k);
     drop(path);
 }
@@ -402,29 +419,29 @@ static void test_damaged_csv(void **state)
     e.host = (ms_str)S("h");
     ms_event_writer w;
     ms_event_writer_init(&w, MS_FMT_CSV);
-#define GOOD() ms_event_write(&w, &b, &e, "m.log")
+#define GOOD() ms_event_write(&w, &b, &e, "m.log", "mx1")
     GOOD();                                                    /* 2 */
-    ms_buf_adds(&b, "yesterday,1.2.3.4,imap,dovecot,auth_fail,u,,f,1,,1,,,\n"); /* 3 */
-    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.999,imap,dovecot,auth_fail,u,,f,1,,1,,,\n"); /* 4 */
-    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,exploded,u,,f,1,,1,,,\n"); /* 5 */
+    ms_buf_adds(&b, "yesterday,1.2.3.4,imap,dovecot,auth_fail,u,,f,1,,1,,,,\n"); /* 3 */
+    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.999,imap,dovecot,auth_fail,u,,f,1,,1,,,,\n"); /* 4 */
+    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,exploded,u,,f,1,,1,,,,\n"); /* 5 */
     ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,u\n"); /* 6 */
-    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,u,,f,x1,,1,,,\n"); /* 7 */
-    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,u,,f,1,,70000,,,\n"); /* 8 */
-    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,u\"x,,f,1,,1,,,\n"); /* 9 */
-    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,\"u\"x,,f,1,,1,,,\n"); /* 10 */
+    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,u,,f,x1,,1,,,,\n"); /* 7 */
+    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,u,,f,1,,70000,,,,\n"); /* 8 */
+    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,u\"x,,f,1,,1,,,,\n"); /* 9 */
+    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,\"u\"x,,f,1,,1,,,,\n"); /* 10 */
     GOOD();                                                    /* 11 */
     /* NUL bytes and raw invalid UTF-8 where the writer would have escaped:
      * taken as they are. */
-    ADDLIT(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dove\0cot,auth_fail,n\0u\xff,,f,1,,1,,,\n"); /* 12 */
+    ADDLIT(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dove\0cot,auth_fail,n\0u\xff,,f,1,,1,,,,\n"); /* 12 */
     /* A NUL inside the time is a bad time. */
-    ADDLIT(&b, "2007-01-21T09:51\0:25Z,1.2.3.4,imap,dovecot,auth_fail,u,,f,1,,1,,,\n"); /* 13 */
+    ADDLIT(&b, "2007-01-21T09:51\0:25Z,1.2.3.4,imap,dovecot,auth_fail,u,,f,1,,1,,,,\n"); /* 13 */
     ms_buf_adds(&b, ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,\n");       /* 14 */
     GOOD();                                                    /* 15 */
     /* A huge field: over 1 MiB on one line. */
     ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,imap,dovecot,auth_fail,");   /* 16 */
     for (int i = 0; i < 1200 * 1024; i++)
         ms_buf_addc(&b, 'A');
-    ms_buf_adds(&b, ",,f,1,,1,,,\n");
+    ms_buf_adds(&b, ",,f,1,,1,,,,\n");
     GOOD();                                                    /* 17 */
     /* Too many fields to count. */
     for (int i = 0; i < 1000; i++)                             /* 18 */
@@ -512,7 +529,7 @@ static void test_damaged_json(void **state)
     e.host = (ms_str)S("h");
     ms_event_writer w;
     ms_event_writer_init(&w, MS_FMT_JSON);
-    ms_event_write(&w, &b, &e, "m.log");                       /* 1 */
+    ms_event_write(&w, &b, &e, "m.log", "mx1");                       /* 1 */
     ms_buf_adds(&b, "{\"outcome\":\"auth_fail\",\"time\":\n");  /* 2 */
     ms_buf_adds(&b, "[1,2,3]\n");                              /* 3 */
     ms_buf_adds(&b, "\n   \n");                                /* 4, 5 */
@@ -526,7 +543,7 @@ static void test_damaged_json(void **state)
     ms_buf_adds(&b, "\"}\n");
     ADDLIT(&b, "{\"outcome\":\"auth_ok\",\0\"user\":\"x\"}\n");  /* 11 */
     ms_buf_adds(&b, "{\"outcome\":\"auth_ok\",\"user\":\"\xff\xfe\"}\n");  /* 12 */
-    ms_event_write(&w, &b, &e, "m.log");                       /* 13 */
+    ms_event_write(&w, &b, &e, "m.log", "mx1");                       /* 13 */
     ms_event_writer_free(&w);
     ms_buf_adds(&b, "{\"outcome\":\"auth_ok\",\"user\":\"trunc");  /* 14, no LF */
     char *path = write_tmp(b.p, b.n);

@@ -1,7 +1,8 @@
 /* test_events_stream.c — output/events_stream.h: the rows of many pieces
  * over several files come out the same, in order, with one thread or two,
  * as CSV and as JSON; a run with no event is its header; a sink that stops
- * stops the stream (the helper too). */
+ * stops the stream (the helper too). Events without a host name their
+ * file's folder as their server. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,10 @@
 #define NFILES 3
 
 static ms_file_scan files[NFILES];
+/* Each file's folder: the server of its events (they carry no host). */
+static ms_source src[NFILES] = {
+    {.folder = "mx1"}, {.folder = ""}, {.folder = "pop/qmail"},
+};
 
 /* Files of 40000, 0 and 25001 events: pieces of both threads in each. */
 static int setup(void **state)
@@ -78,7 +83,7 @@ static void expected(ms_buf *out, ms_format f)
         for (size_t k = 0; k < files[i].evs.n; k++) {
             ms_event e;
             ms_scan_events_get(&files[i].evs, k, (uint32_t)i, &e);
-            ms_event_write(&w, out, &e, files[i].name);
+            ms_event_write(&w, out, &e, files[i].name, src[i].folder);
         }
     ms_event_writer_free(&w);
 }
@@ -87,9 +92,14 @@ static void same_rows(ms_format f)
 {
     ms_buf want = {0};
     expected(&want, f);
+    const char *mx1 = f == MS_FMT_CSV ? ",mx1\n" : "\"server\":\"mx1\"}\n";
+    const char *pop = f == MS_FMT_CSV ? ",pop/qmail\n"
+                                      : "\"server\":\"pop/qmail\"}\n";
+    assert_non_null(memmem(want.p, want.n, mx1, strlen(mx1)));
+    assert_non_null(memmem(want.p, want.n, pop, strlen(pop)));
     for (int threads = 1; threads <= 2; threads++) {
         collect c = {0};
-        assert_int_equal(ms_events_stream(files, NFILES, f, threads, to_buf, &c), 0);
+        assert_int_equal(ms_events_stream(files, src, NFILES, f, threads, to_buf, &c), 0);
         assert_int_equal(c.all.n, want.n);
         assert_memory_equal(c.all.p, want.p, want.n);
         ms_buf_free(&c.all);
@@ -113,7 +123,7 @@ static void test_no_event(void **state)
 {
     (void)state;
     collect c = {0};
-    assert_int_equal(ms_events_stream(&files[1], 1, MS_FMT_CSV, 2, to_buf, &c), 0);
+    assert_int_equal(ms_events_stream(&files[1], &src[1], 1, MS_FMT_CSV, 2, to_buf, &c), 0);
     ms_buf want = {0};
     ms_events_header(&want, MS_FMT_CSV);
     assert_int_equal(c.all.n, want.n);
@@ -128,7 +138,7 @@ static void test_sink_stops(void **state)
     (void)state;
     for (int threads = 1; threads <= 2; threads++) {
         collect c = {.stop_at = 2};
-        assert_int_equal(ms_events_stream(files, NFILES, MS_FMT_CSV, threads,
+        assert_int_equal(ms_events_stream(files, src, NFILES, MS_FMT_CSV, threads,
                                           to_buf, &c), -1);
         assert_int_equal(c.calls, 2);
         ms_buf_free(&c.all);

@@ -1,7 +1,8 @@
 /* test_results.c — the result writers (lib/output/results.c) on a store and
  * an analysis built by hand: two ips (IPv4, IPv6) and an event with no
  * address, one cluster, a ban block and a single ban, one compromise, and
- * hostile names (a spreadsheet formula; invalid UTF-8 with a newline).
+ * hostile names (a spreadsheet formula; invalid UTF-8 with a newline), and
+ * servers (a file's hostile folder label, one line's host).
  * Checks the contract's headers, neutralisation, JSON that parses back with
  * the same fields as the CSV, byte-identical rewrites, the quick views and
  * the nft / ipset / plain ban lists, and that one failing file does not
@@ -38,9 +39,9 @@ static ms_time t0(double plus)
            (ms_time)(plus * 1e9);
 }
 
-static void add(ms_store *s, const char *ip, double at, ms_outcome o,
-                ms_service svc, const char *src, const char *user,
-                uint64_t line)
+static void add_on(ms_store *s, const char *host, const char *ip, double at,
+                   ms_outcome o, ms_service svc, const char *src,
+                   const char *user, uint64_t line)
 {
     ms_event e = {.time = t0(at), .outcome = (uint8_t)o, .service = (uint8_t)svc,
                   .attempts = 1, .line = line, .source = src};
@@ -48,9 +49,12 @@ static void add(ms_store *s, const char *ip, double at, ms_outcome o,
         assert_true(ms_ip_parse(ip, strlen(ip), &e.ip));
     e.user = (ms_str){user, (uint32_t)strlen(user)};
     e.method = (ms_str){"PLAIN", 5};
-    e.reason = e.host = e.session = (ms_str){"", 0};
+    e.reason = e.session = (ms_str){"", 0};
+    e.host = (ms_str){host, (uint32_t)strlen(host)};
     assert_int_equal(ms_store_add(s, &e, 0), 0);
 }
+
+
 
 static uint32_t ip_id(const ms_store *s, const char *text)
 {
@@ -75,15 +79,19 @@ static int setup(void **state)
     ms_store *s = &f->s;
     assert_int_equal(ms_store_init(s), 0);
     assert_int_equal(ms_store_add_file(s, "/var/log/mail.log"), 0);
+    /* The file's server label (a folder) is hostile; one line names its
+     * host, which is that event's server. */
+    assert_int_equal(ms_store_set_server(s, 0, "=mx1", 4), 0);
     /* The IPv6 address is seen first, so its id is lower: output order
      * must still put IPv4 first. */
-    add(s, "2001:db8::5", 0, MS_OUT_AUTH_FAIL, MS_SVC_IMAP, "dovecot", "admin", 1);
-    add(s, "192.0.2.10", 1, MS_OUT_AUTH_FAIL, MS_SVC_SMTP, "postfix", FORMULA, 2);
-    add(s, "::ffff:192.0.2.10", 2.5, MS_OUT_AUTH_FAIL, MS_SVC_SMTP, "postfix",
+    add_on(s, "", "2001:db8::5", 0, MS_OUT_AUTH_FAIL, MS_SVC_IMAP, "dovecot", "admin", 1);
+    add_on(s, "", "192.0.2.10", 1, MS_OUT_AUTH_FAIL, MS_SVC_SMTP, "postfix", FORMULA, 2);
+    add_on(s, "", "::ffff:192.0.2.10", 2.5, MS_OUT_AUTH_FAIL, MS_SVC_SMTP, "postfix",
         BADNAME, 3);
-    add(s, NULL, 3, MS_OUT_CONNECT, MS_SVC_SMTP, "tcpserver", "", 4);
-    add(s, "192.0.2.10", 10, MS_OUT_AUTH_OK, MS_SVC_IMAP, "dovecot", FORMULA, 5);
-    add(s, "2001:db8::5", 12.25, MS_OUT_AUTH_FAIL, MS_SVC_IMAP, "dovecot", "root", 6);
+    add_on(s, "", NULL, 3, MS_OUT_CONNECT, MS_SVC_SMTP, "tcpserver", "", 4);
+    add_on(s, "", "192.0.2.10", 10, MS_OUT_AUTH_OK, MS_SVC_IMAP, "dovecot", FORMULA, 5);
+    add_on(s, "pop.example", "2001:db8::5", 12.25, MS_OUT_AUTH_FAIL, MS_SVC_IMAP,
+           "dovecot", "root", 6);
     assert_int_equal(ms_store_finish(s), 0);
 
     ms_analysis *a = &f->a;
@@ -282,6 +290,9 @@ static void test_write_csv_and_json(void **state)
     assert_non_null(strstr(ev, ",bad\\xFF\\x0Aname,"));
     assert_non_null(strstr(ev, "\n2007-01-21T09:51:28Z,,smtp,tcpserver,"
                                "connect,,PLAIN,/var/log/mail.log,4,"));
+    assert_non_null(strstr(ev, ",/var/log/mail.log,1,,1,,,,\"'=mx1\"\n"));
+    assert_non_null(strstr(ev, ",/var/log/mail.log,6,,1,,pop.example,,"
+                               "pop.example\n"));
     free(ev);
     char *tl = slurp(dir, "timeline.csv", NULL);
     const char *want_tl =
@@ -295,8 +306,8 @@ static void test_write_csv_and_json(void **state)
     char *ips = slurp(dir, "ips.csv", NULL);
     assert_string_equal(
         strchr(ips, '\n') + 1,
-        "192.0.2.10,2007-01-21T09:51:26Z,2007-01-21T09:51:35Z,2,1,2,1,US,AS64500,\"Example, Inc.\",90,ban,0,0,0,2,4.75,high,\"'=HYPERLINK(\"\"x\"\") then a success; 2 failures\"\n"
-        "2001:db8::5,2007-01-21T09:51:25Z,2007-01-21T09:51:37.25Z,2,0,2,1,DE,AS64501,Beispiel GmbH,40,watch,0,0,0,0,,low,\n");
+        "192.0.2.10,2007-01-21T09:51:26Z,2007-01-21T09:51:35Z,2,1,2,1,US,AS64500,\"Example, Inc.\",90,ban,0,0,0,2,4.75,high,\"'=HYPERLINK(\"\"x\"\") then a success; 2 failures\",\"'=mx1\"\n"
+        "2001:db8::5,2007-01-21T09:51:25Z,2007-01-21T09:51:37.25Z,2,0,2,1,DE,AS64501,Beispiel GmbH,40,watch,0,0,0,0,,low,,\"'=mx1; pop.example\"\n");
     free(ips);
     char *cl = slurp(dir, "clusters.csv", NULL);
     assert_string_equal(

@@ -3,7 +3,8 @@
  * order (a line a second late: sorted in place), or far from it (reversed:
  * the full sort), every column moving with its event; and each ip's list
  * is in time order. Strings are interned through a one-event memo; room
- * can be made ahead. */
+ * can be made ahead. An event's server is its host, else its file's
+ * label, else none. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -142,12 +143,52 @@ static void test_reserve(void **state)
     ms_store_free(&s);
 }
 
+/* Three files: labelled "mx1", unlabelled, labelled "mx1" then "pop".
+ * Events with a host are of that host, the others of their file's label;
+ * a host equal to a label is the same server (one id). */
+static void test_servers(void **state)
+{
+    (void)state;
+    ms_store s;
+    assert_int_equal(ms_store_init(&s), 0);
+    assert_true(ms_store_add_file(&s, "mx1/mail.log") == 0);
+    assert_true(ms_store_add_file(&s, "mail.log") == 1);
+    assert_true(ms_store_add_file(&s, "pop/current") == 2);
+    assert_int_equal(ms_store_set_server(&s, 0, "mx1", 3), 0);
+    assert_int_equal(ms_store_set_server(&s, 2, "mx1", 3), 0);
+    assert_int_equal(ms_store_set_server(&s, 2, "pop", 3), 0);
+    static const struct {
+        uint32_t file;
+        const char *host, *server;
+    } rows[] = {
+        {0, "", "mx1"}, {0, "mx1.example.org", "mx1.example.org"},
+        {1, "", ""}, {1, "mx1", "mx1"}, {2, "", "pop"},
+    };
+    for (size_t k = 0; k < sizeof rows / sizeof *rows; k++) {
+        ms_event e = {.time = (int64_t)k * MS_NS_PER_S, .line = k + 1,
+                      .outcome = MS_OUT_AUTH_FAIL, .attempts = 1,
+                      .source = "x"};
+        e.user.p = e.method.p = e.reason.p = e.session.p = "";
+        e.host = (ms_str){rows[k].host, (uint32_t)strlen(rows[k].host)};
+        assert_int_equal(ms_store_add(&s, &e, rows[k].file), 0);
+    }
+    assert_int_equal(ms_store_finish(&s), 0);
+    for (size_t i = 0; i < s.n; i++) {
+        uint32_t id = ms_store_server(&s, i);
+        assert_string_equal(s.strs.str[id], rows[s.line[i] - 1].server);
+    }
+    assert_int_equal(ms_store_server(&s, 0), ms_store_server(&s, 3));
+    assert_int_equal(ms_store_server(&s, 2), 0);
+    ms_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_orders),
         cmocka_unit_test(test_repeated_strings),
         cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_servers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
