@@ -5,7 +5,8 @@
  * PATH, running a fake gnuplot (success, failure with its message, a hang
  * stopped by the time limit), and a whole report of a small analysis with
  * charts turned off: both files written, chart scripts and data left,
- * the same bytes twice, no raw markup from the names. */
+ * the same bytes twice, no raw markup from the names (users, hosts,
+ * folders), a table of its two servers. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -216,8 +217,10 @@ static void test_plot(void **state)
 
 /* ---- a whole report --------------------------------------------------- */
 
-static void add(ms_store *s, const char *ip, int at, ms_outcome o,
-                const char *user, uint64_t line)
+/* An event of file, whose line carries host ("" none). */
+static void add_on(ms_store *s, uint32_t file, const char *host,
+                   const char *ip, int at, ms_outcome o, const char *user,
+                   uint64_t line)
 {
     ms_event e = {.time = (ms_secs_from_fields(2025, 5, 4, 1, 0, 0) + at) *
                           MS_NS_PER_S,
@@ -226,9 +229,15 @@ static void add(ms_store *s, const char *ip, int at, ms_outcome o,
     assert_true(ms_ip_parse(ip, strlen(ip), &e.ip));
     e.user = (ms_str){user, (uint32_t)strlen(user)};
     e.method = (ms_str){"PLAIN", 5};
-    e.host = (ms_str){"mx<1>", 5};
+    e.host = (ms_str){host, (uint32_t)strlen(host)};
     e.reason = e.session = (ms_str){"", 0};
-    assert_int_equal(ms_store_add(s, &e, 0), 0);
+    assert_int_equal(ms_store_add(s, &e, file), 0);
+}
+
+static void add(ms_store *s, const char *ip, int at, ms_outcome o,
+                const char *user, uint64_t line)
+{
+    add_on(s, 0, "mx<1>", ip, at, o, user, line);
 }
 
 static char *slurp(const char *dir, const char *name)
@@ -283,6 +292,13 @@ static void test_report(void **state)
                 line++);
     add(&s, "198.51.100.2", 100, MS_OUT_AUTH_FAIL, "alice", line++);
     add(&s, "198.51.100.2", 105, MS_OUT_AUTH_OK, "alice", line++);
+    /* A second server: a file in a folder with a hostile name, lines
+     * without a host. */
+    assert_int_equal(ms_store_add_file(&s, "pop/current"), 1);
+    const char *pop = "[pop](http://e)<i>";
+    assert_int_equal(ms_store_set_server(&s, 1, pop, strlen(pop)), 0);
+    add_on(&s, 1, "", "192.0.2.7", 50, MS_OUT_AUTH_FAIL, "root", 1);
+    add_on(&s, 1, "", "203.0.113.9", 60, MS_OUT_AUTH_OK, "bob", 2);
     ms_analysis a;
     analyze_store(&s, &a);
 
@@ -311,6 +327,13 @@ static void test_report(void **state)
     assert_null(strchr(md, '\x1b'));
     assert_null(strchr(html, '\x1b'));
     assert_non_null(strstr(html, "Content-Security-Policy"));
+    /* The servers: counted in the headline, a row each, names escaped. */
+    assert_non_null(strstr(md, "2 mail servers (\\[pop\\](http\\://e)&lt;i&gt; and "
+                           "mx&lt;1&gt;)"));
+    assert_non_null(strstr(md, "\n## Servers\n"));
+    assert_non_null(strstr(md, "| mx&lt;1&gt; | 20 | 19 | 1 | 2 |"));
+    assert_non_null(strstr(md, "(http\\://e)&lt;i&gt; | 2 | 1 | 1 | 2 |"));
+    assert_null(strstr(html, "<i>"));
     char *gp = slurp(out, "chart-activity.gp"), *dat = slurp(out, "chart-activity.dat");
     assert_non_null(gp);
     assert_non_null(dat);
