@@ -7,7 +7,10 @@ what issue 3 asks: each campaign's IPs (>= 98%) in one cluster of >= 95%
 purity, the two campaigns apart, >= 98% of campaign IPs and every fast or
 brute-force IP banned, no honest IP banned, the compromised account found.
 Prints the figures next to those of a fail2ban-style jail (5 failures in 10
-minutes per IP) run on the same events.
+minutes per IP) run on the same events. The addresses of issue 17's actors
+(users mistyping their own name, a near miss of a --users name, bursts with
+and without usernames) are held to the same rules: honest ones never
+banned, bursts always; tests/cli/honest.py checks them in depth.
 Usage: scenario.py MAILSLEUTH SOURCE_ROOT [SEED]
 """
 import csv
@@ -19,8 +22,8 @@ import tempfile
 from collections import defaultdict
 from datetime import datetime
 
-HONEST = ("legit", "fallback", "typo", "stale_phone", "nat")
-MUST_BAN = ("fast_pop3", "smtp_brute", "ssh_brute")
+HONEST = ("legit", "fallback", "typo", "self_typo", "typo_no_success", "stale_phone", "nat")
+MUST_BAN = ("fast_pop3", "smtp_brute", "ssh_brute", "burst_named", "burst_nameless")
 
 
 def rows(path):
