@@ -11,6 +11,7 @@ int cmd_analyze(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_clusters(int argc, char **argv);
 int cmd_bans(int argc, char **argv);
+int cmd_why(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_geo(int argc, char **argv);
 

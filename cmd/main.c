@@ -17,6 +17,7 @@ static const struct {
     {"timeline", cmd_timeline, "print each ip's events in time order, with gaps"},
     {"clusters", cmd_clusters, "print the campaigns: ips walking one username list in one order"},
     {"bans", cmd_bans, "print the suggested ban list (csv, json, plain, nft, ipset)"},
+    {"why", cmd_why, "show why one address got its verdict: each rule, with its log lines"},
     {"report", cmd_report, "write the incident report (Markdown and HTML, with charts) into a folder"},
     {"geo", cmd_geo, "print where attempts come from: by country and network (AS), offline"},
 };

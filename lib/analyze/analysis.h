@@ -1,8 +1,9 @@
 /* analysis.h — what the analyses find, and the options that steer them.
  *
  * ms_analyze runs, in order: per-ip figures (ipstats.c), honest failures
- * (benign.c), username-order campaigns (campaigns.c), then scores, verdicts,
- * compromised accounts and the ban list (verdict.c). Everything found is in
+ * (benign.c), fast robots, username-order campaigns (campaigns.c), near
+ * misses of real accounts and bursts (benign.c, ipstats.c), then scores,
+ * verdicts, compromised accounts and the ban list (verdict.c). Everything found is in
  * ms_analysis, indexed by the store's ids, with strings in its arena. The
  * same store gives the same analysis, byte for byte. */
 #ifndef MS_ANALYSIS_H
@@ -24,7 +25,8 @@ const char *ms_verdict_name(ms_verdict v);
 typedef enum ms_honest {
     MS_HONEST_NO = 0,
     MS_HONEST_FALLBACK,   /* same user succeeded from the ip seconds later */
-    MS_HONEST_TYPO,       /* a near-miss name, then a success seconds later */
+    MS_HONEST_TYPO,       /* a near miss of a name that logs in here, or
+                             of a real account (typos.h) */
     MS_HONEST_STALE,      /* a valid user's old password, from an ip the user logs in from */
     MS_HONEST_SHARED,     /* a real user behind an address many real users share */
     MS_HONEST__COUNT
@@ -39,7 +41,14 @@ typedef struct ms_ipinfo {
     uint32_t fail_users;           /* names that failed and never succeeded here */
     uint32_t success_users;        /* names that succeeded here */
     uint32_t unknown_users;        /* failed names not in --users (0 without it) */
+    uint32_t typo_users;           /* failed names that are near misses (typos) */
+    uint32_t typo_unknown;         /* … of them, not in --users */
+    const char *typo_of;           /* the name the first typo is a slip of */
+    uint32_t typo_of_len;
+    uint32_t success_days;         /* distinct UTC days with a success */
     uint32_t honest_failures;
+    uint32_t burst;                /* most held failures within 10 min */
+    uint32_t burst_span_s;         /* the span those took */
     uint32_t peak_hour;            /* most failures+connects in any 60 min */
     uint32_t peak_hour_span_s;     /* the span those took */
     double median_gap_s;           /* between consecutive events; -1 if < 2 */
@@ -83,6 +92,8 @@ typedef struct ms_compromise {
     uint32_t ip, user;             /* store ids */
     ms_time time;
     uint32_t event;                /* index of the success in the store */
+    int strength;                  /* ms_compromise_why: rows rank by it */
+    uint32_t held;                 /* failures held against the ip before */
     const char *evidence;
 } ms_compromise;
 

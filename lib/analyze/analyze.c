@@ -52,7 +52,8 @@ int ms_analyze(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a,
         ms_benign(s, o, a))
         goto nomem;
     mark_fast(s, o, a);
-    if (ms_campaigns(s, o, a) || ms_verdicts(s, o, a))
+    if (ms_benign_real(s, o, a, 1) || ms_campaigns(s, o, a) ||
+        ms_benign_real(s, o, a, 0) || ms_verdicts(s, o, a))
         goto nomem;
     return 0;
 nomem:

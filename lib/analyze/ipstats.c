@@ -1,8 +1,11 @@
 /* ipstats.c — per-ip figures (see ipstats.h). Each ip's events are already
  * in time order (store.h); distinct names come from sorting a copy of the
- * ip's user ids, so the cost is O(k log k) for an ip with k events. */
+ * ip's user ids, so the cost is O(k log k) for an ip with k events. Days
+ * with a login and bursts are one pass each over the ip's events (a
+ * window of two pointers for the burst). */
 #include "ipstats.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 static int cmp_u32(const void *a, const void *b)
@@ -93,6 +96,49 @@ static void peak(const ms_store *s, const uint32_t *ev, size_t k, int64_t *t,
     }
 }
 
+int ms_held(const ms_store *s, const ms_analysis *a, uint32_t e)
+{
+    return s->outcome[e] == MS_OUT_AUTH_FAIL && a->honest[e] == MS_HONEST_NO;
+}
+
+uint32_t ms_densest(const ms_store *s, const ms_analysis *a, uint32_t ip,
+                    int64_t secs, ms_keep_fn keep, uint32_t *span_s,
+                    size_t *start)
+{
+    const int64_t win = secs * MS_NS_PER_S;
+    const uint32_t *ev = s->by_ip + s->ip_start[ip];
+    size_t k = s->ip_start[ip + 1] - s->ip_start[ip], lo = 0;
+    uint64_t sum = 0, best = 0;
+    *span_s = 0;
+    *start = 0;
+#define IN(i) (s->time[ev[i]] != MS_TIME_NONE && keep(s, a, ev[i]))
+    for (size_t hi = 0; hi < k; hi++) {
+        if (!IN(hi))
+            continue;
+        sum += s->attempts[ev[hi]];
+        while (!IN(lo) || s->time[ev[hi]] - s->time[ev[lo]] > win) {
+            if (IN(lo))
+                sum -= s->attempts[ev[lo]];
+            lo++;
+        }
+        if (sum > best) {
+            best = sum;
+            *span_s = (uint32_t)((s->time[ev[hi]] - s->time[ev[lo]]) / MS_NS_PER_S);
+            *start = lo;
+        }
+    }
+#undef IN
+    return best > UINT32_MAX ? UINT32_MAX : (uint32_t)best;
+}
+
+void ms_burst(const ms_store *s, ms_analysis *a, uint32_t ip)
+{
+    size_t start;
+    ms_ipinfo *in = &a->ip[ip];
+    in->burst = ms_densest(s, a, ip, MS_BURST_WINDOW_S, ms_held,
+                           &in->burst_span_s, &start);
+}
+
 int ms_ipstats(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
 {
     size_t maxk = 0;
@@ -112,6 +158,7 @@ int ms_ipstats(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         ms_ipinfo *info = &a->ip[ip];
         const uint32_t *ev = s->by_ip + s->ip_start[ip];
         size_t k = s->ip_start[ip + 1] - s->ip_start[ip], ng = 0;
+        int64_t last_day = INT64_MIN;
         info->first = info->last = MS_TIME_NONE;
         info->median_gap_s = -1;
         info->country = info->asn = info->as_org = "";
@@ -122,7 +169,15 @@ int ms_ipstats(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
             uint32_t e = ev[i];
             switch (s->outcome[e]) {
             case MS_OUT_AUTH_FAIL: info->failures += s->attempts[e]; break;
-            case MS_OUT_AUTH_OK: info->successes++; break;
+            case MS_OUT_AUTH_OK:
+                info->successes++;
+                if (s->time[e] != MS_TIME_NONE) {
+                    int64_t day = s->time[e] / (86400 * MS_NS_PER_S) -
+                                  (s->time[e] < 0);
+                    info->success_days += day != last_day;
+                    last_day = day;
+                }
+                break;
             case MS_OUT_RELAY_DENIED: info->relays++; break;
             case MS_OUT_CONNECT: info->connects++; break;
             default: break;
