@@ -160,7 +160,9 @@ def check_scenario(case):
     for u in lab["self_typo"]:
         es = by_ip[norm(u["ip"])]
         ok_n = sum(1 for e in es if e["outcome"] == "ok" and e["user"] == u["user"])
-        bad = {e["user"] for e in es if e["outcome"] == "fail"} - {u["user"]}
+        # besides slips: the right name with a wrong password, and postfix's
+        # nameless failures of the same (old wording) - honest too
+        bad = {e["user"] for e in es if e["outcome"] == "fail"} - {u["user"], ""}
         slips = {s["name"] for s in u["slips"]}
         out.append((ok_n >= 100 and len(bad) >= 4 and bad <= slips,
                     "self_typo %s (%s, %s): %d logins, %d different slips %s"
