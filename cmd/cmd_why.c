@@ -166,7 +166,7 @@ static void print(ms_buf *b, const cli_analysis *x, const char *addr,
     ms_buf_addu(b, in->successes);
     ms_buf_adds(b, " logins on ");
     ms_buf_addu(b, in->success_days);
-    ms_buf_adds(b, " days, ");
+    ms_buf_adds(b, in->success_days == 1 ? " day, " : " days, ");
     ms_buf_addu(b, in->distinct_users);
     ms_buf_adds(b, " usernames; seen ");
     ms_buf_add(b, t0, ms_time_format(in->first, t0));

@@ -834,8 +834,10 @@ static void honest(ms_doc *d, const ms_rfacts *f)
             "authentication method and the same user logged in from the same "
             "address within a minute (such as a POP3 client trying APOP or "
             "CRAM-MD5 before PLAIN)",
-        [MS_HONEST_TYPO] = "typing mistakes: a near-miss name (case, another "
-            "domain, a letter or two off) followed by a successful login",
+        [MS_HONEST_TYPO] = "typing mistakes: a near miss (case, a dropped "
+            "domain or dot, a letter or two off) of a name that logs in from "
+            "the same address, or of a real account the address only ever "
+            "tried",
         [MS_HONEST_STALE] = "stale passwords: a user who logs in from that "
             "address failing a few times, as a phone with an old password does",
         [MS_HONEST_SHARED] = "shared addresses: a real user failing behind an "
@@ -1239,15 +1241,29 @@ static void method(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
         "connection). One attempt logged by two layers of a server counts "
         "once. Year-less time stamps get their year from the file's date and "
         "the order of the lines.",
-        "Honest failures come first, so that no real user is banned: a failure "
-        "followed within a minute by a login of the same user from the same "
-        "address (a client falling back to another method), a near-miss name "
-        "followed by a login (a typo), a few failures of a user who logs in "
-        "from that address (a stale password), and failures behind an "
-        "address many real users share. These count for nothing.",
+        "Honest failures come first, so that no real user is banned. A failure "
+        "is honest when the same user logged in from the same address within "
+        "a minute (a client falling back to another method); when its name is "
+        "a near miss of a name that logs in from that address at any time, "
+        "before or after (a typo: another case, a dropped domain or dot, one "
+        "wrong, missing, doubled or swapped letter in a name of up to five "
+        "letters, two from six); when its user logs in from that address and "
+        "the address failed on at most two other names (a stale password); "
+        "when three or more users log in from the address and this one is one "
+        "of them or a real account (a shared address); or, with the list of "
+        "real accounts, when an address that never logs in tried only one "
+        "real account and near misses of it (at most five names; a single "
+        "name only if never tried five times in ten minutes). Honest failures "
+        "count for nothing.",
+        "An address that logged in on two or more days, or where three or more "
+        "users log in, has earned trust: a burst or a few failures do not ban "
+        "it, only strong evidence does.",
         "Fast robots and brute forcers are addresses with 30 or more failures "
         "(not honest) within an hour, or hundreds of connections; any "
-        "per-address limit catches them.",
+        "per-address limit catches them. A burst is 5 or more failures (not "
+        "honest, with or without a username) within ten minutes, which a "
+        "stock fail2ban jail bans; an address that is not trusted is banned "
+        "for it.",
         "Campaigns are the slow ones. All remaining failures are taken in time "
         "order, and for each, the next few failures from other addresses "
         "within ten minutes give pairs of names (this name, then that one). "
@@ -1260,11 +1276,19 @@ static void method(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
         "list or never repeats a step is not seen this way, though its "
         "members may still be banned for failing on many names.",
         "Each address then gets a score from 0 to 100 from its strongest "
-        "evidence (campaign membership, a brute-force hour, failures on many "
-        "names, names that do not exist, relay attempts), with reasons in "
+        "evidence (campaign membership 85, a brute-force hour 75 to 90, a "
+        "burst 65 to 85, failures on five or more names that are not typos "
+        "60 to 90, names that do not exist, relay attempts), with reasons in "
         "words: 60 and above is a ban, 20 and above is worth watching. An "
-        "address that also logged in is only banned on strong evidence, and "
-        "then its login is reported as a likely compromised account.",
+        "address that also logged in is only banned on strong evidence (a "
+        "campaign, a brute-force hour, a burst, many names). Its login is "
+        "reported as a likely compromised account only when the evidence "
+        "before it is what a user's own typos and fallbacks cannot explain: "
+        "its address belongs to a campaign, is a brute forcer, or (without a "
+        "history of logins) made a burst or failed on five or more other "
+        "names first; the strongest evidence is listed first. The command "
+        "mailsleuth why ADDRESS shows every rule that fired or spared one "
+        "address, with its log lines.",
     };
     for (size_t i = 0; i < sizeof paras / sizeof *paras; i++) {
         ms_doc_p(d);
