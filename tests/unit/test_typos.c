@@ -26,6 +26,7 @@ static void test_slips(void **state)
     assert_true(near("j.mlier@example.org", "j.miller@example.org"));   /* 2 edits */
     assert_true(near("jmiller@example.org", "j.miller@example.org"));   /* no dot */
     assert_true(near("jrmiller", "j.r.miller"));                        /* no dots */
+    assert_true(near("jrli", "j.r.li"));   /* two dots out of a short name */
     assert_true(near("j.miller", "j.miller@example.org"));              /* no domain */
     assert_true(near("J.Miller@Example.org", "j.miller@example.org"));  /* case */
     assert_true(near("j.miller@example.net", "j.miller@example.org"));  /* domain */
