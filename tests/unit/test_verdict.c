@@ -186,10 +186,11 @@ static void test_trust_and_shared(void **state)
 static void test_compromise_ranked(void **state)
 {
     (void)state;
-    const char *names[] = {"n1", "n2", "n3", "n4", "n5"};
-    for (int i = 0; i < 5; i++)
+    /* More failures before it, and earlier, than the burst's row. */
+    const char *names[] = {"n1", "n2", "n3", "n4", "n5", "n6", "n7"};
+    for (int i = 0; i < 7; i++)
         add(3600 * i, "198.51.100.30", names[i], MS_OUT_AUTH_FAIL);
-    add(5 * 3600, "198.51.100.30", "carol", MS_OUT_AUTH_OK);
+    add(7 * 3600, "198.51.100.30", "carol", MS_OUT_AUTH_OK);
     for (int i = 0; i < 6; i++)
         add(DAY + 10 * i, "198.51.100.31", "x", MS_OUT_AUTH_FAIL);
     add(DAY + 100, "198.51.100.31", "bob", MS_OUT_AUTH_OK);
@@ -197,7 +198,7 @@ static void test_compromise_ranked(void **state)
     assert_int_equal(an.ncompromised, 2);
     assert_non_null(strstr(an.compromised[0].evidence, "within"));
     assert_non_null(strstr(an.compromised[1].evidence,
-                           "on 5 other usernames that are no slip of this one"));
+                           "on 7 other usernames that are no slip of this one"));
     for (size_t i = 0; i < an.ncompromised; i++)
         assert_null(strstr(an.compromised[i].evidence, "after 0"));
 }
