@@ -21,7 +21,10 @@
  * (an exim recipient, say) from reading as a dovecot line. */
 #define LEAD "^(?:[\\w./-]+(?:\\[\\d+\\]|\\(\\w+\\))?: ){0,3}"
 #define RIP "rip=(?<ip>[0-9a-fA-F.:]+)"
-#define SESSION "(?:.*?[\\s,;|]session=<?(?<session>[^>\\s,;|]*))?"
+/* The first "session=" after the address: found by a possessive scan for
+ * its 's' (a lazy .*? tried the rest of the pattern at every byte). */
+#define SESSION "(?:[^s]*+(?:s(?!ession=)[^s]*+)*+(?<=[\\s,;|])session=<?" \
+    "(?<session>[^>\\s,;|]*))?"
 #define PASSDB LEAD "(?:\\w+: )?(?:conn unix:\\S+ \\([^)]*\\): auth-worker<\\d+>: )?(?:pam|passwd-file|passwd|shadow|sql|ldap|checkpassword|bsdauth|vpopmail|lua|oauth2|static|dict|imap|auth|auth-worker)"
 #define WHO "\\((?<user>[^,()]*),(?<ip>[0-9a-fA-F.:]+)(?:,<(?<session>[^>]*)>)?(?:,[^()]*)?\\)(?:<[^>]*>)?:(?: [\\w-]+:)* "
 
