@@ -57,3 +57,15 @@ void ms_buf_addi(ms_buf *b, int64_t v)
         ms_buf_addu(b, (uint64_t)v);
     }
 }
+
+void ms_buf_add_oneline(ms_buf *b, const char *s, size_t n)
+{
+    const char *nl;
+    while ((nl = memchr(s, '\n', n))) {
+        ms_buf_add(b, s, (size_t)(nl - s));
+        ms_buf_addc(b, ' ');
+        n -= (size_t)(nl + 1 - s);
+        s = nl + 1;
+    }
+    ms_buf_add(b, s, n);
+}

@@ -20,6 +20,8 @@ int ms_buf_reserve(ms_buf *b, size_t k);
 void ms_buf_adds(ms_buf *b, const char *s);
 void ms_buf_addu(ms_buf *b, uint64_t v);
 void ms_buf_addi(ms_buf *b, int64_t v);
+/* s with every newline made a space: a message kept on one line. */
+void ms_buf_add_oneline(ms_buf *b, const char *s, size_t n);
 
 /* Inline: output is built a cell and a character at a time. */
 static inline void ms_buf_add(ms_buf *b, const void *s, size_t n)

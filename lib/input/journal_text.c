@@ -56,19 +56,6 @@ static bool is_name(const char *s, size_t n)
     return n > 0 && name_len(s, n) == n;
 }
 
-/* A value on the line: newlines would split it, so they are spaces. */
-static void add_value(ms_buf *out, const char *s, size_t n)
-{
-    const char *nl;
-    while ((nl = memchr(s, '\n', n))) {
-        ms_buf_add(out, s, (size_t)(nl - s));
-        ms_buf_addc(out, ' ');
-        n -= (size_t)(nl + 1 - s);
-        s = nl + 1;
-    }
-    ms_buf_add(out, s, n);
-}
-
 static bool has(const ms_journal_entry *e, int k)
 {
     return e->v[k] && e->len[k];
@@ -106,18 +93,18 @@ void ms_journal_line(ms_buf *out, uint64_t usec, const ms_journal_entry *e)
     if (has(e, MS_JF_HOSTNAME)) {
         if (out->n > start)
             ms_buf_addc(out, ' ');
-        add_value(out, e->v[MS_JF_HOSTNAME], e->len[MS_JF_HOSTNAME]);
+        ms_buf_add_oneline(out, e->v[MS_JF_HOSTNAME], e->len[MS_JF_HOSTNAME]);
     }
     int id = has(e, MS_JF_IDENT) ? MS_JF_IDENT : has(e, MS_JF_COMM) ? MS_JF_COMM : -1;
     if (id >= 0) {
         if (out->n > start)
             ms_buf_addc(out, ' ');
-        add_value(out, e->v[id], e->len[id]);
+        ms_buf_add_oneline(out, e->v[id], e->len[id]);
         int pid = has(e, MS_JF_SYSLOG_PID) ? MS_JF_SYSLOG_PID
                 : has(e, MS_JF_PID) ? MS_JF_PID : -1;
         if (pid >= 0) {
             ms_buf_addc(out, '[');
-            add_value(out, e->v[pid], e->len[pid]);
+            ms_buf_add_oneline(out, e->v[pid], e->len[pid]);
             ms_buf_addc(out, ']');
         }
         ms_buf_addc(out, ':');
@@ -125,7 +112,7 @@ void ms_journal_line(ms_buf *out, uint64_t usec, const ms_journal_entry *e)
     if (has(e, MS_JF_MESSAGE)) {
         if (out->n > start)
             ms_buf_addc(out, ' ');
-        add_value(out, e->v[MS_JF_MESSAGE], e->len[MS_JF_MESSAGE]);
+        ms_buf_add_oneline(out, e->v[MS_JF_MESSAGE], e->len[MS_JF_MESSAGE]);
     }
     ms_buf_addc(out, '\n');
 }

@@ -370,17 +370,22 @@ ptrdiff_t ms_reader_peek(ms_reader *r, size_t want, const char **p,
     return (ptrdiff_t)(n < want ? n : want);
 }
 
+/* Up to cap bytes of b from *pos on into buf (some are left). */
+static ptrdiff_t serve(const ms_buf *b, size_t *pos, char *buf, size_t cap)
+{
+    size_t n = b->n - *pos;
+    if (n > cap)
+        n = cap;
+    memcpy(buf, b->p + *pos, n);
+    *pos += n;
+    return (ptrdiff_t)n;
+}
+
 /* What dec holds first, then the held-back error, then the decoder. */
 static ptrdiff_t decoded(ms_reader *r, char *buf, size_t cap, ms_error *err)
 {
-    if (r->dec_pos < r->dec.n) {
-        size_t n = r->dec.n - r->dec_pos;
-        if (n > cap)
-            n = cap;
-        memcpy(buf, r->dec.p + r->dec_pos, n);
-        r->dec_pos += n;
-        return (ptrdiff_t)n;
-    }
+    if (r->dec_pos < r->dec.n)
+        return serve(&r->dec, &r->dec_pos, buf, cap);
     if (r->late.code != MS_OK) {
         if (err)
             *err = r->late;
@@ -412,12 +417,7 @@ static ptrdiff_t read_unwrapped(ms_reader *r, char *buf, size_t cap,
         if (r->out.failed)
             return ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", r->name);
     }
-    size_t n = r->out.n - r->out_pos;
-    if (n > cap)
-        n = cap;
-    memcpy(buf, r->out.p + r->out_pos, n);
-    r->out_pos += n;
-    return (ptrdiff_t)n;
+    return serve(&r->out, &r->out_pos, buf, cap);
 }
 
 ptrdiff_t ms_reader_read(ms_reader *r, char *buf, size_t cap, ms_error *err)

@@ -45,22 +45,9 @@ static size_t stamp_token(const char *s, size_t n)
     return k;
 }
 
-/* Text of a message: a newline inside it would split it, so it is a space. */
-static void add_text(ms_buf *out, const char *s, size_t n)
-{
-    const char *nl;
-    while ((nl = memchr(s, '\n', n))) {
-        ms_buf_add(out, s, (size_t)(nl - s));
-        ms_buf_addc(out, ' ');
-        n -= (size_t)(nl + 1 - s);
-        s = nl + 1;
-    }
-    ms_buf_add(out, s, n);
-}
-
 static void pass(const char *s, size_t n, ms_buf *out)
 {
-    add_text(out, s, n);
+    ms_buf_add_oneline(out, s, n);
     ms_buf_addc(out, '\n');
 }
 

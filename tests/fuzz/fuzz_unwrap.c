@@ -17,6 +17,7 @@
 #include "input/journal_text.h"
 #include "parse/container.h"
 #include "parse/frame.h"
+#include "../unit/unwrap_harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -29,31 +30,8 @@ static const ms_unwrap_ops *const filters[] = {
 static ms_buf run(const ms_unwrap_ops *ops, const char *in, size_t n,
                   size_t step)
 {
-    void *st = ops->init();
-    FZ_CHECK(st);
     ms_buf out = {0};
-    char *held = malloc(n + 1);
-    FZ_CHECK(held);
-    size_t have = 0, given = 0;
-    for (;;) {
-        size_t k = n - given < step ? n - given : step;
-        memcpy(held + have, in + given, k);
-        have += k;
-        given += k;
-        bool eof = given == n;
-        size_t used = ops->feed(st, held, have, eof, &out);
-        FZ_CHECK(used <= have);
-        if (eof) {
-            FZ_CHECK(used == have);
-            break;
-        }
-        memmove(held, held + used, have - used);
-        have -= used;
-    }
-    free(held);
-    ops->free(st);
-    FZ_CHECK(!out.failed);
-    FZ_CHECK(out.n == 0 || out.p[out.n - 1] == '\n');
+    FZ_CHECK(unwrap_in_steps(ops, in, n, step, &out) == 0);
     return out;
 }
 

@@ -17,31 +17,14 @@
 
 #include "parse/container.h"
 #include "parse/frame.h"
+#include "unwrap_harness.h"
 
 /* All of ops applied to in, fed in pieces of at most step bytes. */
 static char *unwrap(const ms_unwrap_ops *ops, const char *in, size_t n,
                     size_t step)
 {
-    void *st = ops->init();
-    assert_non_null(st);
     ms_buf out = {0};
-    char *pending = malloc(n + 1);
-    size_t have = 0, given = 0;
-    for (;;) {
-        size_t k = n - given < step ? n - given : step;
-        memcpy(pending + have, in + given, k);
-        have += k;
-        given += k;
-        bool eof = given == n;
-        size_t used = ops->feed(st, pending, have, eof, &out);
-        assert_true(used <= have);
-        if (eof)
-            break;
-        memmove(pending, pending + used, have - used);
-        have -= used;
-    }
-    ops->free(st);
-    free(pending);
+    assert_int_equal(unwrap_in_steps(ops, in, n, step, &out), 0);
     ms_buf_addc(&out, '\0');
     assert_false(out.failed);
     return out.p;

@@ -25,6 +25,7 @@
 #include "core/buf.h"
 #include "input/journal_text.h"
 #include "input/reader.h"
+#include "unwrap_harness.h"
 
 #define REMOTE "/lib/systemd/systemd-journal-remote"
 
@@ -481,36 +482,12 @@ static void test_file_threads(void **state)
 
 /* ---- the unwrappers ---- */
 
-/* Feed in[0 .. n) as the reader does, step bytes more each time (the
- * unconsumed rest given again); eof with the last. */
+/* Fed step bytes more at a time, as the reader does. */
 static ms_buf run(const ms_unwrap_ops *ops, const char *in, size_t n,
                   size_t step)
 {
-    void *st = ops->init();
-    assert_non_null(st);
     ms_buf out = {0};
-    char *held = malloc(n + 1);
-    assert_non_null(held);
-    size_t have = 0, given = 0;
-    for (;;) {
-        size_t k = n - given < step ? n - given : step;
-        memcpy(held + have, in + given, k);
-        have += k;
-        given += k;
-        bool eof = given == n;
-        size_t used = ops->feed(st, held, have, eof, &out);
-        assert_true(used <= have);
-        if (eof) {
-            assert_int_equal(used, have);
-            break;
-        }
-        memmove(held, held + used, have - used);
-        have -= used;
-    }
-    free(held);
-    ops->free(st);
-    assert_false(out.failed);
-    assert_true(out.n == 0 || out.p[out.n - 1] == '\n');
+    assert_int_equal(unwrap_in_steps(ops, in, n, step, &out), 0);
     return out;
 }
 
