@@ -6,7 +6,7 @@
 #include <jansson.h>
 #include <string.h>
 
-#include "output/csv.h"
+#include "output/csv_cell.h"
 #include "output/text.h"
 
 const char *const ms_event_columns[] = {

@@ -13,14 +13,14 @@
 
 #include "core/buf.h"
 #include "core/event.h"
-#include "output/csv.h"
+#include "output/csv_cell.h"
 
 typedef enum ms_format { MS_FMT_CSV, MS_FMT_JSON } ms_format;
 
 extern const char *const ms_event_columns[];
 
 /* Writes rows one after another. Rows of one file (and one second) follow
- * each other, so it keeps the last file and time as written (csv.h,
+ * each other, so it keeps the last file and time as written (csv_cell.h,
  * timeconv.h) and writes them again from there. */
 typedef struct ms_event_writer {
     ms_format fmt;

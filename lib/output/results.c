@@ -1,7 +1,7 @@
 /* results.c — write the result files and the quick views (see results.h).
  *
  * A table (results_int.h) is rendered by one loop: fill a row of typed
- * values, print it as a CSV row (csv.h cleans and neutralises every text
+ * values, print it as a CSV row (csv_cell.h cleans and neutralises every text
  * cell) or as a JSON object (jansson, strings cleaned by ms_json_str). JSON
  * tables are `[`, one compact object per line, `]`. Events are not a table:
  * their rows come from events_out.c, given an ms_event rebuilt from the
@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 
 #include "output/atomic.h"
-#include "output/csv.h"
+#include "output/csv_cell.h"
 #include "output/events_out.h"
 #include "output/results_int.h"
 

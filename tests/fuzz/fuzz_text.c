@@ -1,5 +1,5 @@
 /* fuzz_text.c — the output side's promise about attacker-chosen bytes
- * (output/text.c, output/csv.c, output/events_out.c): whatever a username
+ * (output/text.c, output/csv_cell.c, output/events_out.c): whatever a username
  * holds, what is written is valid UTF-8 without control bytes, safe in a
  * spreadsheet, and reads back to the same bytes.
  *
@@ -28,7 +28,7 @@
 #include "core/ip.h"
 #include "fuzz_util.h"
 #include "input/events_in.h"
-#include "output/csv.h"
+#include "output/csv_cell.h"
 #include "output/events_out.h"
 #include "output/text.h"
 

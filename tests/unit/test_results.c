@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "analyze/analysis.h"
-#include "output/csv.h"
+#include "output/csv_cell.h"
 #include "output/results.h"
 
 #define FORMULA "=HYPERLINK(\"x\")"

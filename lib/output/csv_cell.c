@@ -1,7 +1,7 @@
-/* csv.c — see csv.h. Text that needs cleaning is cleaned into a buffer of
- * its own first, since both neutralising and quoting depend on what the
- * clean text holds. */
-#include "csv.h"
+/* csv_cell.c — see csv_cell.h. Text that needs cleaning is cleaned into a
+ * buffer of its own first, since both neutralising and quoting depend on
+ * what the clean text holds. */
+#include "csv_cell.h"
 
 #include <string.h>
 

@@ -1,11 +1,11 @@
-/* csv.h — RFC 4180 cells that are safe to open in a spreadsheet.
+/* csv_cell.h — RFC 4180 cells that are safe to open in a spreadsheet.
  *
  * A cell's text is first made clean (text.h), then a cell that starts with
  * `=`, `+`, `-`, `@`, TAB or CR — after any `'`s — gets a leading `'` so no
  * spreadsheet runs it as a formula (core/formula.h), then it is quoted when it holds a comma, a quote or a
  * space at either end. Rows end with LF. */
-#ifndef MS_CSV_H
-#define MS_CSV_H
+#ifndef MS_CSV_CELL_H
+#define MS_CSV_CELL_H
 
 #include <stddef.h>
 
