@@ -496,3 +496,13 @@ ms_tskind ms_record_parse_memo(ms_stamp_memo *m, const char *line, size_t len,
     header(line, len, used, r);
     return r->ts.kind;
 }
+
+ms_time ms_stamp_time(const ms_stamp *ts, int64_t year)
+{
+    if (ts->kind == MS_TS_ABS)
+        return ts->time;
+    if (ts->kind != MS_TS_NOYEAR)
+        return MS_TIME_NONE;
+    int64_t local = ms_days_from_civil(year, ts->mon, ts->day) * 86400 + ts->sod;
+    return ms_local_to_utc(local) * MS_NS_PER_S + ts->ns;
+}

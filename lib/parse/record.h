@@ -71,4 +71,8 @@ ms_tskind ms_record_stamp_memo(ms_stamp_memo *m, const char *line, size_t len,
 ms_tskind ms_record_parse_memo(ms_stamp_memo *m, const char *line, size_t len,
                                ms_record *r);
 
+/* The time of stamp ts, a year-less one taken in year; MS_TIME_NONE for
+ * none. */
+ms_time ms_stamp_time(const ms_stamp *ts, int64_t year);
+
 #endif

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "core/prefault.h"
-#include "parse/years.h"
 
 #define READY_AHEAD (2u << 20)   /* bytes mapped in ahead of the writes */
 #define UNIT 4u                  /* pool offsets count these */

@@ -3,16 +3,6 @@
 
 #include <time.h>
 
-ms_time ms_stamp_time(const ms_stamp *ts, int64_t year)
-{
-    if (ts->kind == MS_TS_ABS)
-        return ts->time;
-    if (ts->kind != MS_TS_NOYEAR)
-        return MS_TIME_NONE;
-    int64_t local = ms_days_from_civil(year, ts->mon, ts->day) * 86400 + ts->sod;
-    return ms_local_to_utc(local) * MS_NS_PER_S + ts->ns;
-}
-
 /* Year of the last stamped line, from the mtime (or now). */
 static int64_t anchor_year(const ms_file_scan *f, int64_t now)
 {

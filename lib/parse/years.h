@@ -20,8 +20,4 @@
  * first. year: 0 to infer. now: seconds, for files with no mtime. */
 void ms_years_resolve(ms_file_scan *files, size_t n, int year, int64_t now);
 
-/* The time of stamp ts, a year-less one taken in year; MS_TIME_NONE for
- * none. */
-ms_time ms_stamp_time(const ms_stamp *ts, int64_t year);
-
 #endif

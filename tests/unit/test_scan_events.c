@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include "parse/scan_events.h"
-#include "parse/years.h"
 
 static void assert_str(ms_str s, const char *want)
 {
