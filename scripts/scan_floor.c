@@ -82,7 +82,7 @@ static int pass(int fd, int what, ms_matcher *m, char *buf, counts *c)
         size_t cut = got == 0 ? len : nl ? (size_t)(nl - buf) + 1 : 0;
         if (what != READ_ONLY && cut) {
             ms_hits h;
-            if (ms_prefilter_scan(m, buf, cut, 0, &h) < 0) {
+            if (ms_prefilter_scan(ms_matcher_scratch(m), buf, cut, 0, &h) < 0) {
                 errno = ENOMEM;
                 return -1;
             }
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
         ms_recognizers_free(r);
         return 1;
     }
-    if (!ms_matcher_has_prefilter(m)) {
+    if (!ms_matcher_scratch(m)) {
         fputs("scan-floor: built without Hyperscan: no prefilter\n", stderr);
         ms_matcher_free(m);
         ms_recognizers_free(r);

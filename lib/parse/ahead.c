@@ -12,7 +12,7 @@
 #define SLOTS 3
 
 typedef struct slot {
-    ms_matcher *m;        /* its scratch and hit arrays hold the chunk's */
+    ms_prefilter_scratch *s;   /* its hit arrays hold the chunk's */
     size_t chunk;         /* SIZE_MAX: none yet */
     int rc;
     ms_hits hits;
@@ -50,7 +50,7 @@ static void scan(ms_ahead *a, size_t k)
     const char *text = a->text;
     pthread_mutex_unlock(&a->mu);
     ms_hits h = {0};
-    int rc = ms_prefilter_scan(s->m, text + from, to - from, a->coverage, &h);
+    int rc = ms_prefilter_scan(s->s, text + from, to - from, a->coverage, &h);
     pthread_mutex_lock(&a->mu);
     s->rc = rc;
     s->hits = h;
@@ -85,17 +85,16 @@ static void *helper(void *arg)
     return NULL;
 }
 
-ms_ahead *ms_ahead_new(const ms_recognizers *r, int coverage)
+ms_ahead *ms_ahead_new(ms_prefilter *p, int coverage)
 {
     ms_ahead *a = calloc(1, sizeof *a);
     if (!a)
         return NULL;
     a->coverage = coverage;
     for (int i = 0; i < SLOTS; i++)
-        if (!(a->slots[i].m = ms_matcher_new(r)) ||
-            !ms_matcher_has_prefilter(a->slots[i].m)) {
-            for (int j = 0; j <= i; j++)
-                ms_matcher_free(a->slots[j].m);
+        if (!(a->slots[i].s = ms_prefilter_scratch_new(p))) {
+            for (int j = 0; j < i; j++)
+                ms_prefilter_scratch_free(a->slots[j].s);
             free(a);
             return NULL;
         }
@@ -143,7 +142,7 @@ void ms_ahead_free(ms_ahead *a)
     pthread_cond_destroy(&a->cv);
     pthread_mutex_destroy(&a->mu);
     for (int i = 0; i < SLOTS; i++)
-        ms_matcher_free(a->slots[i].m);
+        ms_prefilter_scratch_free(a->slots[i].s);
     free(a);
 }
 

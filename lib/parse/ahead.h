@@ -3,8 +3,8 @@
  * The block way of scan.c runs the prefilter (one Hyperscan scan) over a
  * chunk, then walks the chunk's lines. The scan is a third of the work and
  * needs nothing from the walk, so when a core is spare a helper thread
- * scans the chunks ahead of the walk, into a few slots of its own (each a
- * matcher used only for its prefilter), while the caller walks earlier
+ * scans the chunks ahead of the walk, into a few slots of its own (each
+ * with a prefilter scratch), while the caller walks earlier
  * chunks. Either side takes the next chunk not yet taken: a caller that
  * finds its chunk untouched scans it itself rather than wait. A slot is
  * used again only after the caller is done with the chunk it held, and the
@@ -15,12 +15,12 @@
 
 #include <stddef.h>
 
-#include "parse/recognizer.h"
+#include "parse/prefilter.h"
 
 typedef struct ms_ahead ms_ahead;
 
 /* NULL when a thread or memory cannot be had (scan alone, then). */
-ms_ahead *ms_ahead_new(const ms_recognizers *r, int coverage);
+ms_ahead *ms_ahead_new(ms_prefilter *p, int coverage);
 void ms_ahead_free(ms_ahead *a);
 
 /* Give the helper other work for when no chunk is free to scan: idle(ctx)

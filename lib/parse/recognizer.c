@@ -9,18 +9,15 @@
  * line costs one hash of its tag before any literal or pattern is tried
  * (and a matcher remembers the tags it saw lately).
  *
- * The block prefilter (built with Hyperscan, when present): every distinct
- * row literal is one key of a Hyperscan database; a row that can yield an
- * event but has no literal gets its own key, its pattern compiled in
- * Hyperscan's prefilter mode (which may match more than PCRE2, never less)
- * once anchors are dropped and, where that is sound, only its last group
- * kept. The first ms_matcher_new builds the database (the one with the
- * coverage words too waits for the first scan that asks for coverage); each
- * matcher has its own scratch and hit arrays. A line none of whose keys
- * occur cannot yield an event, and on a line with hits ms_match_hits skips
- * the rows whose key is missing, and the memmem of a literal whose key was
- * found inside the body, then decides exactly as ms_match does (memmem,
- * PCRE2). */
+ * The block prefilter (prefilter.h): the first ms_matcher_new gives every
+ * row its keys (one per literal alternative, or its pattern for a row that
+ * can yield an event without a literal) and has the prefilter compiled;
+ * each key knows the families whose rows use it. Each matcher has its own
+ * prefilter scratch, and marks the keys found on the line it matches. A
+ * line none of whose keys occur cannot yield an event, and on a line with
+ * hits ms_match_hits skips the rows whose key is missing, and the memmem of
+ * a literal whose key was found inside the body, then decides exactly as
+ * ms_match does (memmem, PCRE2). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "recognizer.h"
 
@@ -32,13 +29,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ms_config.h"
 #include "parse/families.h"
-#include "parse/prebuilt.h"
-
-#if MS_HAVE_HYPERSCAN
-#include <hs.h>
-#endif
 
 #define MAX_FAMILIES 64
 #define PROG_SLOTS 512
@@ -90,17 +81,9 @@ struct ms_recognizers {
     pthread_mutex_t jit_lock;   /* one row JIT-compiled at a time */
     /* The block prefilter, built once by the first ms_matcher_new. */
     pthread_mutex_t pf_lock;
-    int pf_state;             /* 0: not built, 1: ready, -1: unavailable */
-    void *pf_db;              /* hs_database_t; NULL when there is no key */
-    void *pf_cov_db;          /* the same keys plus the coverage words,
-                                 built on the first scan that asks */
-    int cov_state;            /* 0: not built, 1: ready, -1: unavailable */
-    char **pf_expr;           /* every key's expression, the coverage */
-    unsigned *pf_flags;       /* words last, kept for pf_cov_db; */
-    unsigned *pf_ids;         /* a key's id is its index */
-    size_t pf_nall;
-    size_t nkeys;             /* keys of rows; coverage words come after */
-    size_t ncov_keys;
+    bool pf_built;
+    ms_prefilter *pf;         /* NULL: none (pf_build) */
+    size_t nkeys;             /* every key of pf */
     uint64_t *key_fams;       /* the families whose rows use each key */
     uint64_t unkeyed_fams;    /* families with a row that has no key */
     const void *prebuilt;     /* databases compiled ahead (prebuilt.h) */
@@ -122,16 +105,11 @@ struct ms_matcher {
         char s[PROG_MAX];
         uint64_t mask;
     } tag_memo[TAG_MEMO];
-    /* Prefilter: scratch, the hits of the last scan, keys seen on a line. */
-    void *scratch;            /* hs_scratch_t */
-    uint32_t *hit_end;
-    uint16_t *hit_key;
-    size_t nhits, hits_cap;
-    int hits_unsorted, hits_nomem;
+    /* Prefilter: this thread's scratch, the keys seen on a line. */
+    ms_prefilter_scratch *scratch;   /* NULL: no prefilter */
     uint32_t *seen;           /* seen[key] == gen: the key is on the line */
     uint32_t *key_end;        /* and ends there, from key_base */
     const char *key_base;     /* NULL: where keys end is not known */
-    int cov_scratch;          /* 1: scratch fits pf_cov_db, -1: it cannot */
     uint32_t gen;
 };
 
@@ -292,15 +270,7 @@ void ms_recognizers_free(ms_recognizers *r)
     }
     for (size_t i = 0; i < r->nowned; i++)
         r->owned[i].release(r->owned[i].p);
-#if MS_HAVE_HYPERSCAN
-    hs_free_database(r->pf_db);
-    hs_free_database(r->pf_cov_db);
-    for (size_t k = 0; r->pf_expr && k < r->pf_nall; k++)
-        free(r->pf_expr[k]);
-    free(r->pf_expr);
-    free(r->pf_flags);
-    free(r->pf_ids);
-#endif
+    ms_prefilter_free(r->pf);
     free(r->key_fams);
     pthread_mutex_destroy(&r->pf_lock);
     pthread_mutex_destroy(&r->jit_lock);
@@ -320,397 +290,79 @@ int ms_recognizers_adopt(ms_recognizers *r, void *p, void (*release)(void *),
     return 0;
 }
 
-const char *const ms_coverage_words[] = {
-    "auth", "login", "logon", "passw", "sasl", "fail", "invalid user",
-    "denied", NULL,
-};
-
-/* ---- block prefilter ---------------------------------------------------- */
-
-#if MS_HAVE_HYPERSCAN
-/* pat[i] opens a group: does it set options for what follows ("(?i)")? */
-static int option_group(const char *pat, size_t i)
+/* Give every row its prefilter keys, have the prefilter compiled, and
+ * note the families whose rows use each key. NULL when there is no
+ * prefilter: no Hyperscan, a row that can yield an event has neither a
+ * literal nor a pattern Hyperscan takes, or memory ran out. Called once,
+ * under pf_lock. */
+static ms_prefilter *pf_build(ms_recognizers *r)
 {
-    if (pat[i + 1] != '?')
-        return 0;
-    size_t k = i + 2;
-    while ((pat[k] >= 'a' && pat[k] <= 'z') || (pat[k] >= 'A' && pat[k] <= 'Z') ||
-           pat[k] == '-' || pat[k] == '^')
-        k++;
-    return pat[k] == ')';
-}
-
-/* A row's pattern made into a Hyperscan prefilter that matches wherever the
- * row could match a body inside the line: every anchor (^ $ \A \z \Z \G)
- * dropped (a body is part of a line), branch resets "(?|" made plain groups
- * (same language). With reduce, only its last top-level group is kept when
- * the pattern is one sequence (no top-level '|' or option setting) and that
- * group is required (not followed by ?, * or {0): any part of a sequence
- * matches where the whole does. NULL for syntax this does not follow
- * (\Q, extended mode, comments, verbs, conditionals, unbalanced groups). */
-static char *prefilter_form(const char *pat, int reduce)
-{
-    static const char *const refuse[] = {"\\Q", "(?#", "(*", "(?(", NULL};
-    for (size_t k = 0; refuse[k]; k++)
-        if (strstr(pat, refuse[k]))
-            return NULL;
-    for (const char *q = strstr(pat, "(?"); q; q = strstr(q + 1, "(?")) {
-        for (const char *f = q + 2; (*f >= 'a' && *f <= 'z') ||
-                                    (*f >= 'A' && *f <= 'Z') || *f == '-'; f++)
-            if (*f == 'x')
-                return NULL;   /* extended mode: '#' comments, spaces */
-    }
-    size_t n = strlen(pat), j = 0, open_at = 0, keep_from = SIZE_MAX, keep_to = 0;
-    char *o = malloc(n + 1);
-    if (!o)
-        return NULL;
-    int depth = 0, sequence = 1;
-    for (size_t i = 0; i < n; i++) {
-        char c = pat[i];
-        if (c == '\\') {
-            if (i + 1 >= n)
-                goto refused;
-            char d = pat[++i];
-            if (d == 'A' || d == 'z' || d == 'Z' || d == 'G')
-                continue;
-            o[j++] = c;
-            o[j++] = d;
-            continue;
-        }
-        if (c == '[') {   /* a class, copied through its ']' */
-            size_t k = i + 1;
-            if (k < n && pat[k] == '^')
-                k++;
-            if (k < n && pat[k] == ']')
-                k++;
-            while (k < n && pat[k] != ']') {
-                if (pat[k] == '\\') {
-                    k += 2;
-                    continue;
-                }
-                if (pat[k] == '[' && k + 1 < n && pat[k + 1] == ':') {
-                    const char *e = strstr(pat + k + 2, ":]");
-                    if (!e)
-                        goto refused;
-                    k = (size_t)(e - pat) + 2;
-                    continue;
-                }
-                k++;
-            }
-            if (k >= n)
-                goto refused;
-            memcpy(o + j, pat + i, k - i + 1);
-            j += k - i + 1;
-            i = k;
-            continue;
-        }
-        if (c == '^' || c == '$')
-            continue;
-        if (c == '(') {
-            if (depth == 0) {
-                open_at = j;
-                if (option_group(pat, i))
-                    sequence = 0;
-            }
-            depth++;
-            if (pat[i + 1] == '?' && pat[i + 2] == '|') {
-                memcpy(o + j, "(?:", 3);
-                j += 3;
-                i += 2;
-                continue;
-            }
-            o[j++] = c;
-            continue;
-        }
-        if (c == ')') {
-            if (depth == 0)
-                goto refused;
-            o[j++] = c;
-            if (--depth == 0) {
-                char q = pat[i + 1];
-                int optional = q == '?' || q == '*' ||
-                               (q == '{' && (pat[i + 2] == '0' || pat[i + 2] == ','));
-                const char *g = o + open_at;
-                int look = strncmp(g, "(?=", 3) == 0 || strncmp(g, "(?!", 3) == 0 ||
-                           strncmp(g, "(?<=", 4) == 0 || strncmp(g, "(?<!", 4) == 0;
-                if (!optional && !look && !option_group(o, open_at)) {
-                    keep_from = open_at;
-                    keep_to = j;
-                }
-            }
-            continue;
-        }
-        if (c == '|' && depth == 0)
-            sequence = 0;
-        o[j++] = c;
-    }
-    if (depth)
-        goto refused;
-    o[j] = '\0';
-    if (reduce) {
-        if (!sequence || keep_from == SIZE_MAX)
-            goto refused;
-        memmove(o, o + keep_from, keep_to - keep_from);
-        o[keep_to - keep_from] = '\0';
-    }
-    return o;
-refused:
-    free(o);
-    return NULL;
-}
-
-/* The row's pattern as a prefilter Hyperscan accepts: its last group alone
- * when that compiles, else the whole; NULL when neither does. */
-static char *prefilter_expr(const char *pat)
-{
-    for (int reduce = 1; reduce >= 0; reduce--) {
-        char *e = prefilter_form(pat, reduce);
-        if (!e)
-            continue;
-        hs_database_t *db = NULL;
-        hs_compile_error_t *ce = NULL;
-        if (hs_compile(e, HS_FLAG_PREFILTER, HS_MODE_BLOCK, NULL, &db, &ce) ==
-            HS_SUCCESS) {
-            hs_free_database(db);
-            return e;
-        }
-        hs_free_compile_error(ce);
-        free(e);
-    }
-    return NULL;
-}
-
-/* A literal as a Hyperscan expression: every byte as \xHH. */
-static char *literal_expr(const char *lit, size_t n)
-{
-    char *e = malloc(4 * n + 1);
-    if (!e)
-        return NULL;
-    for (size_t i = 0; i < n; i++)
-        snprintf(e + 4 * i, 5, "\\x%02x", (unsigned char)lit[i]);
-    return e;
-}
-
-/* The database of the first n keys: compiled ahead, when the blob holds
- * one for exactly these keys, else compiled now. NULL when it cannot be. */
-static hs_database_t *keys_db(const ms_recognizers *r, size_t n)
-{
-    const char *const *expr = (const char *const *)r->pf_expr;
-    hs_database_t *db = ms_prebuilt_find(
-        r->prebuilt, r->prebuilt_n, ms_prebuilt_key(expr, r->pf_flags, n));
-    hs_compile_error_t *ce = NULL;
-    if (!db && hs_compile_multi(expr, r->pf_flags, r->pf_ids, (unsigned)n,
-                                HS_MODE_BLOCK, NULL, &db, &ce) != HS_SUCCESS) {
-        hs_free_compile_error(ce);
-        db = NULL;
-    }
-    return db;
-}
-
-/* Give every row its key and compile the database. 0 or -1 (unavailable:
- * a row that can yield an event has neither a literal nor a pattern
- * Hyperscan takes, or memory ran out). Called once, under pf_lock. */
-static int pf_build(ms_recognizers *r)
-{
-    if (hs_valid_platform() != HS_SUCCESS)
-        return -1;
-    size_t nrows = 0;
-    for (size_t f = 0; f < r->nfam; f++)
-        nrows += r->fam[f].fam->nrules;
-    size_t ncov = 0;
-    while (ms_coverage_words[ncov])
-        ncov++;
-    /* A key per distinct literal: each row has at most MAX_LITERALS. */
-    size_t maxk = nrows * MAX_LITERALS + ncov + 1;
-    const char **klit = calloc(maxk, sizeof *klit);
-    uint16_t *klen = calloc(maxk, sizeof *klen);
-    char **expr = calloc(maxk, sizeof *expr);
-    unsigned *flags = calloc(maxk, sizeof *flags);
-    unsigned *ids = calloc(maxk, sizeof *ids);
-    r->key_fams = calloc(maxk, sizeof *r->key_fams);
-    int ok = expr && flags && ids && klit && klen && r->key_fams;
-    size_t nk = 0;
+    ms_prefilter *p = ms_prefilter_new(r->prebuilt, r->prebuilt_n);
+    int ok = p != NULL;
     for (size_t f = 0; ok && f < r->nfam; f++) {
         compiled_family *cf = &r->fam[f];
-        uint64_t bit = UINT64_C(1) << f;
         for (size_t i = 0; ok && i < cf->fam->nrules; i++) {
             compiled_rule *c = &cf->rules[i];
             c->nkey = 0;
-            for (int a = 0; ok && a < c->nlit; a++) {
-                int key = -1;
-                for (size_t k = 0; k < nk && key < 0; k++)
-                    if (klit[k] && klen[k] == c->lit_len[a] &&
-                        memcmp(klit[k], c->lit[a], klen[k]) == 0)
-                        key = (int)k;
-                if (key < 0 &&
-                    (ok = (expr[nk] = literal_expr(c->lit[a], c->lit_len[a])) != NULL)) {
-                    klit[nk] = c->lit[a];
-                    klen[nk] = c->lit_len[a];
-                    key = (int)nk++;
-                }
-                if (ok)
-                    c->key[c->nkey++] = key;
-            }
-            if (!c->nlit) {
-                if (c->rule->outcome == MS_OUT_NONE && !cf->fam->hook) {
-                    r->unkeyed_fams |= bit;   /* takes lines, yields nothing */
-                    continue;
-                }
-                if ((ok = (expr[nk] = prefilter_expr(c->rule->pattern)) != NULL)) {
-                    flags[nk] = HS_FLAG_PREFILTER;
-                    c->key[c->nkey++] = (int)nk++;
-                }
-            }
-            for (int a = 0; ok && a < c->nkey; a++)
-                r->key_fams[c->key[a]] |= bit;
+            for (int a = 0; ok && a < c->nlit; a++)
+                ok = (c->key[c->nkey++] = ms_prefilter_literal(
+                          p, c->lit[a], c->lit_len[a])) >= 0;
+            if (c->nlit)
+                continue;
+            if (c->rule->outcome == MS_OUT_NONE && !cf->fam->hook)
+                r->unkeyed_fams |= UINT64_C(1) << f;   /* takes lines,
+                                                          yields nothing */
+            else
+                ok = (c->key[c->nkey++] =
+                          ms_prefilter_pattern(p, c->rule->pattern)) >= 0;
         }
     }
-    if (ok && nk > UINT16_MAX)
-        ok = 0;
-    hs_database_t *db = NULL;
-    size_t nall = nk;
-    for (size_t w = 0; ok && w < ncov; w++, nall++) {
-        ok = (expr[nall] = literal_expr(ms_coverage_words[w],
-                                        strlen(ms_coverage_words[w]))) != NULL;
-        flags[nall] = HS_FLAG_CASELESS;
-    }
-    for (size_t k = 0; ok && k < nall; k++)
-        ids[k] = (unsigned)k;
-    r->pf_expr = expr;
-    r->pf_flags = flags;
-    r->pf_ids = ids;
-    if (ok && nk)
-        ok = (db = keys_db(r, nk)) != NULL;
-    free(klit);
-    free(klen);
+    ok = ok && ms_prefilter_compile(p) == 0 &&
+         (r->key_fams = calloc(ms_prefilter_nkeys(p), sizeof *r->key_fams));
     if (!ok) {
-        r->pf_expr = NULL;
-        r->pf_flags = NULL;
-        r->pf_ids = NULL;
-        for (size_t k = 0; expr && k < nall; k++)
-            free(expr[k]);
-        free(expr);
-        free(flags);
-        free(ids);
-        hs_free_database(db);
-        for (size_t f = 0; f < r->nfam; f++)
-            for (size_t i = 0; i < r->fam[f].fam->nrules; i++)
-                r->fam[f].rules[i].nkey = 0;
-        return -1;
+        ms_prefilter_free(p);
+        return NULL;
     }
-    r->pf_db = db;
-    r->pf_nall = nall;
-    r->nkeys = nk;
-    r->ncov_keys = ncov;
-    return 0;
-}
-
-static int on_hit(unsigned id, unsigned long long from, unsigned long long to,
-                  unsigned flags, void *ctx)
-{
-    ms_matcher *m = ctx;
-    if (m->nhits == m->hits_cap) {
-        size_t cap = m->hits_cap ? 2 * m->hits_cap : 4096;
-        uint32_t *e = realloc(m->hit_end, cap * sizeof *e);
-        if (e)
-            m->hit_end = e;
-        uint16_t *k = realloc(m->hit_key, cap * sizeof *k);
-        if (k)
-            m->hit_key = k;
-        if (!e || !k) {
-            m->hits_nomem = 1;
-            return 1;   /* stops the scan */
+    r->nkeys = ms_prefilter_nkeys(p);
+    for (size_t f = 0; f < r->nfam; f++)
+        for (size_t i = 0; i < r->fam[f].fam->nrules; i++) {
+            const compiled_rule *c = &r->fam[f].rules[i];
+            for (int a = 0; a < c->nkey; a++)
+                r->key_fams[c->key[a]] |= UINT64_C(1) << f;
         }
-        m->hits_cap = cap;
-    }
-    if (m->nhits && m->hit_end[m->nhits - 1] > to)
-        m->hits_unsorted = 1;
-    m->hit_end[m->nhits] = (uint32_t)to;
-    m->hit_key[m->nhits++] = (uint16_t)id;
-    return 0;
+    return p;
 }
 
-typedef struct hit { uint32_t end; uint16_t key; } hit;
-
-static int hit_cmp(const void *a, const void *b)
+ms_prefilter *ms_recognizers_prefilter(const ms_recognizers *cr)
 {
-    const hit *x = a, *y = b;
-    return x->end < y->end ? -1 : x->end > y->end;
-}
-
-/* Hyperscan promises matches in order of end offset; sort anyway if not. */
-static int sort_hits(ms_matcher *m)
-{
-    hit *h = malloc(m->nhits * sizeof *h);
-    if (!h)
-        return -1;
-    for (size_t i = 0; i < m->nhits; i++) {
-        h[i].end = m->hit_end[i];
-        h[i].key = m->hit_key[i];
-    }
-    qsort(h, m->nhits, sizeof *h, hit_cmp);
-    for (size_t i = 0; i < m->nhits; i++) {
-        m->hit_end[i] = h[i].end;
-        m->hit_key[i] = h[i].key;
-    }
-    free(h);
-    return 0;
-}
-#endif
-
-#if MS_HAVE_HYPERSCAN
-/* Is r's prefilter ready? Built by the first to ask, under the lock. */
-static int pf_ready(ms_recognizers *r)
-{
+    ms_recognizers *r = (ms_recognizers *)cr;   /* built once, under lock */
     pthread_mutex_lock(&r->pf_lock);
-    if (r->pf_state == 0)
-        r->pf_state = pf_build(r) == 0 ? 1 : -1;
-    int ready = r->pf_state == 1;
-    pthread_mutex_unlock(&r->pf_lock);
-    return ready;
-}
-
-/* pf_cov_db (the keys and the coverage words), compiled by the first to
- * ask, under the lock; NULL when it cannot be had. */
-static hs_database_t *cov_db(ms_recognizers *r)
-{
-    pthread_mutex_lock(&r->pf_lock);
-    if (r->cov_state == 0) {
-        r->pf_cov_db = r->pf_nall ? keys_db(r, r->pf_nall) : NULL;
-        r->cov_state = r->pf_cov_db ? 1 : -1;
+    if (!r->pf_built) {
+        r->pf = pf_build(r);
+        r->pf_built = true;
     }
-    hs_database_t *cov = r->cov_state == 1 ? r->pf_cov_db : NULL;
+    ms_prefilter *p = r->pf;
     pthread_mutex_unlock(&r->pf_lock);
-    return cov;
+    return p;
 }
-#endif
 
-/* Build r's prefilter if no matcher did yet, and m's scratch for it. */
+/* m's scratch for r's prefilter, and its marks of the keys on a line. */
 static void prefilter_setup(ms_matcher *m)
 {
-#if MS_HAVE_HYPERSCAN
-    ms_recognizers *r = (ms_recognizers *)m->r;   /* built once, under lock */
-    if (!pf_ready(r))
+    ms_prefilter *p = ms_recognizers_prefilter(m->r);
+    if (!p)
         return;
-    hs_scratch_t *s = NULL;
-    if (r->pf_db && hs_alloc_scratch(r->pf_db, &s) != HS_SUCCESS) {
-        hs_free_scratch(s);
-        return;
-    }
-    m->seen = calloc(r->nkeys + r->ncov_keys + 1, sizeof *m->seen);
-    m->key_end = calloc(r->nkeys + r->ncov_keys + 1, sizeof *m->key_end);
-    if (!m->seen || !m->key_end) {
+    m->scratch = ms_prefilter_scratch_new(p);
+    m->seen = calloc(m->r->nkeys, sizeof *m->seen);
+    m->key_end = calloc(m->r->nkeys, sizeof *m->key_end);
+    if (!m->scratch || !m->seen || !m->key_end) {
+        ms_prefilter_scratch_free(m->scratch);
         free(m->seen);
         free(m->key_end);
+        m->scratch = NULL;
         m->seen = NULL;
         m->key_end = NULL;
-        hs_free_scratch(s);
-        return;
     }
-    m->scratch = s;
-#else
-    (void)m;
-#endif
 }
 
 void ms_recognizers_prebuilt(ms_recognizers *r, const void *blob, size_t n)
@@ -722,67 +374,15 @@ void ms_recognizers_prebuilt(ms_recognizers *r, const void *blob, size_t n)
 int ms_recognizers_export_prefilter(ms_recognizers *r, ms_buf *out,
                                     ms_error *err)
 {
-#if MS_HAVE_HYPERSCAN
-    if (!pf_ready(r) || !r->pf_db || !cov_db(r))
-        return 0;
-    const char *const *expr = (const char *const *)r->pf_expr;
-    if (ms_prebuilt_append(out, ms_prebuilt_key(expr, r->pf_flags, r->nkeys),
-                           r->pf_db) ||
-        ms_prebuilt_append(out, ms_prebuilt_key(expr, r->pf_flags, r->pf_nall),
-                           r->pf_cov_db))
+    ms_prefilter *p = ms_recognizers_prefilter(r);
+    if (p && ms_prefilter_export(p, out))
         return ms_fail(err, MS_ERR_NOMEM, "cannot serialize the prefilter");
     return 0;
-#else
-    (void)r, (void)out, (void)err;
-    return 0;
-#endif
 }
 
-int ms_matcher_has_prefilter(const ms_matcher *m)
+ms_prefilter_scratch *ms_matcher_scratch(ms_matcher *m)
 {
-    return m->seen != NULL;
-}
-
-#if MS_HAVE_HYPERSCAN
-/* pf_cov_db, compiled by the first matcher that needs it, and the matcher's
- * scratch grown to fit it. 0, or -1 when it cannot be had. */
-static int cov_ready(ms_matcher *m)
-{
-    if (m->cov_scratch)
-        return m->cov_scratch > 0 ? 0 : -1;
-    hs_database_t *cov = cov_db((ms_recognizers *)m->r);   /* built once */
-    hs_scratch_t *s = m->scratch;
-    m->cov_scratch = cov && hs_alloc_scratch(cov, &s) == HS_SUCCESS ? 1 : -1;
-    m->scratch = s;
-    return m->cov_scratch > 0 ? 0 : -1;
-}
-#endif
-
-int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
-                      int coverage, ms_hits *hits)
-{
-    m->nhits = 0;
-    m->hits_unsorted = m->hits_nomem = 0;
-#if MS_HAVE_HYPERSCAN
-    if (!m->seen || len > UINT32_MAX || (coverage && cov_ready(m)))
-        return -1;
-    hs_database_t *db = coverage ? m->r->pf_cov_db : m->r->pf_db;
-    if (db && len &&
-        hs_scan(db, text, (unsigned)len, 0, m->scratch, on_hit, m) !=
-            HS_SUCCESS && !m->hits_nomem)
-        return -1;
-    if (m->hits_nomem || (m->hits_unsorted && sort_hits(m)))
-        return -1;
-#else
-    (void)text;
-    (void)len;
-    (void)coverage;
-    return -1;
-#endif
-    hits->end = m->hit_end;
-    hits->key = m->hit_key;
-    hits->n = m->nhits;
-    return 0;
+    return m->scratch;
 }
 
 const ms_recognizers *ms_matcher_recognizers(const ms_matcher *m)
@@ -827,11 +427,7 @@ void ms_matcher_free(ms_matcher *m)
     pcre2_match_data_free(m->md);
     pcre2_match_context_free(m->mc);
     pcre2_jit_stack_free(m->stack);
-#if MS_HAVE_HYPERSCAN
-    hs_free_scratch(m->scratch);
-#endif
-    free(m->hit_end);
-    free(m->hit_key);
+    ms_prefilter_scratch_free(m->scratch);
     free(m->seen);
     free(m->key_end);
     free(m);
@@ -1101,7 +697,7 @@ int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
     if (!m->seen)
         return ms_match(m, rec, line, out, rule_out);
     if (++m->gen == 0) {   /* wrapped: forget every mark */
-        memset(m->seen, 0, (r->nkeys + r->ncov_keys + 1) * sizeof *m->seen);
+        memset(m->seen, 0, r->nkeys * sizeof *m->seen);
         m->gen = 1;
     }
     /* Only families with a key on the line, or a row without key, can
@@ -1121,14 +717,6 @@ int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
     if (!mask)
         return 0;
     return match_rows(m, rec, line, mask, m->seen, m->gen, out, rule_out);
-}
-
-int ms_hits_coverage(const ms_matcher *m, const uint16_t *keys, size_t nkeys)
-{
-    for (size_t i = 0; i < nkeys; i++)
-        if (keys[i] >= m->r->nkeys)
-            return 1;
-    return 0;
 }
 
 int ms_match_flush(ms_matcher *m, ms_capture *out)

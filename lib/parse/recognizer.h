@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "parse/prefilter.h"
 #include "parse/record.h"
 #include "parse/rule.h"
 
@@ -61,31 +62,16 @@ void ms_matcher_free(ms_matcher *m);
 int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
              ms_capture *out, const ms_rule **rule_out);
 
-/* Block prefilter (see recognizer.c): every row's literal — or, for a row
- * without one that can yield an event, its pattern in Hyperscan's
- * prefilter mode — is a key, and one scan finds every key in a buffer of
- * whole lines. A line with no key on it yields no event and changes no
- * state: ms_match would try no row on it but rows that only take lines.
- * 1 when m has the prefilter (built with Hyperscan, and every row that can
- * yield an event has a key). */
-int ms_matcher_has_prefilter(const ms_matcher *m);
+/* r's block prefilter (prefilter.h), built by the first to ask (the first
+ * ms_matcher_new): every row's literal — or, for a row without one that can
+ * yield an event, its pattern — is a key. A line with no key on it yields
+ * no event and changes no state: ms_match would try no row on it but rows
+ * that only take lines. NULL when there is none (built without Hyperscan,
+ * or a row that can yield an event has no key). */
+ms_prefilter *ms_recognizers_prefilter(const ms_recognizers *r);
 
-typedef struct ms_hits {
-    const uint32_t *end;    /* offset just past the hit, ascending */
-    const uint16_t *key;
-    size_t n;
-} ms_hits;
-
-/* Words that make an unrecognised line "look like authentication" for the
- * coverage summary (matched without regard to case); NULL-terminated. */
-extern const char *const ms_coverage_words[];
-
-/* Every key hit in text[0 .. len) into *hits (valid until the next scan).
- * coverage: the coverage words are keys too (of no family), so lines that
- * only look like authentication are not skipped. -1 when m has no
- * prefilter, len is 4 GiB or more, or memory ran out. */
-int ms_prefilter_scan(ms_matcher *m, const char *text, size_t len,
-                      int coverage, ms_hits *hits);
+/* m's own scratch for that prefilter; NULL when there is none. */
+ms_prefilter_scratch *ms_matcher_scratch(ms_matcher *m);
 
 /* The keys ms_prefilter_scan found in one line: key[i] ends at
  * base + end[i] (end may be NULL: where is not known). */
@@ -102,10 +88,6 @@ typedef struct ms_line_keys {
 int ms_match_hits(ms_matcher *m, const ms_record *rec, uint64_t line,
                   const ms_line_keys *keys, ms_capture *out,
                   const ms_rule **rule_out);
-
-/* 1 when one of a line's keys (from ms_prefilter_scan with coverage) is a
- * coverage word: without one, no coverage word is on the line. */
-int ms_hits_coverage(const ms_matcher *m, const uint16_t *keys, size_t nkeys);
 
 /* At end of a file: 1 and an event while stateful families hold pending
  * ones (a tcpserver connection with no `end` line), then 0. Pending state

@@ -2,7 +2,7 @@
  *
  * Two ways through a file, with the same result. Line by line: every line
  * is parsed (record header, stamp) and matched. By blocks, when the
- * matcher has a prefilter (recognizer.h) and neither coverage nor a
+ * matcher has a prefilter (prefilter.h) and neither coverage nor a
  * per-line callback is asked for: the lines come in blocks of whole lines,
  * cut into chunks of about CHUNK bytes; one prefilter scan per chunk finds
  * every key of every row, and only the lines a key ends in are parsed and
@@ -105,6 +105,8 @@ static void track_stamp(ms_file_scan *f, const ms_stamp *ts)
 typedef struct scan_ctx {
     ms_file_scan *f;
     ms_matcher *m;
+    ms_prefilter_scratch *scratch;   /* NULL: every line its own way */
+    ms_prefilter *pf;
     const ms_scan_opts *opts;
     size_t max_line;
     ms_dedup dd;
@@ -142,7 +144,7 @@ static int full_line(scan_ctx *x, const char *line, size_t len,
             ev = &got;
         }
     } else if (!rule && x->opts->coverage &&
-               (!keys || ms_hits_coverage(x->m, keys->key, keys->n)) &&
+               (!keys || ms_prefilter_coverage(x->pf, keys->key, keys->n)) &&
                looks_auth(rec.body, rec.body_len)) {
         if (note_unmatched(out, &rec, line, len, lineno))
             return -1;
@@ -239,7 +241,7 @@ static int scan_block(scan_ctx *x, const char *text, size_t len)
         size_t from = k ? x->ends[k - 1] : 0;
         ms_hits h;
         int have = x->ahead ? ms_ahead_hits(x->ahead, k, &h) == 0
-                            : ms_prefilter_scan(x->m, text + from,
+                            : ms_prefilter_scan(x->scratch, text + from,
                                                 x->ends[k] - from,
                                                 x->opts->coverage, &h) == 0;
         rc = scan_chunk(x, text + from, x->ends[k] - from, have ? &h : NULL);
@@ -272,7 +274,8 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
         return -1;
     }
     scan_ctx x = {
-        .f = out, .m = m, .opts = opts,
+        .f = out, .m = m, .opts = opts, .scratch = ms_matcher_scratch(m),
+        .pf = ms_recognizers_prefilter(ms_matcher_recognizers(m)),
         .max_line = opts->max_line ? opts->max_line : 1 << 20,
     };
     /* With a helper to come, it also reads ahead: no third thread. */
@@ -285,7 +288,7 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
     }
     ms_dedup_init(&x.dd);
     const char *env = getenv("MS_SCAN_SLOW");
-    bool blocks = ms_matcher_has_prefilter(m) && !opts->on_line &&
+    bool blocks = x.scratch && !opts->on_line &&
                   !(env && *env && strcmp(env, "0") != 0);
     const char *text;
     size_t len;
@@ -297,8 +300,7 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
         while ((rc = ms_lines_block(ln, &text, &len, &out->error)) > 0) {
             if (opts->ahead && !x.ahead && !tried_ahead && len >= AHEAD_MIN) {
                 tried_ahead = true;   /* a big file: worth a helper */
-                x.ahead = ms_ahead_new(ms_matcher_recognizers(m),
-                                       opts->coverage);
+                x.ahead = ms_ahead_new(x.pf, opts->coverage);
                 if (x.ahead && shared) {
                     ms_lines_on_room(ln, ms_ahead_kick, x.ahead);
                     ms_ahead_idle(x.ahead, step_lines, ln);

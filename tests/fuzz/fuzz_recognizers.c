@@ -144,7 +144,9 @@ static void one_line(pair *pm, const char *line, size_t len, uint64_t no,
 static void all_lines(pair *pm, const char *text, size_t size)
 {
     ms_hits h = {0};
-    int have = pm->fast && ms_prefilter_scan(pm->fast, text, size, 0, &h) == 0;
+    int have = pm->fast &&
+               ms_prefilter_scan(ms_matcher_scratch(pm->fast), text, size, 0,
+                                 &h) == 0;
     if (pm->fast)
         FZ_CHECK(have);   /* a buffer under 4 GiB always scans */
     for (size_t i = 1; have && i < h.n; i++)
@@ -230,7 +232,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     pair pm = {ms_matcher_new(recs), ms_matcher_new(recs)};
     FZ_CHECK(pm.m != NULL && pm.fast != NULL);
-    if (!ms_matcher_has_prefilter(pm.fast)) {
+    if (!ms_matcher_scratch(pm.fast)) {
         ms_matcher_free(pm.fast);
         pm.fast = NULL;
     }

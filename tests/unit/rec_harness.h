@@ -61,8 +61,9 @@ static int harness_match(const char *line, ms_capture *c, const ms_rule **rule)
     ms_record_parse(line, len, &rec);
     int got = ms_match(harness_m, &rec, 1, c, rule);
     ms_hits h;
-    if (!ms_matcher_has_prefilter(harness_fast) ||
-        ms_prefilter_scan(harness_fast, line, len, 0, &h) != 0)
+    if (!ms_matcher_scratch(harness_fast) ||
+        ms_prefilter_scan(ms_matcher_scratch(harness_fast), line, len, 0,
+                          &h) != 0)
         return got;
     ms_capture fc;
     const ms_rule *frule = NULL;

@@ -75,11 +75,11 @@ static void check(int coverage, int slow)
 {
     ms_matcher *m = ms_matcher_new(r);
     assert_non_null(m);
-    if (!ms_matcher_has_prefilter(m)) {
+    if (!ms_matcher_scratch(m)) {
         ms_matcher_free(m);
         skip();
     }
-    ms_ahead *a = ms_ahead_new(r, coverage);
+    ms_ahead *a = ms_ahead_new(ms_recognizers_prefilter(r), coverage);
     assert_non_null(a);
     size_t ends[64], n, len;
     char *text = make_block(3000, &len, ends, &n, 100);
@@ -88,7 +88,7 @@ static void check(int coverage, int slow)
         for (size_t k = 0; k < n; k++) {
             size_t from = k ? ends[k - 1] : 0;
             ms_hits want, got;
-            assert_int_equal(ms_prefilter_scan(m, text + from, ends[k] - from,
+            assert_int_equal(ms_prefilter_scan(ms_matcher_scratch(m), text + from, ends[k] - from,
                                                coverage, &want), 0);
             assert_true(want.n > 0);
             assert_int_equal(ms_ahead_hits(a, k, &got), 0);
@@ -135,7 +135,7 @@ static void need_prefilter(void)
 {
     ms_matcher *m = ms_matcher_new(r);
     assert_non_null(m);
-    int has = ms_matcher_has_prefilter(m);
+    int has = ms_matcher_scratch(m) != NULL;
     ms_matcher_free(m);
     if (!has)
         skip();
@@ -183,7 +183,7 @@ static void test_idle_work(void **state)
 {
     (void)state;
     need_prefilter();
-    ms_ahead *a = ms_ahead_new(r, 0);
+    ms_ahead *a = ms_ahead_new(ms_recognizers_prefilter(r), 0);
     assert_non_null(a);
     work w = {0};
     atomic_store(&w.left, 50);
@@ -232,7 +232,7 @@ static void test_stop_during_idle(void **state)
     size_t ends[64], n, len;
     char *text = make_block(1000, &len, ends, &n, 100);
     for (int round = 0; round < 3; round++) {
-        ms_ahead *a = ms_ahead_new(r, 0);
+        ms_ahead *a = ms_ahead_new(ms_recognizers_prefilter(r), 0);
         assert_non_null(a);
         slow_idle w = {0};
         ms_ahead_idle(a, nothing_slowly, &w);

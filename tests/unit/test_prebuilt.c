@@ -47,9 +47,10 @@ static char *hits_of(ms_recognizers *r, int coverage)
 {
     ms_matcher *m = ms_matcher_new(r);
     assert_non_null(m);
-    assert_true(ms_matcher_has_prefilter(m));
+    assert_non_null(ms_matcher_scratch(m));
     ms_hits h;
-    assert_int_equal(ms_prefilter_scan(m, sample, strlen(sample), coverage, &h), 0);
+    assert_int_equal(ms_prefilter_scan(ms_matcher_scratch(m), sample,
+                                       strlen(sample), coverage, &h), 0);
     char *s = calloc(h.n + 1, 16);
     assert_non_null(s);
     for (size_t i = 0; i < h.n; i++)
