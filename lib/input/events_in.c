@@ -25,7 +25,7 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
-#include "core/formula.h"
+#include "core/events_format.h"
 #include "core/intern.h"
 #include "input/reader.h"
 
@@ -34,68 +34,12 @@
 #define MAX_FIELDS 256          /* fields of one CSV row */
 #define MAX_WARN 10             /* bad-row warnings per file, then a count */
 
+/* The columns a CSV header must name to be an events file's. */
+static const ms_evcol need[] = {MS_EVCOL_TIME, MS_EVCOL_IP, MS_EVCOL_OUTCOME};
+
 /* libcsv's parser state before the first byte of a row (ROW_NOT_BEGUN in
  * libcsv.c; struct csv_parser is public in csv.h). */
 #define CSV_ROW_NOT_BEGUN 0
-
-enum col {
-    C_TIME, C_IP, C_SERVICE, C_SOURCE, C_OUTCOME, C_USER, C_METHOD, C_FILE,
-    C_LINE, C_REASON, C_ATTEMPTS, C_SESSION, C_HOST, C_DUP_OF, C_SERVER,
-    C__COUNT
-};
-
-static const char *const col_names[C__COUNT] = {
-    "time", "ip", "service", "source", "outcome", "user", "method", "file",
-    "line", "reason", "attempts", "session", "host", "dup_of", "server",
-};
-
-static int col_lookup(const char *s, size_t n)
-{
-    for (int i = 0; i < C__COUNT; i++)
-        if (strlen(col_names[i]) == n && memcmp(col_names[i], s, n) == 0)
-            return i;
-    return -1;
-}
-
-
-/* ---- undoing the writer's conventions ----------------------------- */
-
-static int hexup(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* In place; returns the new length. csv: also drop the formula guard. */
-static size_t undo(char *s, size_t n, int csv)
-{
-    if (csv && n >= 2 && s[0] == '\'' && ms_formula_guarded(s + 1, n - 1)) {
-        memmove(s, s + 1, n - 1);
-        n--;
-    }
-    char *bs = memchr(s, '\\', n);
-    if (!bs)
-        return n;
-    size_t j = (size_t)(bs - s);
-    for (size_t i = j; i < n;) {
-        if (s[i] == '\\' && i + 4 <= n && s[i + 1] == 'x') {
-            int hi = hexup(s[i + 2]), lo = hexup(s[i + 3]);
-            if (hi >= 0 && lo >= 0) {
-                unsigned v = (unsigned)(hi << 4 | lo);
-                if (v < 0x20 || v >= 0x7f) {   /* a byte the writer escapes */
-                    s[j++] = (char)v;
-                    i += 4;
-                    continue;
-                }
-            }
-        }
-        s[j++] = s[i++];
-    }
-    return j;
-}
 
 /* ---- the reading state -------------------------------------------- */
 
@@ -123,7 +67,7 @@ typedef struct rd {
     int parser_live;
     int have_header;
     size_t ncols;
-    int8_t colmap[MAX_FIELDS];   /* header field -> enum col, or -1 */
+    int8_t colmap[MAX_FIELDS];   /* header field -> ms_evcol, or -1 */
     ms_buf row;                  /* this row's fields, decoded, NUL after each */
     size_t off[MAX_FIELDS];
     size_t flen[MAX_FIELDS];
@@ -213,7 +157,7 @@ static void build_event(rd *r, const val *v, uint64_t line)
     memset(&e, 0, sizeof e);
     const val *c;
 
-    c = &v[C_OUTCOME];
+    c = &v[MS_EVCOL_OUTCOME];
     int o = c->present ? ms_outcome_parse(c->p, c->n) : -1;
     if (o <= MS_OUT_NONE) {
         bad_row(r, line, "%s outcome", c->present && c->n ? "unknown" : "no");
@@ -221,7 +165,7 @@ static void build_event(rd *r, const val *v, uint64_t line)
     }
     e.outcome = (uint8_t)o;
 
-    c = &v[C_TIME];
+    c = &v[MS_EVCOL_TIME];
     e.time = MS_TIME_NONE;
     if (c->present && c->n &&
         (!time_in_range(c->p, c->n) ||
@@ -229,17 +173,17 @@ static void build_event(rd *r, const val *v, uint64_t line)
         bad_row(r, line, "bad %s value", "time");
         return;
     }
-    c = &v[C_IP];
+    c = &v[MS_EVCOL_IP];
     if (c->present && c->n && !ms_ip_parse(c->p, c->n, &e.ip)) {
         bad_row(r, line, "bad %s value", "ip");
         return;
     }
-    c = &v[C_SERVICE];
+    c = &v[MS_EVCOL_SERVICE];
     int s = c->present ? ms_service_parse(c->p, c->n) : -1;
     e.service = (uint8_t)(s < 0 ? MS_SVC_UNKNOWN : s);
 
     uint64_t u;
-    c = &v[C_LINE];
+    c = &v[MS_EVCOL_LINE];
     if (c->present && c->n) {
         if (parse_u64(c->p, c->n, UINT64_MAX, &u)) {
             bad_row(r, line, "bad %s value", "line");
@@ -247,7 +191,7 @@ static void build_event(rd *r, const val *v, uint64_t line)
         }
         e.line = u;
     }
-    c = &v[C_ATTEMPTS];
+    c = &v[MS_EVCOL_ATTEMPTS];
     e.attempts = 1;
     if (c->present && c->n) {
         if (parse_u64(c->p, c->n, UINT16_MAX, &u)) {
@@ -256,13 +200,13 @@ static void build_event(rd *r, const val *v, uint64_t line)
         }
         e.attempts = (uint16_t)u;
     }
-    c = &v[C_DUP_OF];
+    c = &v[MS_EVCOL_DUP_OF];
     if (c->present && c->n && parse_i64(c->p, c->n, &e.dup_of)) {
         bad_row(r, line, "bad %s value", "dup_of");
         return;
     }
 
-    c = &v[C_SOURCE];
+    c = &v[MS_EVCOL_SOURCE];
     uint32_t id = ms_intern_put(&r->sources, c->present ? c->p : "",
                                 c->present ? c->n : 0);
     if (id == UINT32_MAX) {
@@ -270,7 +214,7 @@ static void build_event(rd *r, const val *v, uint64_t line)
         return;
     }
     e.source = r->sources.str[id];
-    c = &v[C_FILE];
+    c = &v[MS_EVCOL_FILE];
     if (c->present && memchr(c->p, '\0', c->n)) {   /* no file is named so */
         bad_row(r, line, "bad %s value", "file");
         return;
@@ -282,15 +226,15 @@ static void build_event(rd *r, const val *v, uint64_t line)
     }
     e.file = id;
 
-    e.user = str_of(&v[C_USER]);
-    e.method = str_of(&v[C_METHOD]);
-    e.reason = str_of(&v[C_REASON]);
-    e.session = str_of(&v[C_SESSION]);
-    e.host = str_of(&v[C_HOST]);
+    e.user = str_of(&v[MS_EVCOL_USER]);
+    e.method = str_of(&v[MS_EVCOL_METHOD]);
+    e.reason = str_of(&v[MS_EVCOL_REASON]);
+    e.session = str_of(&v[MS_EVCOL_SESSION]);
+    e.host = str_of(&v[MS_EVCOL_HOST]);
 
-    ms_str server = str_of(&v[C_SERVER]);
+    ms_str server = str_of(&v[MS_EVCOL_SERVER]);
     int rc = r->emit(r->ctx, &e, r->files.str[id],
-                     v[C_SERVER].present ? &server : NULL);
+                     v[MS_EVCOL_SERVER].present ? &server : NULL);
     if (rc)
         r->stop = rc;
 }
@@ -320,8 +264,10 @@ static void csv_field(void *s, size_t n, void *data)
     }
     if (n)
         memcpy(r->row.p + at, s, n);
-    if (r->have_header)
-        n = undo(r->row.p + at, n, 1);
+    if (r->have_header) {
+        n = ms_evfmt_unguard(r->row.p + at, n);
+        n = ms_evfmt_unescape(r->row.p + at, n);
+    }
     r->row.p[at + n] = '\0';
     r->row.n = at + n + 1;
     r->off[r->nf] = at;
@@ -337,7 +283,7 @@ static void csv_header(rd *r)
                            r->name, MAX_FIELDS);
         return;
     }
-    int seen[C__COUNT] = {0};
+    int seen[MS_EVCOL__COUNT] = {0};
     for (size_t i = 0; i < r->nf; i++) {
         const char *f = r->row.p + r->off[i];
         size_t n = r->flen[i];
@@ -345,7 +291,7 @@ static void csv_header(rd *r)
             f += 3;
             n -= 3;
         }
-        int k = col_lookup(f, n);
+        int k = ms_evcol_find(f, n);
         if (k >= 0 && seen[k])
             k = -1;   /* a repeated name: the first one counts */
         if (k >= 0)
@@ -353,12 +299,11 @@ static void csv_header(rd *r)
         r->colmap[i] = (int8_t)k;
     }
     r->ncols = r->nf;
-    static const int need[] = {C_TIME, C_IP, C_OUTCOME};
     for (size_t i = 0; i < sizeof need / sizeof need[0]; i++)
         if (!seen[need[i]]) {
             r->fatal = ms_fail(r->err, MS_ERR_DATA,
                                "%s: not an events file (the header has no "
-                               "%s column)", r->name, col_names[need[i]]);
+                               "%s column)", r->name, ms_evcol_names[need[i]]);
             return;
         }
     r->have_header = 1;
@@ -376,7 +321,7 @@ static void csv_row(int c, void *data)
         bad_row(r, r->row_line, "%s%zu fields, the header has %zu",
                 r->too_many ? "over " : "", r->nf, r->ncols);
     } else {
-        val v[C__COUNT];
+        val v[MS_EVCOL__COUNT];
         memset(v, 0, sizeof v);
         for (size_t i = 0; i < r->nf; i++) {
             int k = r->colmap[i];
@@ -481,7 +426,7 @@ static void json_value(rd *r, json_t *j, val *v, size_t *off, int *bad)
     if (n)
         memcpy(r->scratch.p + at, s, n);
     if (decode)
-        n = undo(r->scratch.p + at, n, 0);
+        n = ms_evfmt_unescape(r->scratch.p + at, n);
     r->scratch.p[at + n] = '\0';
     r->scratch.n = at + n + 1;
     *off = at;
@@ -513,23 +458,25 @@ static void json_line(rd *r, char *s, size_t n)
         json_decref(o);
         return;
     }
-    val v[C__COUNT];
-    size_t off[C__COUNT];
+    val v[MS_EVCOL__COUNT];
+    size_t off[MS_EVCOL__COUNT];
     memset(v, 0, sizeof v);
     r->scratch.n = 0;
-    for (int k = 0; k < C__COUNT && !r->fatal; k++) {
+    for (int k = 0; k < MS_EVCOL__COUNT && !r->fatal; k++) {
         int bad = 0;
-        json_value(r, json_object_get(o, col_names[k]), &v[k], &off[k], &bad);
+        json_value(r, json_object_get(o, ms_evcol_names[k]), &v[k], &off[k],
+                   &bad);
         if (bad) {
             json_decref(o);
-            bad_row(r, line, "the %s value has the wrong type", col_names[k]);
+            bad_row(r, line, "the %s value has the wrong type",
+                    ms_evcol_names[k]);
             return;
         }
     }
     json_decref(o);
     if (r->fatal)
         return;
-    for (int k = 0; k < C__COUNT; k++)
+    for (int k = 0; k < MS_EVCOL__COUNT; k++)
         if (v[k].present)
             v[k].p = r->scratch.p + off[k];
     build_event(r, v, line);
@@ -588,7 +535,7 @@ int ms_events_sniff(const char *s, size_t n)
     /* CSV: the first line's cells, unquoted, trimmed. */
     const char *nl = memchr(s, '\n', n);
     size_t len = nl ? (size_t)(nl - s) : n;
-    int seen = 0;
+    int seen[MS_EVCOL__COUNT] = {0};
     for (size_t a = 0; a <= len;) {
         const char *comma = memchr(s + a, ',', len - a);
         size_t b = comma ? (size_t)(comma - s) : len, x = a, y = b;
@@ -600,16 +547,15 @@ int ms_events_sniff(const char *s, size_t n)
             x++;
             y--;
         }
-        int k = col_lookup(s + x, y - x);
-        if (k == C_TIME)
-            seen |= 1;
-        else if (k == C_IP)
-            seen |= 2;
-        else if (k == C_OUTCOME)
-            seen |= 4;
+        int k = ms_evcol_find(s + x, y - x);
+        if (k >= 0)
+            seen[k] = 1;
         a = b + 1;
     }
-    return seen == 7 ? MS_EVFILE_CSV : MS_EVFILE_NONE;
+    for (size_t k = 0; k < sizeof need / sizeof need[0]; k++)
+        if (!seen[need[k]])
+            return MS_EVFILE_NONE;
+    return MS_EVFILE_CSV;
 }
 
 /* ---- the loop ------------------------------------------------------ */

@@ -4,14 +4,10 @@
  * events.csv (the header row gives the column order; columns are found by
  * name, unknown ones ignored, missing optional ones left empty) or NDJSON
  * (one object per line), plain or compressed (read through ms_reader, "-"
- * is standard input). The writer's conventions are undone: the `'` put
- * before a cell starting with = + - @ TAB CR is removed (CSV only), and
- * `\xNN` (upper-case hex) is turned back into the byte when that byte is
- * one the writer escapes (a control, DEL or a byte >= 0x80), so names
- * round-trip exactly, NUL bytes and invalid UTF-8 included. A `\xNN` whose
- * byte is printable ASCII is left as text: the writer never produces it.
- * (The writer does not escape `\` itself, so a name that literally held
- * `\xC3` text comes back as the byte: an inherent ambiguity.)
+ * is standard input). Columns and cell conventions are those of
+ * core/events_format.h, whose inverses undo the writer's: the formula
+ * guard (CSV only) and `\xNN` escaping, so names round-trip exactly, NUL
+ * bytes and invalid UTF-8 included.
  *
  * A row that cannot be read (wrong number of fields, bad time, address,
  * outcome or number, malformed quoting, a row over 1 MiB, broken JSON) is

@@ -5,13 +5,13 @@
 
 #include <string.h>
 
-#include "core/formula.h"
+#include "core/events_format.h"
 #include "output/text.h"
 
 /* Clean text t as one cell: neutralised, quoted when it must be. */
 static void clean_cell(ms_buf *b, const char *t, size_t tn)
 {
-    int formula = ms_formula_guarded(t, tn);
+    int formula = ms_evfmt_guarded(t, tn);
     int quote = formula || t[0] == ' ' || t[tn - 1] == ' ' ||
                 memchr(t, ',', tn) || memchr(t, '"', tn);
     if (!quote) {
@@ -42,7 +42,7 @@ void ms_csv_cell(ms_buf *b, const char *s, size_t n, int sep)
     size_t plain = 0;
     while (plain < n && is_plain[(unsigned char)s[plain]])
         plain++;
-    if (plain == n && s[0] != ' ' && s[n - 1] != ' ' && !ms_formula_guarded(s, n)) {
+    if (plain == n && s[0] != ' ' && s[n - 1] != ' ' && !ms_evfmt_guarded(s, n)) {
         ms_buf_add(b, s, n);
         return;
     }

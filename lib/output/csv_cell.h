@@ -1,9 +1,10 @@
 /* csv_cell.h — RFC 4180 cells that are safe to open in a spreadsheet.
  *
- * A cell's text is first made clean (text.h), then a cell that starts with
- * `=`, `+`, `-`, `@`, TAB or CR — after any `'`s — gets a leading `'` so no
- * spreadsheet runs it as a formula (core/formula.h), then it is quoted when it holds a comma, a quote or a
- * space at either end. Rows end with LF. */
+ * A cell's text is first made clean (text.h), then given the formula guard
+ * (core/events_format.h: a cell that starts with `=`, `+`, `-`, `@`, TAB or
+ * CR, after any `'`s, gets a leading `'` so that no spreadsheet runs it),
+ * then quoted when it holds a comma, a quote or a space at either end. Rows
+ * end with LF. */
 #ifndef MS_CSV_CELL_H
 #define MS_CSV_CELL_H
 

@@ -1,11 +1,10 @@
 /* events_out.h — one event as a CSV row or an NDJSON line.
  *
- * Columns (the contract's events.csv first, then ours): time, ip, service,
- * source, outcome, user, method, file, line, reason, attempts, session,
- * host, dup_of, server. JSON objects carry the same names; strings are
- * cleaned the same way (text.h), numbers are numbers, empty values are ""
- * (or null for a missing time or dup_of). server is the event's host, else
- * the server label of its file (the folder it was found in), else "". */
+ * The columns, in order, are core/events_format.h's (docs/OUTPUTS.md says
+ * what each holds). JSON objects carry the same names; strings are cleaned
+ * the same way (text.h), numbers are numbers, empty values are "" (or null
+ * for a missing time or dup_of). server is the event's host, else the
+ * server label of its file (the folder it was found in), else "". */
 #ifndef MS_EVENTS_OUT_H
 #define MS_EVENTS_OUT_H
 
@@ -16,8 +15,6 @@
 #include "output/csv_cell.h"
 
 typedef enum ms_format { MS_FMT_CSV, MS_FMT_JSON } ms_format;
-
-extern const char *const ms_event_columns[];
 
 /* Writes rows one after another. Rows of one file (and one second) follow
  * each other, so it keeps the last file and time as written (csv_cell.h,

@@ -3,6 +3,8 @@
 
 #include <stdint.h>
 
+#include "core/events_format.h"
+
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if s starts an
  * invalid one; controls count as invalid here. */
 static size_t valid_seq(const unsigned char *s, size_t n)
@@ -63,7 +65,6 @@ int ms_text_is_clean(const char *s, size_t n)
 
 void ms_text_clean(ms_buf *b, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789ABCDEF";
     const unsigned char *u = (const unsigned char *)s;
     size_t run = 0;   /* start of the pending clean run */
     for (size_t i = 0; i < n;) {
@@ -77,7 +78,8 @@ void ms_text_clean(ms_buf *b, const char *s, size_t n)
             continue;
         }
         ms_buf_add(b, s + run, i - run);
-        char esc[4] = {'\\', 'x', hex[u[i] >> 4], hex[u[i] & 15]};
+        char esc[4];
+        ms_evfmt_escape(esc, u[i]);
         ms_buf_add(b, esc, 4);
         i++;
         run = i;

@@ -4,10 +4,11 @@
  * every byte that is not part of a valid UTF-8 sequence, every C0 control
  * (NUL, TAB, CR, LF, ESC…), DEL, the C1 controls U+0080–U+009F, and
  * the bidi and invisible format characters (U+200B–U+200F, U+202A–U+202E,
- * U+2066–U+2069, U+FEFF) are written as `\xNN` (backslash, x, two upper-case hex digits; C1 as the
- * hex of each UTF-8 byte). Everything else is copied unchanged, so valid
- * names stay exactly as the log gave them. This one rule serves CSV, JSON,
- * HTML (after HTML escaping) and the terminal. */
+ * U+2066–U+2069, U+FEFF) are written as `\xNN` (backslash, x, two
+ * upper-case hex digits; C1 as the hex of each UTF-8 byte: the notation of
+ * core/events_format.h, which also undoes it). Everything else is copied
+ * unchanged, so valid names stay exactly as the log gave them. This one
+ * rule serves CSV, JSON, HTML (after HTML escaping) and the terminal. */
 #ifndef MS_TEXT_H
 #define MS_TEXT_H
 

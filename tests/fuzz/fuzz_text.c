@@ -5,9 +5,9 @@
  *
  * The input is one string. Checks:
  *  - ms_text_clean: the result is clean (valid UTF-8, no C0/DEL/C1), it is
- *    the input itself exactly when ms_text_is_clean says so, and turning each
- *    `\xNN` back into its byte gives the input (unless the input itself held
- *    `\x`: the documented ambiguity);
+ *    the input itself exactly when ms_text_is_clean says so, and
+ *    ms_evfmt_unescape (core/events_format.h) gives the input back (unless
+ *    the input itself held `\x`: the documented ambiguity);
  *  - ms_csv_cell: the cell is clean, libcsv (strict) reads it back as the
  *    cleaned text (with one more leading `'` exactly when that text starts
  *    with = + - @ after any number of `'`), and its first character is
@@ -25,6 +25,7 @@
 
 #include "core/buf.h"
 #include "core/event.h"
+#include "core/events_format.h"
 #include "core/ip.h"
 #include "fuzz_util.h"
 #include "input/events_in.h"
@@ -33,34 +34,6 @@
 #include "output/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static int hexup(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Undo \xNN in s (what a forensic reader does); returns a malloc'd copy. */
-static char *unescape(const char *s, size_t n, size_t *out_n)
-{
-    char *o = malloc(n ? n : 1);
-    FZ_CHECK(o != NULL);
-    size_t j = 0;
-    for (size_t i = 0; i < n;) {
-        if (s[i] == '\\' && i + 4 <= n && s[i + 1] == 'x' &&
-            hexup(s[i + 2]) >= 0 && hexup(s[i + 3]) >= 0) {
-            o[j++] = (char)(hexup(s[i + 2]) << 4 | hexup(s[i + 3]));
-            i += 4;
-        } else {
-            o[j++] = s[i++];
-        }
-    }
-    *out_n = j;
-    return o;
-}
 
 /* ---- reading a CSV row back with libcsv ---- */
 
@@ -113,7 +86,7 @@ static void check_cell(const char *s, size_t n)
     FZ_CHECK(csv_fini(&p, on_field, on_row, &fl) == 0);
     csv_free(&p);
     FZ_CHECK(fl.rows == 1 && fl.nf == 2);
-    /* The guard (core/formula.h): one more `'` before a text that starts
+    /* The guard (core/events_format.h): one more `'` before a text that starts
      * with = + - @ TAB or CR after any number of `'`. */
     size_t q = 0;
     while (q < clean.n && clean.p[q] == '\'')
@@ -220,10 +193,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     else
         FZ_CHECK(b.n > size);
     if (!memmem(s, size, "\\x", 2)) {
-        size_t un;
-        char *u = unescape(b.p, b.n, &un);
-        FZ_CHECK(un == size && (size == 0 || memcmp(u, s, size) == 0));
-        free(u);
+        size_t un = ms_evfmt_unescape(b.p, b.n);
+        FZ_CHECK(un == size && (size == 0 || memcmp(b.p, s, size) == 0));
     }
     ms_buf_free(&b);
 
