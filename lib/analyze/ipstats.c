@@ -172,8 +172,8 @@ int ms_ipstats(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
             case MS_OUT_AUTH_OK:
                 info->successes++;
                 if (s->time[e] != MS_TIME_NONE) {
-                    int64_t day = s->time[e] / (86400 * MS_NS_PER_S) -
-                                  (s->time[e] < 0);
+                    const int64_t d = 86400 * MS_NS_PER_S;
+                    int64_t day = s->time[e] / d - (s->time[e] % d < 0);
                     info->success_days += day != last_day;
                     last_day = day;
                 }
