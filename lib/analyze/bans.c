@@ -48,6 +48,7 @@ static int fold(const ms_store *s, ms_analysis *a, const uint32_t *ids,
         if (in->score > b->score) {
             b->score = in->score;
             b->confidence = in->confidence;
+            b->reasons = in->reasons;
         }
         if (in->first != MS_TIME_NONE && (b->first == MS_TIME_NONE || in->first < b->first))
             b->first = in->first;
@@ -59,7 +60,7 @@ static int fold(const ms_store *s, ms_analysis *a, const uint32_t *ids,
     }
     char buf[640];
     snprintf(buf, sizeof buf, "%u banned addresses in this block, none that "
-             "logged in; strongest: %s", b->nips, a->ip[ids[lo]].reasons);
+             "logged in; strongest: %s", b->nips, b->reasons);
     b->reasons = ms_arena_strndup(&a->arena, buf, strlen(buf));
     return b->reasons ? 0 : -1;
 }
