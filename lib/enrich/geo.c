@@ -1,9 +1,9 @@
 /* geo.c — the list of geo databases, the order they are asked in, and the
  * enrichment of an analysis (see geo.h). Each source is a geo_db read by
- * mmdb.c or ranges.c; an answer is three string ids (geo_int.h). A lookup
+ * mmdb.c or ranges.c; an answer is three string ids (geo_db.h). A lookup
  * asks the databases in order and stops once it has a country (not only a
  * registry one) and an AS number. */
-#include "geo_int.h"
+#include "enrich/geo.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -14,101 +14,21 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* ---- strings ------------------------------------------------------------ */
+#include "enrich/geo_db.h"
+#include "enrich/geo_strs.h"
+#include "enrich/mmdb.h"
+#include "enrich/ranges.h"
 
-static void trim(const char **s, size_t *n)
-{
-    while (*n && isspace((unsigned char)**s)) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n && isspace((unsigned char)(*s)[*n - 1]))
-        (*n)--;
-}
-
-uint32_t geo_country(ms_geo *g, const char *s, size_t n)
-{
-    trim(&s, &n);
-    /* An ISO 3166 alpha-2 code; "None", "-", ZZ or anything else (a
-     * damaged or hostile database) is unknown. */
-    if (n != 2)
-        return 0;
-    char up[2] = {(char)(s[0] & ~0x20), (char)(s[1] & ~0x20)};
-    if (up[0] < 'A' || up[0] > 'Z' || up[1] < 'A' || up[1] > 'Z')
-        return 0;
-    if (up[0] == 'Z' && up[1] == 'Z')
-        return 0;
-    return ms_intern_put(&g->strs, up, 2);
-}
-
-uint32_t geo_asn_num(ms_geo *g, uint64_t asn)
-{
-    if (asn == 0)
-        return 0;
-    char t[32];
-    int k = snprintf(t, sizeof t, "AS%llu", (unsigned long long)asn);
-    return ms_intern_put(&g->strs, t, (size_t)k);
-}
-
-uint32_t geo_asn_str(ms_geo *g, const char *s, size_t n)
-{
-    trim(&s, &n);
-    if (n >= 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's')) {
-        s += 2;
-        n -= 2;
-    }
-    if (n == 0 || n > 19)
-        return 0;
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-    return geo_asn_num(g, v);
-}
-
-uint32_t geo_org(ms_geo *g, const char *s, size_t n)
-{
-    trim(&s, &n);
-    return n ? ms_intern_put(&g->strs, s, n) : 0;
-}
-
-const char *geo_keep(ms_geo *g, const char *s)
-{
-    return ms_arena_strndup(&g->arena, s, strlen(s));
-}
-
-const char *geo_sidecar_attribution(ms_geo *g, const char *path)
-{
-    size_t n = strlen(path);
-    char *side = malloc(n + 13);
-    if (!side)
-        return NULL;
-    memcpy(side, path, n);
-    memcpy(side + n, ".attribution", 13);
-    FILE *fp = fopen(side, "r");
-    free(side);
-    if (!fp)
-        return NULL;
-    char buf[2048];
-    size_t k = fread(buf, 1, sizeof buf - 1, fp);
-    fclose(fp);
-    /* Lines joined by one space; blank lines and control bytes dropped. */
-    size_t o = 0;
-    for (size_t i = 0; i < k; i++) {
-        unsigned char c = (unsigned char)buf[i];
-        if (c == '\n' || c == '\r' || c == '\t')
-            c = ' ';
-        if (c < 0x20 || c == 0x7f || (c == ' ' && (o == 0 || buf[o - 1] == ' ')))
-            continue;
-        buf[o++] = (char)c;
-    }
-    while (o && buf[o - 1] == ' ')
-        o--;
-    buf[o] = '\0';
-    return o ? ms_arena_strndup(&g->arena, buf, o) : NULL;
-}
+struct ms_geo {
+    geo_strs t;                    /* the answers' and sources' strings */
+    ms_geo_source *src;
+    geo_db **db;
+    size_t n, cap;
+    char **searched;
+    size_t nsearched;
+    uint64_t last_addresses;
+    double last_seconds;
+};
 
 /* ---- the list ------------------------------------------------------------ */
 
@@ -117,8 +37,7 @@ ms_geo *ms_geo_new(void)
     ms_geo *g = calloc(1, sizeof *g);
     if (!g)
         return NULL;
-    ms_arena_init(&g->arena);
-    if (ms_intern_init(&g->strs)) {
+    if (geo_strs_init(&g->t)) {
         free(g);
         return NULL;
     }
@@ -147,8 +66,7 @@ void ms_geo_free(ms_geo *g)
     free(g->searched);
     free(g->db);
     free(g->src);
-    ms_intern_free(&g->strs);
-    ms_arena_free(&g->arena);
+    geo_strs_free(&g->t);
     free(g);
 }
 
@@ -169,7 +87,7 @@ static int add(ms_geo *g, const char *path, int found, int kind, ms_error *err)
     }
     geo_db *d = calloc(1, sizeof *d);
     ms_geo_source *s = &g->src[g->n];
-    *s = (ms_geo_source){.path = geo_keep(g, path),
+    *s = (ms_geo_source){.path = geo_keep(&g->t, path),
                          .format = kind == GEO_MMDB ? "mmdb" : "csv",
                          .type = "", .description = "", .built = -1,
                          .mtime = -1, .attribution = "", .found = found};
@@ -182,8 +100,8 @@ static int add(ms_geo *g, const char *path, int found, int kind, ms_error *err)
     if (stat(path, &st) == 0)
         s->mtime = (int64_t)st.st_mtime;
     ms_error e = {0};
-    int rc = kind == GEO_MMDB ? geo_mmdb_open(g, d, s, path, &e)
-                              : geo_table_load(g, d, s, path, &e);
+    int rc = kind == GEO_MMDB ? geo_mmdb_open(&g->t, d, s, path, &e)
+                              : geo_table_load(&g->t, d, s, path, &e);
     if (rc == 0) {
         d->usable = 1;
     } else {
@@ -191,7 +109,7 @@ static int add(ms_geo *g, const char *path, int found, int kind, ms_error *err)
             db_free(d);
             return ms_fail(err, MS_ERR_NOMEM, "out of memory");
         }
-        s->error = geo_keep(g, e.msg);
+        s->error = geo_keep(&g->t, e.msg);
         if (!s->error) {
             db_free(d);
             return ms_fail(err, MS_ERR_NOMEM, "out of memory");
@@ -484,11 +402,11 @@ static int lookup(ms_geo *g, const ms_ip *ip, geo_res *out, size_t who[2],
         geo_res r;
         if (d->kind == GEO_MMDB) {
             ms_error e = {0};
-            if (geo_mmdb_find(g, d, &g->src[i], ip, &r, &e)) {
+            if (geo_mmdb_find(&g->t, d, &g->src[i], ip, &r, &e)) {
                 if (e.code == MS_ERR_NOMEM)
                     return ms_fail(err, MS_ERR_NOMEM, "out of memory");
                 d->usable = 0;
-                g->src[i].error = geo_keep(g, e.msg);
+                g->src[i].error = geo_keep(&g->t, e.msg);
                 if (!g->src[i].error)
                     return ms_fail(err, MS_ERR_NOMEM, "out of memory");
                 if (damaged++ == 0 && err)
@@ -525,9 +443,9 @@ int ms_geo_lookup(ms_geo *g, const ms_ip *ip, ms_geo_info *out, ms_error *err)
     geo_res r;
     size_t who[2];
     int rc = lookup(g, ip, &r, who, err);
-    out->country = g->strs.str[r.country];
-    out->asn = g->strs.str[r.asn];
-    out->as_org = g->strs.str[r.org];
+    out->country = g->t.ids.str[r.country];
+    out->asn = g->t.ids.str[r.asn];
+    out->as_org = g->t.ids.str[r.org];
     return rc ? -1 : 0;
 }
 
@@ -581,7 +499,7 @@ int ms_geo_enrich(ms_geo *g, ms_analysis *a, ms_error *err)
         }
     }
     /* Each distinct string copied into the analysis' arena once. */
-    const char **copy = calloc(g->strs.n ? g->strs.n : 1, sizeof *copy);
+    const char **copy = calloc(g->t.ids.n ? g->t.ids.n : 1, sizeof *copy);
     if (!copy) {
         free(res);
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
@@ -594,8 +512,8 @@ int ms_geo_enrich(ms_geo *g, ms_analysis *a, ms_error *err)
                                &a->ip[id].as_org};
         for (int j = 0; j < 3; j++) {
             if (!copy[k[j]])
-                copy[k[j]] = ms_arena_strndup(&a->arena, g->strs.str[k[j]],
-                                              g->strs.len[k[j]]);
+                copy[k[j]] = ms_arena_strndup(&a->arena, g->t.ids.str[k[j]],
+                                              g->t.ids.len[k[j]]);
             if (!copy[k[j]]) {
                 nomem = 1;
                 break;

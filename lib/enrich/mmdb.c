@@ -1,4 +1,4 @@
-/* mmdb.c — MaxMind-format databases through libmaxminddb (geo_int.h).
+/* mmdb.c — MaxMind-format databases through libmaxminddb (mmdb.h).
  *
  * The file is mapped (MMDB_MODE_MMAP). Vendors name their fields
  * differently, so a record is read by trying each known path in turn
@@ -8,7 +8,7 @@
  * not, as AF_INET, so an IPv6 database that does not alias ::ffff:0:0/96
  * still answers), then decoded once per distinct record: the decoded ids
  * are cached by the record's offset in the data section. */
-#include "geo_int.h"
+#include "enrich/mmdb.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -69,7 +69,7 @@ static int is_uint(const MMDB_entry_data_s *v, uint64_t *out)
 }
 
 /* Decode one record into ids; *have gets the MS_GEO_* fields found. */
-static int decode(ms_geo *g, MMDB_entry_s *e, const char *file, geo_res *r,
+static int decode(geo_strs *t, MMDB_entry_s *e, const char *file, geo_res *r,
                   unsigned *have, ms_error *err)
 {
     MMDB_entry_data_s v;
@@ -80,7 +80,7 @@ static int decode(ms_geo *g, MMDB_entry_s *e, const char *file, geo_res *r,
         if (k < 0)
             return -1;
         if (k && v.type == MMDB_DATA_TYPE_UTF8_STRING)
-            r->country = geo_country(g, v.utf8_string, v.data_size);
+            r->country = geo_country(t, v.utf8_string, v.data_size);
     }
     for (size_t i = 0; i < sizeof asn_paths / sizeof *asn_paths && !r->asn; i++) {
         int k = get(e, asn_paths[i], &v, file, err);
@@ -88,16 +88,16 @@ static int decode(ms_geo *g, MMDB_entry_s *e, const char *file, geo_res *r,
         if (k < 0)
             return -1;
         if (k && v.type == MMDB_DATA_TYPE_UTF8_STRING)
-            r->asn = geo_asn_str(g, v.utf8_string, v.data_size);
+            r->asn = geo_asn_str(t, v.utf8_string, v.data_size);
         else if (k && is_uint(&v, &num))
-            r->asn = geo_asn_num(g, num);
+            r->asn = geo_asn_num(t, num);
     }
     for (size_t i = 0; i < sizeof org_paths / sizeof *org_paths && !r->org; i++) {
         int k = get(e, org_paths[i], &v, file, err);
         if (k < 0)
             return -1;
         if (k && v.type == MMDB_DATA_TYPE_UTF8_STRING)
-            r->org = geo_org(g, v.utf8_string, v.data_size);
+            r->org = geo_org(t, v.utf8_string, v.data_size);
     }
     if (r->country == UINT32_MAX || r->asn == UINT32_MAX || r->org == UINT32_MAX)
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
@@ -108,7 +108,7 @@ static int decode(ms_geo *g, MMDB_entry_s *e, const char *file, geo_res *r,
 
 /* Depth-first through the search tree to up to 64 data records (at most
  * 20000 nodes read): the fields they hold. */
-static int sample_fields(ms_geo *g, geo_db *d, const char *file, unsigned *fields,
+static int sample_fields(geo_strs *t, geo_db *d, const char *file, unsigned *fields,
                          ms_error *err)
 {
     enum { MAXSTACK = 512, MAXNODES = 20000, MAXRECS = 64 };
@@ -141,7 +141,7 @@ static int sample_fields(ms_geo *g, geo_db *d, const char *file, unsigned *field
                 continue;
             geo_res r;
             unsigned have;
-            if (decode(g, &ent[j], file, &r, &have, err))
+            if (decode(t, &ent[j], file, &r, &have, err))
                 return -1;
             *fields |= have;
             recs++;
@@ -171,7 +171,7 @@ static const char *attribution_for(const char *type)
     return NULL;
 }
 
-int geo_mmdb_open(ms_geo *g, geo_db *d, ms_geo_source *s, const char *path,
+int geo_mmdb_open(geo_strs *t, geo_db *d, ms_geo_source *s, const char *path,
                   ms_error *err)
 {
     int st = MMDB_open(path, MMDB_MODE_MMAP, &d->mmdb);
@@ -189,25 +189,25 @@ int geo_mmdb_open(ms_geo *g, geo_db *d, ms_geo_source *s, const char *path,
     d->opened = 1;
     const MMDB_metadata_s *m = &d->mmdb.metadata;
     s->format = "mmdb";
-    s->type = geo_keep(g, m->database_type ? m->database_type : "");
+    s->type = geo_keep(t, m->database_type ? m->database_type : "");
     s->built = m->build_epoch > (uint64_t)INT64_MAX ? -1 : (int64_t)m->build_epoch;
     s->entries = m->node_count;
     for (size_t i = 0; i < m->description.count; i++) {
         MMDB_description_s *dsc = m->description.descriptions[i];
         if (dsc && dsc->language && dsc->description &&
             !strcmp(dsc->language, "en")) {
-            s->description = geo_keep(g, dsc->description);
+            s->description = geo_keep(t, dsc->description);
             break;
         }
     }
-    const char *attr = geo_sidecar_attribution(g, path);
+    const char *attr = geo_sidecar_attribution(t, path);
     if (!attr)
         attr = attribution_for(m->database_type ? m->database_type : "");
     s->attribution = attr ? attr : "";
     if (!s->type || !s->description || !s->attribution)
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
     unsigned fields;
-    if (sample_fields(g, d, path, &fields, err))
+    if (sample_fields(t, d, path, &fields, err))
         return -1;
     s->fields = fields;
     if (!(fields & (MS_GEO_COUNTRY | MS_GEO_ASN)))
@@ -217,7 +217,7 @@ int geo_mmdb_open(ms_geo *g, geo_db *d, ms_geo_source *s, const char *path,
     return 0;
 }
 
-int geo_mmdb_find(ms_geo *g, geo_db *d, const ms_geo_source *s,
+int geo_mmdb_find(geo_strs *t, geo_db *d, const ms_geo_source *s,
                   const ms_ip *ip, geo_res *r, ms_error *err)
 {
     *r = (geo_res){0, 0, 0};
@@ -253,7 +253,7 @@ int geo_mmdb_find(ms_geo *g, geo_db *d, const ms_geo_source *s,
         return 0;
     }
     unsigned have;
-    if (decode(g, &res.entry, s->path, r, &have, err))
+    if (decode(t, &res.entry, s->path, r, &have, err))
         return -1;
     if (d->nrecs == d->caprecs) {
         size_t cap = d->caprecs ? d->caprecs * 2 : 256;

@@ -1,4 +1,4 @@
-/* ranges.c — IP-range tables, CSV or TSV, read with libcsv (geo_int.h).
+/* ranges.c — IP-range tables, CSV or TSV, read with libcsv (ranges.h).
  *
  * Forms, told apart by the first data row (a header row is skipped):
  *   start,end,asn[,org]          ip-location-db asn (org may be quoted)
@@ -13,7 +13,7 @@
  * once, and a lookup is a binary search for the last range starting at or
  * before the address, stepping back a few ranges when nested ones
  * overlap. */
-#include "geo_int.h"
+#include "enrich/ranges.h"
 
 #include <csv.h>
 #include <stdlib.h>
@@ -25,7 +25,7 @@ enum { MAP_NONE, MAP_IPTOASN, MAP_ASN, MAP_COUNTRY };
 enum { MAXF = 8 };
 
 typedef struct rctx {
-    ms_geo *g;
+    geo_strs *t;
     geo_db *d;
     ms_geo_source *s;
     int v6num;                 /* numeric bounds are IPv6 */
@@ -214,31 +214,31 @@ static void on_row(int term, void *data)
         }
     }
     geo_res r = {0, 0, 0};
-    ms_geo *g = c->g;
+    geo_strs *t = c->t;
     switch (c->map) {
     case MAP_IPTOASN:
         if (nf < 5 || !asn_like(F(2), c->len[2])) {
             c->s->skipped++;
             return;
         }
-        r.asn = geo_asn_str(g, F(2), c->len[2]);
+        r.asn = geo_asn_str(t, F(2), c->len[2]);
         if (r.asn == 0)
             return;   /* not routed */
-        r.country = geo_country(g, F(3), c->len[3]);
-        r.org = geo_org(g, F(4), c->len[4]);
+        r.country = geo_country(t, F(3), c->len[3]);
+        r.org = geo_org(t, F(4), c->len[4]);
         break;
     case MAP_ASN:
         if (!asn_like(F(2), c->len[2])) {
             c->s->skipped++;
             return;
         }
-        r.asn = geo_asn_str(g, F(2), c->len[2]);
+        r.asn = geo_asn_str(t, F(2), c->len[2]);
         if (r.asn == 0)
             return;
-        r.org = nf >= 4 ? geo_org(g, F(3), c->len[3]) : 0;
+        r.org = nf >= 4 ? geo_org(t, F(3), c->len[3]) : 0;
         break;
     default:
-        r.country = geo_country(g, F(2), c->len[2]);
+        r.country = geo_country(t, F(2), c->len[2]);
         if (r.country == 0)
             return;
         break;
@@ -305,7 +305,7 @@ static const char *base_name(const char *path)
     return b ? b + 1 : path;
 }
 
-int geo_table_load(ms_geo *g, geo_db *d, ms_geo_source *s, const char *path,
+int geo_table_load(geo_strs *t, geo_db *d, ms_geo_source *s, const char *path,
                    ms_error *err)
 {
     d->kind = GEO_TABLE;
@@ -318,7 +318,7 @@ int geo_table_load(ms_geo *g, geo_db *d, ms_geo_source *s, const char *path,
         ms_reader_close(rd);
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
     }
-    rctx c = {.g = g, .d = d, .s = s};
+    rctx c = {.t = t, .d = d, .s = s};
     c.v6num = strstr(base, "ipv6") || strstr(base, "v6");
     enum { CHUNK = 1 << 16 };
     char *buf = malloc(CHUNK);
@@ -391,7 +391,7 @@ int geo_table_load(ms_geo *g, geo_db *d, ms_geo_source *s, const char *path,
         s->fields = MS_GEO_COUNTRY;
         break;
     }
-    const char *attr = geo_sidecar_attribution(g, path);
+    const char *attr = geo_sidecar_attribution(t, path);
     if (!attr && c.map == MAP_IPTOASN)
         attr = "IP-to-ASN data from iptoasn.com.";
     if (!attr && !strncmp(base, "asn-ipv", 7))
