@@ -3,7 +3,7 @@
  * One event is one login attempt (or a connection, or a relay rejection) as
  * one log line recorded it. Strings point into the arena of the batch that
  * holds the event. The vocabularies below are the output contract's
- * (../OUTPUTS.md): their names are printed, their numbers are internal. */
+ * (docs/OUTPUTS.md): their names are printed, their numbers are internal. */
 #ifndef MS_EVENT_H
 #define MS_EVENT_H
 

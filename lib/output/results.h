@@ -1,7 +1,7 @@
 /* results.h — the analysis written out: the result files of `analyze -o DIR`
  * and the quick views of the `timeline`, `clusters` and `bans` commands.
  *
- * Files (their columns are the output contract, OUTPUTS.md): events,
+ * Files (their columns are the output contract, docs/OUTPUTS.md): events,
  * timeline, ips, clusters, cluster_members, geo, bans, compromised, each as
  * NAME.csv and/or NAME.json. Every table's columns are the contract's
  * required ones, in the contract's order, then extra ones. JSON files hold an

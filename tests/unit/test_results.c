@@ -204,7 +204,7 @@ static const char *const names[] = {
     "bans", "compromised",
 };
 
-/* OUTPUTS.md, word for word. */
+/* docs/OUTPUTS.md's contract columns, word for word. */
 static const char *const contract[] = {
     "time,ip,service,source,outcome,user,method,file,line",
     "ip,time,outcome,user,service,gap_s",
