@@ -1,13 +1,10 @@
-/* analysis_cli.h — what analyze, timeline, clusters, bans and geo share:
- * their extra options, and loading logs and events files into a store,
- * then running the analyses and the geo/ASN enrichment. */
+/* analysis_cli.h — what analyze, report, why, timeline, clusters, bans
+ * and geo share: their extra options, and the run that analyses
+ * (run/run.h) made from them. */
 #ifndef MS_ANALYSIS_CLI_H
 #define MS_ANALYSIS_CLI_H
 
-#include "analyze/analysis.h"
-#include "analyze/inputs.h"
 #include "cli.h"
-#include "enrich/geo.h"
 
 typedef struct cli_analysis {
     cli_common c;
@@ -15,34 +12,19 @@ typedef struct cli_analysis {
     const char *ignore[16];
     int nignore;
     int aggregate;
-    struct {
-        const char *path;
-        int table;         /* --asn-csv (else --geoip) */
-    } geodb[16];           /* in the order given */
+    ms_run_geodb geodb[16];    /* in the order given */
     int ngeodb;
     int no_geo;
-    /* When set, called once the store is complete, before the analyses
-     * run (analyze begins its events file there). */
-    void (*stored)(void *ctx, const ms_store *s);
-    void *stored_ctx;
-    /* filled by cli_analysis_run */
-    ms_intern real_users;
-    ms_cidr_list ignore_list;
-    ms_store store;
-    ms_analysis an;
-    ms_inputs inputs;      /* what was read, for the report */
-    ms_geo *geo;           /* the geo databases (ms_geo_sources: what the
-                              report cites); NULL with --no-geo */
-    int damaged;
+    char exe_dir[4096];        /* where the binary is (the checkout's data/) */
 } cli_analysis;
 
 #define CLI_ANALYSIS_LONG                                           \
-    {"users", required_argument, NULL, 1201},                       \
-    {"ignore", required_argument, NULL, 1202},                      \
-    {"aggregate", no_argument, NULL, 1203},                         \
-    {"geoip", required_argument, NULL, 1204},                       \
-    {"asn-csv", required_argument, NULL, 1205},                     \
-    {"no-geo", no_argument, NULL, 1206}
+    {"users", required_argument, NULL, OPT_USERS},                  \
+    {"ignore", required_argument, NULL, OPT_IGNORE},                \
+    {"aggregate", no_argument, NULL, OPT_AGGREGATE},                \
+    {"geoip", required_argument, NULL, OPT_GEOIP},                  \
+    {"asn-csv", required_argument, NULL, OPT_ASN_CSV},              \
+    {"no-geo", no_argument, NULL, OPT_NO_GEO}
 
 #define CLI_ANALYSIS_HELP                                                   \
     "      --users FILE   the real accounts, one per line: failures for\n"  \
@@ -63,12 +45,9 @@ typedef struct cli_analysis {
 /* Handle one option (common or analysis); as cli_common_option. */
 int cli_analysis_option(cli_analysis *x, int opt, const char *arg);
 
-/* Read every path (logs, or events files written by `mailsleuth events`),
- * analyse, and fill each address's country and AS from the geo databases
- * (a damaged or missing database is reported, counts in damaged, and is
- * left out). 0, or an exit status (message printed). */
-int cli_analysis_run(cli_analysis *x, char **paths, int npaths);
-
-void cli_analysis_free(cli_analysis *x);
+/* A run (cli_run_init) that analyses paths with x's options; the caller
+ * may set what to write, then cli_run_go. x must outlive the run. */
+void cli_analysis_init(cli_run *run, cli_analysis *x, char **paths,
+                       int npaths);
 
 #endif

@@ -1,4 +1,5 @@
-/* cli.c — shared option handling, input scanning and messages. */
+/* cli.c — shared option handling, the run as the CLI makes it, messages
+ * and output. */
 #include "cli.h"
 
 #include <pthread.h>
@@ -8,11 +9,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "output/atomic.h"
-#include "parse/sniff.h"
-#include "prefilter_blob.h"
-#include "progress.h"
 #include "output/text.h"
+#include "prefilter_blob.h"
 
 int cli_common_option(cli_common *c, int opt, const char *arg)
 {
@@ -40,10 +38,10 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
     case 'q':
         c->quiet = 1;
         return 1;
-    case 1001:
+    case OPT_TZ:
         c->tz = arg;
         return 1;
-    case 1002:
+    case OPT_YEAR:
         v = strtol(arg, &end, 10);
         if (*end || v < 1970 || v > 9999) {
             cli_error("--year takes a year from 1970 to 9999");
@@ -51,7 +49,7 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
         }
         c->year = (int)v;
         return 1;
-    case 1003:
+    case OPT_PATTERNS:
         if (c->npatterns == 16) {
             cli_error("at most 16 --patterns files");
             return -1;
@@ -88,7 +86,8 @@ int cli_parse(int argc, char **argv, const struct option *longopts,
     return -1;
 }
 
-int cli_apply_tz(const cli_common *c)
+/* Apply --tz; -1 (message printed) if the zone is unknown. */
+static int apply_tz(const cli_common *c)
 {
     if (!c->tz)
         return 0;
@@ -113,25 +112,6 @@ int cli_apply_tz(const cli_common *c)
     setenv("TZ", c->tz, 1);
     tzset();
     return 0;
-}
-
-ms_recognizers *cli_recognizers(const cli_common *c)
-{
-    ms_error err = {0};
-    ms_recognizers *r = ms_recognizers_new(&err);
-    if (!r) {
-        cli_error("%s", err.msg);
-        return NULL;
-    }
-    ms_recognizers_prebuilt(r, ms_prefilter_blob, ms_prefilter_blob_size);
-    for (int i = 0; i < c->npatterns; i++) {
-        if (ms_recognizers_load(r, c->patterns[i], &err)) {
-            cli_error("%s", err.msg);
-            ms_recognizers_free(r);
-            return NULL;
-        }
-    }
-    return r;
 }
 
 static pthread_mutex_t stderr_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -203,23 +183,15 @@ void cli_skipped_text(ms_buf *b, const ms_source_list *src)
     }
 }
 
-int cli_expand(const cli_common *c, char **paths, int npaths, int events_files,
-               ms_source_list *src)
+/* Name the files that are not logs, a message a line; a failed
+ * allocation leaves only the count. */
+static void say_skipped(void *ctx, const ms_source_list *src)
 {
-    ms_error err = {0};
-    ms_warner w = cli_warner(c);
-    ms_sniff_opts so = {.events_files = events_files};
-    ms_sources_opts o = {.judge = ms_sniff_file, .judge_ctx = &so};
-    if (ms_sources_expand((const char *const *)paths, (size_t)npaths, &o, src,
-                          &w, &err)) {
-        cli_error("%s", err.msg);
-        return -1;
-    }
-    if (c->quiet || !src->nskipped)
-        return 0;
+    const cli_run *run = ctx;
+    if (run->c->quiet || !src->nskipped)
+        return;
     ms_buf b = {0};
     cli_skipped_text(&b, src);
-    /* One message a line; a failed allocation leaves only the count. */
     for (size_t at = 0; !b.failed && at < b.n;) {
         const char *nl = memchr(b.p + at, '\n', b.n - at);
         cli_error("%.*s", (int)(nl - (b.p + at)), b.p + at);
@@ -228,69 +200,58 @@ int cli_expand(const cli_common *c, char **paths, int npaths, int events_files,
     if (b.failed)
         cli_error("skipped %zu files that are not logs", src->nskipped);
     ms_buf_free(&b);
-    return 0;
 }
 
-int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
-             int npaths, const ms_scan_opts *scan, ms_source_list *src,
-             ms_file_scan **files, int *damaged)
+static void progress_begin(void *ctx, size_t nfiles)
 {
-    *files = NULL;
-    *damaged = 0;
-    if (cli_expand(c, paths, npaths, 0, src))
-        return -1;
-    if (cli_scan_sources(c, r, src, scan, files)) {
-        ms_sources_free(src);
-        return -1;
-    }
-    /* Paths that gave no file were warned about by ms_sources_expand. */
-    *damaged += (int)src->unreadable;
-    for (size_t i = 0; i < src->n; i++)
-        *damaged += cli_report_file(c, &(*files)[i]);
-    return 0;
+    cli_run *run = ctx;
+    cli_progress_start(&run->progress, run->c->quiet, nfiles);
 }
 
-int cli_scan_sources(const cli_common *c, const ms_recognizers *r,
-                     const ms_source_list *src, const ms_scan_opts *scan,
-                     ms_file_scan **files)
+static void progress_end(void *ctx)
 {
-    ms_error err = {0};
-    ms_pool_opts po = {
-        .scan = *scan,
+    cli_run *run = ctx;
+    cli_progress_stop(&run->progress);
+}
+
+void cli_run_init(cli_run *run, const cli_common *c, char **paths, int npaths)
+{
+    memset(run, 0, sizeof *run);
+    run->c = c;
+    run->s = (ms_run_settings){
+        .paths = (const char *const *)paths,
+        .npaths = (size_t)npaths,
+        .prebuilt = ms_prefilter_blob,
+        .prebuilt_size = ms_prefilter_blob_size,
+        .patterns = c->patterns,
+        .npatterns = (size_t)c->npatterns,
+        .scan = {.progress = &run->progress.counters},
         .threads = c->threads,
         .year = c->year,
-        .now = (int64_t)time(NULL),
+        .hooks = {run, say_skipped, progress_begin, progress_end},
     };
-    cli_progress p;
-    cli_progress_start(&p, c, src->n, &po.scan);
-    int rc = ms_scan_sources(r, src, &po, files, &err);
-    cli_progress_stop(&p);
-    if (rc)
-        cli_error("%s", err.msg);
-    return rc;
 }
 
-int cli_report_file(const cli_common *c, const ms_file_scan *f)
+int cli_run_go(cli_run *run)
 {
-    int bad = !f->opened || f->damaged;
-    if (c->quiet)
-        return bad;
-    if (bad)
-        cli_error("%s", f->error.msg);
-    if (f->cut_lines)
-        cli_error("%s:%llu: line longer than 1 MiB cut to 1 MiB (%llu such "
-                  "line(s) in the file)", f->name,
-                  (unsigned long long)f->first_cut_line,
-                  (unsigned long long)f->cut_lines);
-    return bad;
+    if (apply_tz(run->c))
+        return EXIT_USAGE;
+    ms_warner w = cli_warner(run->c);
+    ms_error err = {0};
+    if (ms_run(&run->s, &run->r, &w, &err) == 0)
+        return EXIT_OK;
+    cli_error("%s", err.msg);
+    return err.code == MS_ERR_USAGE ? EXIT_USAGE : EXIT_FATAL;
 }
 
-void cli_scan_free(ms_source_list *src, ms_file_scan *files)
+void cli_run_free(cli_run *run)
 {
-    for (size_t i = 0; files && i < src->n; i++)
-        ms_file_scan_free(&files[i]);
-    free(files);
-    ms_sources_free(src);
+    ms_run_free(&run->r);
+}
+
+int cli_status(int failed, int damaged)
+{
+    return failed ? EXIT_FATAL : damaged ? EXIT_PARTIAL : EXIT_OK;
 }
 
 int cli_out_open(cli_out *o, const char *path)

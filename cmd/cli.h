@@ -1,6 +1,7 @@
 /* cli.h — what the subcommands share: exit statuses, the common options
- * (input, time zone, year, patterns, threads), warnings on stderr, and
- * writing a result to stdout or atomically to a file. */
+ * (input, time zone, year, patterns, threads) and the run they make,
+ * warnings on stderr, and writing a result to stdout or atomically to a
+ * file. */
 #ifndef MS_CLI_H
 #define MS_CLI_H
 
@@ -11,14 +12,32 @@
 #include "core/error.h"
 #include "input/sources.h"
 #include "output/atomic.h"
-#include "parse/pool.h"
-#include "parse/recognizer.h"
+#include "progress.h"
+#include "run/run.h"
 
 enum {
     EXIT_OK = 0,        /* every input read, every output written */
     EXIT_PARTIAL = 1,   /* results written, but some input was damaged or unreadable */
     EXIT_USAGE = 2,     /* bad command line: nothing done */
     EXIT_FATAL = 3,     /* could not finish: out of memory, an output not written */
+};
+
+/* getopt_long's ids of the long options without a letter, one range
+ * per command's own options. */
+enum cli_option_id {
+    OPT_TZ = 1001,          /* common (cli.h) */
+    OPT_YEAR,
+    OPT_PATTERNS,
+    OPT_SUMMARY = 1100,     /* explain */
+    OPT_USERS = 1201,       /* the analysis (analysis_cli.h) */
+    OPT_IGNORE,
+    OPT_AGGREGATE,
+    OPT_GEOIP,
+    OPT_ASN_CSV,
+    OPT_NO_GEO,
+    OPT_IP = 1301,          /* timeline */
+    OPT_AS,                 /* bans */
+    OPT_BY = 1401,          /* geo */
 };
 
 /* Options every reading subcommand takes. */
@@ -41,9 +60,9 @@ typedef struct cli_common {
     {"threads", required_argument, NULL, 'j'},                       \
     {"quiet", no_argument, NULL, 'q'},                               \
     {"help", no_argument, NULL, 'h'},                                \
-    {"tz", required_argument, NULL, 1001},                           \
-    {"year", required_argument, NULL, 1002},                         \
-    {"patterns", required_argument, NULL, 1003}
+    {"tz", required_argument, NULL, OPT_TZ},                         \
+    {"year", required_argument, NULL, OPT_YEAR},                     \
+    {"patterns", required_argument, NULL, OPT_PATTERNS}
 
 #define CLI_COMMON_HELP                                                     \
     "  -f, --format FMT   csv (default) or json\n"                          \
@@ -72,41 +91,33 @@ typedef int (*cli_option_fn)(void *ctx, int opt, const char *arg);
 int cli_parse(int argc, char **argv, const struct option *longopts,
               const char *usage, cli_option_fn own, void *ctx, cli_common *c);
 
-/* Apply --tz; -1 (message printed) if the zone is unknown. */
-int cli_apply_tz(const cli_common *c);
-
-/* Built-in recognisers plus --patterns files; NULL (printed) on error. */
-ms_recognizers *cli_recognizers(const cli_common *c);
-
-/* Expand paths (argv) into sources: in directories, every file whose
- * content is a log (parse/sniff.h; events files too when events_files).
- * The files found that are not logs are named on stderr (unless quiet).
- * -1 (printed) when memory ran out. */
-int cli_expand(const cli_common *c, char **paths, int npaths, int events_files,
-               ms_source_list *src);
-
 /* The files found that are not logs, for a person: "skipped N files that
  * are not logs:" then a line "  PATH: why" for each of the first 20 and
  * "  and N more"; nothing when there are none. */
 void cli_skipped_text(ms_buf *b, const ms_source_list *src);
 
-/* Expand paths (argv) into sources (cli_expand) and scan them all. Warnings are printed
- * unless quiet. Returns -1 (printed) on a fatal error; *damaged counts
- * inputs that were unreadable or damaged. */
-int cli_scan(const cli_common *c, const ms_recognizers *r, char **paths,
-             int npaths, const ms_scan_opts *scan, ms_source_list *src,
-             ms_file_scan **files, int *damaged);
-void cli_scan_free(ms_source_list *src, ms_file_scan *files);
+/* A run of the pipeline (run/run.h) as the CLI makes it: the settings of
+ * the common options, warnings on stderr (unless quiet), the files that
+ * are not logs named there, and a progress line while files are read. */
+typedef struct cli_run {
+    const cli_common *c;
+    ms_run_settings s;
+    ms_run_result r;
+    cli_progress progress;
+} cli_run;
 
-/* Scan expanded sources in parallel, with a progress line on a terminal;
- * -1 (message printed) on a fatal error. */
-int cli_scan_sources(const cli_common *c, const ms_recognizers *r,
-                     const ms_source_list *src, const ms_scan_opts *scan,
-                     ms_file_scan **files);
+/* Settings from c (kept, with paths, until cli_run_free): paths,
+ * patterns, threads, year and the build's prefilter databases; the rest
+ * (analyse, scan, the analysis' options, what to write) is the caller's. */
+void cli_run_init(cli_run *run, const cli_common *c, char **paths, int npaths);
+/* Apply --tz, then ms_run. EXIT_OK, or the exit status (message printed):
+ * EXIT_USAGE for a bad zone or a setting not taken, else EXIT_FATAL. */
+int cli_run_go(cli_run *run);
+void cli_run_free(cli_run *run);
 
-/* Print what went wrong reading one file (unless quiet); 1 if it was
- * unreadable or damaged. */
-int cli_report_file(const cli_common *c, const ms_file_scan *f);
+/* The exit status once the results are out: EXIT_FATAL when they could
+ * not be written, EXIT_PARTIAL when some input was damaged, else EXIT_OK. */
+int cli_status(int failed, int damaged);
 
 /* Print "mailsleuth: msg" to stderr, control characters made visible. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -36,32 +36,22 @@ int cmd_events(int argc, char **argv)
     int rc = cli_parse(argc, argv, longopts, usage, NULL, NULL, &c);
     if (rc >= 0)
         return rc;
-    if (cli_apply_tz(&c))
-        return EXIT_USAGE;
-    ms_recognizers *r = cli_recognizers(&c);
-    if (!r)
-        return EXIT_USAGE;
-    ms_source_list src;
-    ms_file_scan *files;
-    int damaged;
-    ms_scan_opts so = {.max_line = 1 << 20};
-    if (cli_scan(&c, r, argv + optind, argc - optind, &so, &src, &files,
-                 &damaged)) {
-        ms_recognizers_free(r);
-        return EXIT_FATAL;
+    cli_run run;
+    cli_run_init(&run, &c, argv + optind, argc - optind);
+    rc = cli_run_go(&run);
+    if (rc == EXIT_OK) {
+        ms_format fmt = c.format && strcmp(c.format, "json") == 0 ? MS_FMT_JSON
+                                                                  : MS_FMT_CSV;
+        /* Written a piece at a time, not built whole then written. */
+        cli_out out;
+        int failed = cli_out_open(&out, c.output);
+        if (!failed) {
+            ms_events_stream(run.r.files, run.r.src.v, run.r.src.n, fmt,
+                             ms_threads(c.threads), sink, &out);
+            failed = cli_out_close(&out);
+        }
+        rc = cli_status(failed, run.r.damaged);
     }
-    ms_format fmt = c.format && strcmp(c.format, "json") == 0 ? MS_FMT_JSON
-                                                              : MS_FMT_CSV;
-    /* Written a piece at a time, not built whole then written. */
-    cli_out out;
-    int failed = cli_out_open(&out, c.output);
-    if (!failed) {
-        ms_events_stream(files, src.v, src.n, fmt, ms_threads(c.threads), sink,
-                         &out);
-        failed = cli_out_close(&out);
-    }
-    rc = failed ? EXIT_FATAL : damaged ? EXIT_PARTIAL : EXIT_OK;
-    cli_scan_free(&src, files);
-    ms_recognizers_free(r);
+    cli_run_free(&run);
     return rc;
 }

@@ -168,7 +168,7 @@ static void summary(explain_ctx *x, const ms_source_list *src,
 static int explain_option(void *ctx, int opt, const char *arg)
 {
     (void)arg;
-    if (opt != 1100)
+    if (opt != OPT_SUMMARY)
         return 0;
     ((explain_ctx *)ctx)->summary_only = 1;
     return 1;
@@ -179,32 +179,22 @@ int cmd_explain(int argc, char **argv)
     cli_common c = {0};
     explain_ctx x = {0};
     static const struct option longopts[] = {
-        CLI_COMMON_LONG, {"summary", no_argument, NULL, 1100}, {0}};
+        CLI_COMMON_LONG, {"summary", no_argument, NULL, OPT_SUMMARY}, {0}};
     int rc = cli_parse(argc, argv, longopts, usage, explain_option, &x, &c);
     if (rc >= 0)
         return rc;
-    if (cli_apply_tz(&c))
-        return EXIT_USAGE;
-    ms_recognizers *r = cli_recognizers(&c);
-    if (!r)
-        return EXIT_USAGE;
     c.threads = 1;   /* lines are printed as they are read, in order */
-    ms_scan_opts so = {.max_line = 1 << 20, .coverage = 1, .on_line = on_line,
-                       .ctx = &x};
-    ms_source_list src;
-    ms_file_scan *files;
-    int damaged;
-    if (cli_scan(&c, r, argv + optind, argc - optind, &so, &src, &files,
-                 &damaged)) {
-        ms_recognizers_free(r);
-        return EXIT_FATAL;
+    cli_run run;
+    cli_run_init(&run, &c, argv + optind, argc - optind);
+    run.s.scan.coverage = 1;
+    run.s.scan.on_line = on_line;
+    run.s.scan.ctx = &x;
+    rc = cli_run_go(&run);
+    if (rc == EXIT_OK) {
+        summary(&x, &run.r.src, run.r.files);
+        rc = cli_status(cli_write_output(c.output, &x.out), run.r.damaged);
     }
-    summary(&x, &src, files);
-    rc = cli_write_output(c.output, &x.out) ? EXIT_FATAL
-             : damaged                          ? EXIT_PARTIAL
-                                                : EXIT_OK;
     ms_buf_free(&x.out);
-    cli_scan_free(&src, files);
-    ms_recognizers_free(r);
+    cli_run_free(&run);
     return rc;
 }

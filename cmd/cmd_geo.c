@@ -1,11 +1,10 @@
 /* cmd_geo.c — `mailsleuth geo`: where the attempts come from. Runs the
- * whole analysis with the geo databases (analysis_cli.h), then prints the
+ * whole analysis with the geo databases (run/run.h), then prints the
  * geo table (geo.csv of `analyze`: addresses, failed attempts and banned
  * addresses per country and AS), grouped by both, by country or by AS.
  * The databases used, what each answered, their attribution lines and
  * the lookup time go to stderr (unless -q). */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -29,23 +28,21 @@ static const char usage[] =
     "      --tz ZONE, --year YEAR, --patterns FILE, -j N, -q  as for `events`\n"
     "  -h, --help         this help\n";
 
-enum by { BY_BOTH, BY_COUNTRY, BY_ASN };
-
 typedef struct geo_opts {
     cli_analysis x;
-    enum by by;
+    ms_geo_by by;
 } geo_opts;
 
 static int geo_option(void *ctx, int opt, const char *arg)
 {
     geo_opts *o = ctx;
-    if (opt == 1401) {
+    if (opt == OPT_BY) {
         if (!strcmp(arg, "both"))
-            o->by = BY_BOTH;
+            o->by = MS_GEO_BY_BOTH;
         else if (!strcmp(arg, "country"))
-            o->by = BY_COUNTRY;
+            o->by = MS_GEO_BY_COUNTRY;
         else if (!strcmp(arg, "asn"))
-            o->by = BY_ASN;
+            o->by = MS_GEO_BY_ASN;
         else {
             cli_error("--by takes both, country or asn");
             return -1;
@@ -65,17 +62,17 @@ static void fields_text(unsigned f, char *t, size_t cap)
 }
 
 /* What the databases were, on stderr. */
-static void print_sources(const cli_analysis *x)
+static void print_sources(const ms_geo *geo)
 {
-    if (!x->geo)
+    if (!geo)
         return;
     size_t n, nd;
-    const ms_geo_source *src = ms_geo_sources(x->geo, &n);
-    const char *const *dirs = ms_geo_searched(x->geo, &nd);
+    const ms_geo_source *src = ms_geo_sources(geo, &n);
+    const char *const *dirs = ms_geo_searched(geo, &nd);
     uint64_t addrs;
     double secs;
-    ms_geo_stats(x->geo, &addrs, &secs);
-    if (!ms_geo_usable(x->geo)) {
+    ms_geo_stats(geo, &addrs, &secs);
+    if (!ms_geo_usable(geo)) {
         fputs("geo: no usable geo database", stderr);
         if (nd) {
             fputs(" found (looked in", stderr);
@@ -112,45 +109,23 @@ int cmd_geo(int argc, char **argv)
 {
     static const struct option longopts[] = {
         CLI_COMMON_LONG, CLI_ANALYSIS_LONG,
-        {"by", required_argument, NULL, 1401}, {0}};
-    geo_opts o = {.by = BY_BOTH};
+        {"by", required_argument, NULL, OPT_BY}, {0}};
+    geo_opts o = {.by = MS_GEO_BY_BOTH};
     int rc = cli_parse(argc, argv, longopts, usage, geo_option, &o, &o.x.c);
     if (rc >= 0)
         return rc;
-    rc = cli_analysis_run(&o.x, argv + optind, argc - optind);
+    cli_run run;
+    cli_analysis_init(&run, &o.x, argv + optind, argc - optind);
+    rc = cli_run_go(&run);
     if (rc == EXIT_OK) {
         if (!o.x.c.quiet)
-            print_sources(&o.x);
+            print_sources(run.r.geo);
         int json = o.x.c.format && !strcmp(o.x.c.format, "json");
-        /* One level only: the same table over a copy of the per-ip
-         * figures with the other level blanked. */
-        ms_analysis view = o.x.an;
-        size_t nips = o.x.store.ips.n;
-        ms_ipinfo *ip = NULL;
-        if (o.by != BY_BOTH && nips) {
-            ip = malloc(nips * sizeof *ip);
-            if (!ip) {
-                cli_error("out of memory");
-                cli_analysis_free(&o.x);
-                return EXIT_FATAL;
-            }
-            memcpy(ip, o.x.an.ip, nips * sizeof *ip);
-            for (size_t i = 0; i < nips; i++) {
-                if (o.by == BY_COUNTRY)
-                    ip[i].asn = ip[i].as_org = "";
-                else
-                    ip[i].country = "";
-            }
-            view.ip = ip;
-        }
         ms_buf b = {0};
-        ms_results_geo(&b, &view, json);
-        rc = cli_write_output(o.x.c.output, &b) ? EXIT_FATAL
-             : o.x.damaged                     ? EXIT_PARTIAL
-                                               : EXIT_OK;
+        ms_results_geo(&b, &run.r.an, o.by, json);
+        rc = cli_status(cli_write_output(o.x.c.output, &b), run.r.damaged);
         ms_buf_free(&b);
-        free(ip);
     }
-    cli_analysis_free(&o.x);
+    cli_run_free(&run);
     return rc;
 }

@@ -1,14 +1,13 @@
 /* cmd_report.c — `mailsleuth report -o DIR PATH...`: the incident report
  * (report.md, report.html and their charts, lib/output/report.h) without
- * the result tables; and report_write (or its two halves), which `analyze`
- * calls too so that it writes the same report beside its result files. */
+ * the result tables; and what is said once a report is written, which
+ * `analyze` says too: it writes the same report beside its result files. */
 #include <stdio.h>
 #include <string.h>
 
 #include "analysis_cli.h"
 #include "commands.h"
 #include "ms_config.h"
-#include "output/report.h"
 
 static const char usage[] =
     "usage: mailsleuth report -o DIR [OPTIONS] PATH...\n"
@@ -31,38 +30,34 @@ static const char usage[] =
     "Exit status: 0 all read; 1 some input damaged or unreadable (report\n"
     "written); 2 usage error; 3 fatal error (the report not written).\n";
 
-int report_make(const cli_analysis *x, const char *dir, report_done *d)
+/* Say when gnuplot was missing or did not draw every chart (unless
+ * quiet). */
+static void charts_said(const cli_run *run, const char *dir)
 {
-    ms_report_opts o = {
-        .inputs = &x->inputs,
-        .geo = x->geo,
-        .version = "mailsleuth " MS_VERSION,
-    };
-    memset(d, 0, sizeof *d);
-    d->rc = ms_report_write(dir, &x->an, &o, &d->res, &d->err);
-    return d->rc;
-}
-
-int report_tell(const cli_analysis *x, const char *dir, const report_done *d)
-{
-    if (d->rc) {
-        cli_error("%s", d->err.msg);
-        return -1;
-    }
-    if (!x->c.quiet && d->res.charts && !d->res.gnuplot_found)
+    const ms_report_result *res = &run->r.report;
+    if (!run->c->quiet && res->charts && !res->gnuplot_found)
         cli_error("gnuplot not found: the report's charts were not drawn "
                   "(their scripts are %s/chart-*.gp)", dir);
-    else if (!x->c.quiet && d->res.drawn < d->res.charts)
+    else if (!run->c->quiet && res->drawn < res->charts)
         cli_error("gnuplot drew %d of %d charts (the report says why)",
-                  d->res.drawn, d->res.charts);
-    return 0;
+                  res->drawn, res->charts);
 }
 
-int report_write(const cli_analysis *x, const char *dir)
+int report_run(cli_analysis *x, char **paths, int npaths, unsigned formats)
 {
-    report_done d;
-    report_make(x, dir, &d);
-    return report_tell(x, dir, &d);
+    cli_run run;
+    cli_analysis_init(&run, x, paths, npaths);
+    run.s.dir = x->c.output;
+    run.s.formats = formats;
+    run.s.report = 1;
+    run.s.version = "mailsleuth " MS_VERSION;
+    int rc = cli_run_go(&run);
+    if (rc == EXIT_OK) {
+        charts_said(&run, x->c.output);
+        rc = cli_status(0, run.r.damaged);
+    }
+    cli_run_free(&run);
+    return rc;
 }
 
 /* The analysis options; a report has no --format. */
@@ -87,13 +82,5 @@ int cmd_report(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    rc = cli_analysis_run(&x, argv + optind, argc - optind);
-    if (rc == EXIT_OK) {
-        if (report_write(&x, x.c.output))
-            rc = EXIT_FATAL;
-        else if (x.damaged)
-            rc = EXIT_PARTIAL;
-    }
-    cli_analysis_free(&x);
-    return rc;
+    return report_run(&x, argv + optind, argc - optind, 0);
 }

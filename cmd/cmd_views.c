@@ -58,7 +58,7 @@ typedef struct view_opts {
 static int view_option(void *ctx, int opt, const char *arg)
 {
     view_opts *o = ctx;
-    if (opt == 1301 && o->v == V_TIMELINE) {
+    if (opt == OPT_IP && o->v == V_TIMELINE) {
         if (o->nonly == 64 || !ms_ip_parse(arg, strlen(arg), &o->only[o->nonly])) {
             cli_error("--ip takes an address (at most 64 of them): '%s'", arg);
             return -1;
@@ -66,7 +66,7 @@ static int view_option(void *ctx, int opt, const char *arg)
         o->nonly++;
         return 1;
     }
-    if (opt == 1302 && o->v == V_BANS) {
+    if (opt == OPT_AS && o->v == V_BANS) {
         static const char *const names[] = {"csv", "json", "plain", "nft", "ipset"};
         size_t k = 0;
         while (k < 5 && strcmp(arg, names[k]))
@@ -78,7 +78,7 @@ static int view_option(void *ctx, int opt, const char *arg)
         o->style = (ms_ban_style)k;
         return 1;
     }
-    if (opt == 1301 || opt == 1302)
+    if (opt == OPT_IP || opt == OPT_AS)
         return 0;   /* not this view's option: a usage error */
     return cli_analysis_option(&o->x, opt, arg);
 }
@@ -87,28 +87,29 @@ static int run_view(int argc, char **argv, enum view v, const char *usage)
 {
     static const struct option longopts[] = {
         CLI_COMMON_LONG, CLI_ANALYSIS_LONG,
-        {"ip", required_argument, NULL, 1301},
-        {"as", required_argument, NULL, 1302}, {0}};
+        {"ip", required_argument, NULL, OPT_IP},
+        {"as", required_argument, NULL, OPT_AS}, {0}};
     view_opts o = {.v = v, .style = MS_BANS_CSV};
     int rc = cli_parse(argc, argv, longopts, usage, view_option, &o, &o.x.c);
     if (rc >= 0)
         return rc;
-    rc = cli_analysis_run(&o.x, argv + optind, argc - optind);
+    cli_run run;
+    cli_analysis_init(&run, &o.x, argv + optind, argc - optind);
+    rc = cli_run_go(&run);
     if (rc == EXIT_OK) {
+        const ms_analysis *a = &run.r.an;
         int json = o.x.c.format && !strcmp(o.x.c.format, "json");
         ms_buf b = {0};
         if (v == V_TIMELINE)
-            ms_results_timeline(&b, &o.x.an, o.nonly ? o.only : NULL, o.nonly, json);
+            ms_results_timeline(&b, a, o.nonly ? o.only : NULL, o.nonly, json);
         else if (v == V_CLUSTERS)
-            ms_results_clusters(&b, &o.x.an, json);
+            ms_results_clusters(&b, a, json);
         else
-            ms_results_bans(&b, &o.x.an, o.style);
-        rc = cli_write_output(o.x.c.output, &b) ? EXIT_FATAL
-             : o.x.damaged                     ? EXIT_PARTIAL
-                                               : EXIT_OK;
+            ms_results_bans(&b, a, o.style);
+        rc = cli_status(cli_write_output(o.x.c.output, &b), run.r.damaged);
         ms_buf_free(&b);
     }
-    cli_analysis_free(&o.x);
+    cli_run_free(&run);
     return rc;
 }
 

@@ -2,9 +2,9 @@
  * verdict and every rule that fired against it or spared it, each with
  * the log lines behind it. The analysis runs as for `analyze`; the rules
  * are taken again for that address alone (analyze/why.h); then the logs
- * are read a second time, line by line on one thread, to fetch the text
- * of the lines cited (an events file or standard input cannot be read
- * again: their lines are cited by file and number only). Everything from
+ * are read a second time for the text of the lines cited (run/cited.h: an
+ * events file or standard input cannot be read again, their lines are
+ * cited by file and number only). Everything from
  * the logs goes through ms_text_clean before it reaches the terminal. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "core/timeconv.h"
 #include "output/text.h"
+#include "run/cited.h"
 
 #define LINE_MAX_SHOWN 400   /* bytes of a cited line shown */
 
@@ -35,96 +36,15 @@ static const char usage[] =
     "      --tz ZONE, --year YEAR, --patterns FILE, -j N, -q  as for `events`\n"
     "  -h, --help         this help\n";
 
-/* A cited line: the store's file index and line number, and its text
- * once read again. */
-typedef struct cited {
-    uint32_t file;
-    uint64_t line;
-    char *text;
-    size_t len;
-} cited;
-
-typedef struct reread {
-    const ms_store *s;
-    cited *v;
-    size_t n;
-    const struct ms_file_scan *last;
-    uint32_t last_file;
-} reread;
-
-static int cmp_cited(const void *x, const void *y)
-{
-    const cited *a = x, *b = y;
-    if (a->file != b->file)
-        return a->file < b->file ? -1 : 1;
-    return a->line < b->line ? -1 : a->line > b->line;
-}
-
-static void on_line(void *ctx, const ms_file_scan *f, uint64_t lineno,
-                    const char *line, size_t len, const ms_record *rec,
-                    const ms_rule *rule, const ms_event *ev)
-{
-    (void)rec;
-    (void)rule;
-    (void)ev;
-    reread *r = ctx;
-    if (f != r->last) {
-        r->last = f;
-        r->last_file = UINT32_MAX;
-        for (size_t i = 0; i < r->s->nfiles; i++)
-            if (!strcmp(r->s->files[i], f->name))
-                r->last_file = (uint32_t)i;
-    }
-    cited key = {r->last_file, lineno, NULL, 0};
-    cited *c = bsearch(&key, r->v, r->n, sizeof *r->v, cmp_cited);
-    if (!c || c->text)
-        return;
-    c->len = len < LINE_MAX_SHOWN ? len : LINE_MAX_SHOWN;
-    c->text = malloc(c->len + 1);
-    if (c->text)
-        memcpy(c->text, line, c->len);
-}
-
-/* Read the logs again for the text of the lines the rules cite. */
-static void fetch_lines(const cli_analysis *x, const ms_why *w, char **paths,
-                        int npaths, reread *r)
-{
-    const ms_store *s = &x->store;
-    size_t n = 0;
-    for (size_t i = 0; i < w->nrules; i++)
-        n += w->rules[i].nevents;
-    r->s = s;
-    r->v = calloc(n ? n : 1, sizeof *r->v);
-    if (!r->v)
-        return;
-    for (size_t i = 0; i < w->nrules; i++)
-        for (size_t k = 0; k < w->rules[i].nevents; k++) {
-            uint32_t e = w->rules[i].events[k];
-            r->v[r->n++] = (cited){s->file[e], s->line[e], NULL, 0};
-        }
-    qsort(r->v, r->n, sizeof *r->v, cmp_cited);
-    cli_common c = x->c;
-    c.threads = 1;   /* on_line is not shared between threads */
-    c.quiet = 1;     /* the analysis said it all */
-    ms_recognizers *rec = cli_recognizers(&c);
-    ms_scan_opts so = {.max_line = 1 << 20, .on_line = on_line, .ctx = r};
-    ms_source_list src;
-    ms_file_scan *files;
-    int damaged;
-    if (rec && n && cli_scan(&c, rec, paths, npaths, &so, &src, &files, &damaged) == 0)
-        cli_scan_free(&src, files);
-    ms_recognizers_free(rec);
-}
-
 static void clean(ms_buf *b, const char *s, size_t n)
 {
     ms_text_clean(b, s, n);
 }
 
-static void cite(ms_buf *b, const ms_store *s, const reread *r, uint32_t e)
+static void cite(ms_buf *b, const ms_store *s, const ms_cited_lines *lines,
+                 uint32_t e)
 {
-    cited key = {s->file[e], s->line[e], NULL, 0};
-    const cited *c = r->v ? bsearch(&key, r->v, r->n, sizeof *r->v, cmp_cited) : NULL;
+    const ms_cited *c = ms_cited_find(lines, s, e);
     const char *name = s->file[e] < s->nfiles ? s->files[s->file[e]] : "?";
     ms_buf_adds(b, "    ");
     clean(b, name, strlen(name));
@@ -145,11 +65,11 @@ static void cite(ms_buf *b, const ms_store *s, const reread *r, uint32_t e)
     ms_buf_addc(b, '\n');
 }
 
-static void print(ms_buf *b, const cli_analysis *x, const char *addr,
-                  uint32_t ip, const ms_why *w, const reread *r)
+static void print(ms_buf *b, const ms_analysis *a, const char *addr,
+                  uint32_t ip, const ms_why *w, const ms_cited_lines *lines)
 {
-    const ms_store *s = &x->store;
-    const ms_ipinfo *in = &x->an.ip[ip];
+    const ms_store *s = a->store;
+    const ms_ipinfo *in = &a->ip[ip];
     char t0[40], t1[40];
     ms_buf_adds(b, addr);
     ms_buf_adds(b, ": ");
@@ -183,7 +103,7 @@ static void print(ms_buf *b, const cli_analysis *x, const char *addr,
         clean(b, k->text, strlen(k->text));
         ms_buf_addc(b, '\n');
         for (size_t j = 0; j < k->nevents; j++)
-            cite(b, s, r, k->events[j]);
+            cite(b, s, lines, k->events[j]);
         if (k->more) {
             ms_buf_adds(b, "    … and ");
             ms_buf_addu(b, k->more);
@@ -212,42 +132,35 @@ int cmd_why(int argc, char **argv)
         fputs(usage, stderr);
         return EXIT_USAGE;
     }
-    char **paths = argv + optind + 1;
-    int npaths = argc - optind - 1;
-    rc = cli_analysis_run(&x, paths, npaths);
+    cli_run run;
+    cli_analysis_init(&run, &x, argv + optind + 1, argc - optind - 1);
+    rc = cli_run_go(&run);
     if (rc != EXIT_OK) {
-        cli_analysis_free(&x);
+        cli_run_free(&run);
         return rc;
     }
+    const ms_store *s = &run.r.store;
     char canon[MS_IP_STRLEN];
     canon[ms_ip_format(&want, canon)] = '\0';
-    uint32_t ip = ms_intern_get(&x.store.ips, (const char *)want.b, sizeof want.b);
+    uint32_t ip = ms_intern_get(&s->ips, (const char *)want.b, sizeof want.b);
     ms_buf b = {0};
     ms_why w = {0};
-    reread r = {0};
-    ms_analyze_opts o;
-    ms_analyze_defaults(&o);
-    o.real_users = x.users ? &x.real_users : NULL;
-    o.ignore = &x.ignore_list;
-    if (ip == UINT32_MAX || !ms_store_ip_real(&x.store, ip)) {
+    ms_cited_lines lines = {0};
+    if (ip == UINT32_MAX || !ms_store_ip_real(s, ip)) {
         ms_buf_adds(&b, canon);
         ms_buf_adds(&b, ": not in these logs\n");
-    } else if (ms_why_ip(&x.an, &o, ip, &w)) {
+    } else if (ms_why_ip(&run.r.an, &run.r.opts, ip, &w)) {
         cli_error("out of memory");
         rc = EXIT_FATAL;
     } else {
-        fetch_lines(&x, &w, paths, npaths, &r);
-        print(&b, &x, canon, ip, &w, &r);
+        ms_cited_read(&run.s, s, &w, LINE_MAX_SHOWN, &lines);
+        print(&b, &run.r.an, canon, ip, &w, &lines);
     }
     if (rc == EXIT_OK)
-        rc = cli_write_output(x.c.output, &b) ? EXIT_FATAL
-             : x.damaged                     ? EXIT_PARTIAL
-                                             : EXIT_OK;
-    for (size_t i = 0; i < r.n; i++)
-        free(r.v[i].text);
-    free(r.v);
+        rc = cli_status(cli_write_output(x.c.output, &b), run.r.damaged);
+    ms_cited_free(&lines);
     ms_why_free(&w);
     ms_buf_free(&b);
-    cli_analysis_free(&x);
+    cli_run_free(&run);
     return rc;
 }

@@ -3,7 +3,7 @@
 #ifndef MS_COMMANDS_H
 #define MS_COMMANDS_H
 
-#include "output/report.h"
+#include "analysis_cli.h"
 
 int cmd_events(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
@@ -15,19 +15,10 @@ int cmd_why(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_geo(int argc, char **argv);
 
-/* Write the report (report.md, report.html, charts) of an analysis run
- * into dir (cmd_report.c); 0, or -1 (printed). analyze calls it too, or
- * its halves: report_make writes and prints nothing (it may run in another
- * thread), report_tell prints what happened; both return 0 or -1. */
-struct cli_analysis;
-typedef struct report_done {
-    int rc;
-    ms_report_result res;
-    ms_error err;
-} report_done;
-int report_write(const struct cli_analysis *x, const char *dir);
-int report_make(const struct cli_analysis *x, const char *dir, report_done *d);
-int report_tell(const struct cli_analysis *x, const char *dir,
-                const report_done *d);
+/* Analyse paths with x's options and write into x->c.output the result
+ * files in formats (output/results.h; 0: none) and the report
+ * (cmd_report.c; analyze too); then say when gnuplot did not draw every
+ * chart. The exit status. */
+int report_run(cli_analysis *x, char **paths, int npaths, unsigned formats);
 
 #endif

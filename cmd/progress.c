@@ -5,7 +5,6 @@
 
 #include <stdatomic.h>
 #include <stdio.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,13 +45,11 @@ static void *run(void *arg)
     return NULL;
 }
 
-void cli_progress_start(cli_progress *p, const cli_common *c, size_t files,
-                        ms_scan_opts *opts)
+void cli_progress_start(cli_progress *p, int quiet, size_t files)
 {
-    memset(p, 0, sizeof *p);
-    opts->progress = &p->counters;
     p->total_files = files;
-    if (c->quiet || !isatty(STDERR_FILENO))
+    p->stop = 0;
+    if (quiet || !isatty(STDERR_FILENO))
         return;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);

@@ -7,11 +7,10 @@
 #include <pthread.h>
 #include <stddef.h>
 
-#include "cli.h"
 #include "parse/scan.h"
 
 typedef struct cli_progress {
-    ms_progress counters;
+    ms_progress counters;   /* the scan's (ms_scan_opts.progress), zeroed */
     size_t total_files;
     int on;
     int stop;
@@ -20,9 +19,8 @@ typedef struct cli_progress {
     pthread_cond_t wake;
 } cli_progress;
 
-/* Start the display (or not); opts->progress is pointed at the counters. */
-void cli_progress_start(cli_progress *p, const cli_common *c, size_t files,
-                        ms_scan_opts *opts);
+/* Start the display of the counters (or not, when quiet). */
+void cli_progress_start(cli_progress *p, int quiet, size_t files);
 /* Stop it and erase the line. */
 void cli_progress_stop(cli_progress *p);
 

@@ -346,12 +346,32 @@ void ms_results_clusters(ms_buf *b, const ms_analysis *a, int json)
     ms_rctx_free(&c);
 }
 
-void ms_results_geo(ms_buf *b, const ms_analysis *a, int json)
+void ms_results_geo(ms_buf *b, const ms_analysis *a, ms_geo_by by, int json)
 {
+    /* One level only: the same table over a copy of the per-ip figures
+     * with the other level blanked. */
+    ms_analysis view = *a;
+    size_t nips = a->store->ips.n;
+    ms_ipinfo *ip = NULL;
+    if (by != MS_GEO_BY_BOTH && nips) {
+        if (!(ip = malloc(nips * sizeof *ip))) {
+            b->failed = 1;
+            return;
+        }
+        memcpy(ip, a->ip, nips * sizeof *ip);
+        for (size_t i = 0; i < nips; i++) {
+            if (by == MS_GEO_BY_COUNTRY)
+                ip[i].asn = ip[i].as_org = "";
+            else
+                ip[i].country = "";
+        }
+        view.ip = ip;
+    }
     ms_rctx c;
-    ms_rctx_init(&c, a, MS_RCTX_GEO, NULL, 0);
+    ms_rctx_init(&c, &view, MS_RCTX_GEO, NULL, 0);
     render(b, NULL, &c, &ms_tab_geo, json);
     ms_rctx_free(&c);
+    free(ip);
 }
 
 /* The bans of one family as nft or ipset lines. */

@@ -64,8 +64,12 @@ void ms_results_timeline(ms_buf *b, const ms_analysis *a, const ms_ip *only,
 /* clusters.csv or clusters.json into b. */
 void ms_results_clusters(ms_buf *b, const ms_analysis *a, int json);
 
-/* geo.csv or geo.json into b (the `geo` command). */
-void ms_results_geo(ms_buf *b, const ms_analysis *a, int json);
+/* The groups of the `geo` command: one row per country and AS, or one
+ * level only (the other left empty). */
+typedef enum ms_geo_by { MS_GEO_BY_BOTH, MS_GEO_BY_COUNTRY, MS_GEO_BY_ASN } ms_geo_by;
+
+/* geo.csv or geo.json into b (the `geo` command), grouped by. */
+void ms_results_geo(ms_buf *b, const ms_analysis *a, ms_geo_by by, int json);
 
 typedef enum ms_ban_style {
     MS_BANS_CSV,     /* bans.csv */
