@@ -15,6 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
+
 #include "core/ip.h"
 #include "core/timeconv.h"
 #include "output/text.h"
@@ -131,7 +134,7 @@ void ms_md_escape(ms_buf *b, const char *s, size_t n)
 
 /* ---- inline ----------------------------------------------------------- */
 
-void ms_doc_t(ms_doc *d, const char *s)
+void ms_doc_ours(ms_doc *d, const char *s)
 {
     if (d->html)
         ms_html_escape(d->b, s, strlen(s));
@@ -139,14 +142,14 @@ void ms_doc_t(ms_doc *d, const char *s)
         ms_buf_adds(d->b, s);
 }
 
-void ms_doc_f(ms_doc *d, const char *fmt, ...)
+void ms_doc_ours_fmt(ms_doc *d, const char *fmt, ...)
 {
     char buf[1024];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    ms_doc_t(d, buf);
+    ms_doc_ours(d, buf);
 }
 
 /* Attacker text, escaped, into b (no markup around it). */
@@ -164,7 +167,7 @@ static void untrusted(ms_doc *d, ms_buf *b, const char *s, size_t n)
         ms_md_escape(b, d->tmp.p ? d->tmp.p : "", d->tmp.n);
 }
 
-void ms_doc_u(ms_doc *d, const char *s, size_t n)
+void ms_doc_untrusted_name_n(ms_doc *d, const char *s, size_t n)
 {
     if (d->html)
         ms_buf_adds(d->b, "<span class=\"u\">");
@@ -173,13 +176,13 @@ void ms_doc_u(ms_doc *d, const char *s, size_t n)
         ms_buf_adds(d->b, "</span>");
 }
 
-void ms_doc_us(ms_doc *d, const char *s)
+void ms_doc_untrusted_name(ms_doc *d, const char *s)
 {
     s = s ? s : "";
-    ms_doc_u(d, s, strlen(s));
+    ms_doc_untrusted_name_n(d, s, strlen(s));
 }
 
-void ms_doc_x(ms_doc *d, const char *s)
+void ms_doc_untrusted_text(ms_doc *d, const char *s)
 {
     s = s ? s : "";
     untrusted(d, d->b, s, strlen(s));
@@ -188,22 +191,22 @@ void ms_doc_x(ms_doc *d, const char *s)
 void ms_doc_user(ms_doc *d, const ms_store *s, uint32_t user)
 {
     if (user < s->users.n && s->users.len[user])
-        ms_doc_u(d, s->users.str[user], s->users.len[user]);
+        ms_doc_untrusted_name_n(d, s->users.str[user], s->users.len[user]);
     else
-        ms_doc_t(d, "(no name)");
+        ms_doc_ours(d, "(no name)");
 }
 
 void ms_doc_strong(ms_doc *d, const char *s)
 {
     ms_buf_adds(d->b, d->html ? "<strong>" : "**");
-    ms_doc_t(d, s);
+    ms_doc_ours(d, s);
     ms_buf_adds(d->b, d->html ? "</strong>" : "**");
 }
 
 void ms_doc_code(ms_doc *d, const char *s)
 {
     ms_buf_adds(d->b, d->html ? "<code>" : "`");
-    ms_doc_t(d, s);
+    ms_doc_ours(d, s);
     ms_buf_adds(d->b, d->html ? "</code>" : "`");
 }
 
@@ -230,7 +233,7 @@ void ms_doc_link(ms_doc *d, const char *heading)
         slug(d->b, heading);
         ms_buf_adds(d->b, "\">");
     }
-    ms_doc_t(d, heading);
+    ms_doc_ours(d, heading);
     if (d->html) {
         ms_buf_adds(d->b, "</a>");
     } else {
@@ -307,14 +310,14 @@ void ms_doc_day(ms_doc *d, ms_time t)
         "April", "May", "June", "July", "August", "September", "October",
         "November", "December"};
     if (t == MS_TIME_NONE) {
-        ms_doc_t(d, "an unknown time");
+        ms_doc_ours(d, "an unknown time");
         return;
     }
     int64_t y;
     unsigned mo, dd, h, mi, se;
     civil(t, &y, &mo, &dd, &h, &mi, &se);
-    ms_doc_f(d, "%u %s %lld %02u:%02u", dd, months[(mo - 1) % 12], (long long)y,
-             h, mi);
+    ms_doc_ours_fmt(d, "%u %s %lld %02u:%02u", dd, months[(mo - 1) % 12],
+                    (long long)y, h, mi);
 }
 
 static size_t fmt_dur(double secs, char *buf, size_t n)
@@ -346,7 +349,7 @@ void ms_doc_h(ms_doc *d, int level, const char *text)
         ms_buf_adds(d->b, " id=\"");
         slug(d->b, text);
         ms_buf_adds(d->b, "\">");
-        ms_doc_t(d, text);
+        ms_doc_ours(d, text);
         ms_buf_adds(d->b, "</h");
         ms_buf_addc(d->b, (char)('0' + level));
         ms_buf_adds(d->b, ">\n");
@@ -354,7 +357,7 @@ void ms_doc_h(ms_doc *d, int level, const char *text)
         for (int i = 0; i < level; i++)
             ms_buf_addc(d->b, '#');
         ms_buf_addc(d->b, ' ');
-        ms_doc_t(d, text);
+        ms_doc_ours(d, text);
         ms_buf_adds(d->b, "\n\n");
     }
 }
@@ -406,7 +409,7 @@ void ms_doc_details(ms_doc *d, const char *summary)
 {
     if (d->html) {
         ms_buf_adds(d->b, "<details><summary>");
-        ms_doc_t(d, summary);
+        ms_doc_ours(d, summary);
         ms_buf_adds(d->b, "</summary>\n");
     } else {
         ms_doc_strong(d, summary);
@@ -431,11 +434,11 @@ void ms_doc_table(ms_doc *d, const char *const *cols, const char *align)
         int right = align[d->ncols] == 'r';
         if (d->html) {
             ms_buf_adds(d->b, right ? "<th class=\"n\">" : "<th>");
-            ms_doc_t(d, cols[d->ncols]);
+            ms_doc_ours(d, cols[d->ncols]);
             ms_buf_adds(d->b, "</th>");
         } else {
             ms_buf_addc(d->b, ' ');
-            ms_doc_t(d, cols[d->ncols]);
+            ms_doc_ours(d, cols[d->ncols]);
             ms_buf_adds(d->b, " |");
         }
     }
@@ -540,13 +543,13 @@ void ms_doc_chart(ms_doc *d, const ms_chart *c)
     case MS_CHART_DRAWN:
         if (d->html) {
             ms_buf_adds(d->b, "<figure><img alt=\"");
-            ms_doc_t(d, c->alt);
+            ms_doc_ours(d, c->alt);
             ms_buf_adds(d->b, "\" src=\"data:image/svg+xml;base64,");
             ms_base64(d->b, c->svg, c->nsvg);
             ms_buf_adds(d->b, "\"></figure>\n");
         } else {
             ms_buf_adds(d->b, "![");
-            ms_doc_t(d, c->alt);
+            ms_doc_ours(d, c->alt);
             ms_buf_adds(d->b, "](");
             ms_buf_adds(d->b, c->name);
             ms_buf_adds(d->b, ".png)\n\n");
@@ -555,16 +558,16 @@ void ms_doc_chart(ms_doc *d, const ms_chart *c)
     case MS_CHART_SCRIPT:
     case MS_CHART_FAILED:
         ms_doc_note(d);
-        ms_doc_t(d, "Chart not drawn (");
+        ms_doc_ours(d, "Chart not drawn (");
         if (c->state == MS_CHART_SCRIPT)
-            ms_doc_t(d, "gnuplot is not installed");
+            ms_doc_ours(d, "gnuplot is not installed");
         else
-            ms_doc_us(d, c->why);
-        ms_doc_f(d, "): %s. To draw it, run ", c->alt);
+            ms_doc_untrusted_name(d, c->why);
+        ms_doc_ours_fmt(d, "): %s. To draw it, run ", c->alt);
         ms_buf_adds(d->b, d->html ? "<code>" : "`");
-        ms_doc_f(d, "gnuplot %s.gp", c->name);
+        ms_doc_ours_fmt(d, "gnuplot %s.gp", c->name);
         ms_buf_adds(d->b, d->html ? "</code>" : "`");
-        ms_doc_t(d, " in the report's folder.");
+        ms_doc_ours(d, " in the report's folder.");
         ms_doc_pend(d);
         break;
     default:
@@ -577,110 +580,25 @@ void ms_doc_free(ms_doc *d)
     ms_buf_free(&d->tmp);
 }
 
-/* ---- base64 and SHA-256 ---------------------------------------------- */
+/* ---- base64 and SHA-256 (nettle) ------------------------------------ */
 
 void ms_base64(ms_buf *b, const void *data, size_t n)
 {
-    static const char tab[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    const unsigned char *p = data;
-    if (ms_buf_reserve(b, (n + 2) / 3 * 4))
+    if (ms_buf_reserve(b, BASE64_ENCODE_RAW_LENGTH(n)))
         return;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        char q[4] = {tab[v >> 18], tab[(v >> 12) & 63],
-                     i + 1 < n ? tab[(v >> 6) & 63] : '=',
-                     i + 2 < n ? tab[v & 63] : '='};
-        ms_buf_add(b, q, 4);
-    }
-}
-
-static uint32_t ror(uint32_t x, int r)
-{
-    return x >> r | x << (32 - r);
-}
-
-static void sha256_block(uint32_t h[8], const unsigned char *p)
-{
-    static const uint32_t k[64] = {
-        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-        0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-        0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-        0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-        0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-        0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-        0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-        0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-        0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-        0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-    uint32_t w[64];
-    for (int i = 0; i < 16; i++)
-        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-               (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-    for (int i = 16; i < 64; i++) {
-        uint32_t s0 = ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        uint32_t s1 = ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5],
-             g = h[6], hh = h[7];
-    for (int i = 0; i < 64; i++) {
-        uint32_t t1 = hh + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
-                      ((e & f) ^ (~e & g)) + k[i] + w[i];
-        uint32_t t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
-                      ((a & b) ^ (a & c) ^ (b & c));
-        hh = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
-    }
-    h[0] += a;
-    h[1] += b;
-    h[2] += c;
-    h[3] += d;
-    h[4] += e;
-    h[5] += f;
-    h[6] += g;
-    h[7] += hh;
+    base64_encode_raw(b->p + b->n, n, data);
+    b->n += BASE64_ENCODE_RAW_LENGTH(n);
 }
 
 void ms_sha256_b64(const void *data, size_t n, char out[45])
 {
-    uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                     0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    const unsigned char *p = data;
-    size_t i = 0;
-    for (; i + 64 <= n; i += 64)
-        sha256_block(h, p + i);
-    unsigned char last[128] = {0};
-    size_t rest = n - i;
-    memcpy(last, p + i, rest);
-    last[rest] = 0x80;
-    size_t len = rest + 9 <= 64 ? 64 : 128;
-    uint64_t bits = (uint64_t)n * 8;
-    for (int j = 0; j < 8; j++)
-        last[len - 1 - j] = (unsigned char)(bits >> (8 * j));
-    sha256_block(h, last);
-    if (len == 128)
-        sha256_block(h, last + 64);
-    unsigned char dig[32];
-    for (int j = 0; j < 32; j++)
-        dig[j] = (unsigned char)(h[j / 4] >> (24 - 8 * (j % 4)));
-    ms_buf b = {0};
-    ms_base64(&b, dig, 32);
-    memset(out, 0, 45);
-    if (!b.failed && b.n == 44)
-        memcpy(out, b.p, 44);
-    ms_buf_free(&b);
+    struct sha256_ctx ctx;
+    uint8_t dig[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, n, data);
+    sha256_digest(&ctx, sizeof dig, dig);
+    base64_encode_raw(out, sizeof dig, dig);
+    out[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)] = '\0';
 }
 
 /* ---- the HTML page ---------------------------------------------------- */

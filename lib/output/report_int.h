@@ -8,14 +8,15 @@
  * HTML: the same calls make report.md and report.html, so the two cannot
  * say different things.
  *
- * The writer's rule for text: ms_doc_t and ms_doc_f take our own words
- * (written as they are in Markdown, HTML-escaped in HTML); every string that
- * came from a log or a file name goes through ms_doc_u (and table cells of
- * kind MS_RV_STR), which cleans it (text.h), hides bidirectional and
- * invisible format characters as \xNN, then escapes it for the format:
- * HTML entities for & < > " ', a backslash before every Markdown
- * punctuation character (so no name can open a link, an image, HTML,
- * emphasis, a table cell or an autolink). */
+ * The writer's rule for text: ms_doc_ours and ms_doc_ours_fmt take our own
+ * words (written as they are in Markdown, HTML-escaped in HTML); every
+ * string that came from a log or a file name goes through
+ * ms_doc_untrusted_name, ms_doc_untrusted_text or a table cell of kind
+ * MS_RV_STR, which clean it (text.h), hide bidirectional and invisible
+ * format characters as \xNN, then escape it for the format: HTML entities
+ * for & < > " ', a backslash before every Markdown punctuation character
+ * (so no name can open a link, an image, HTML, emphasis, a table cell or an
+ * autolink). A name is set apart (monospace in HTML), a text is not. */
 #ifndef MS_REPORT_INT_H
 #define MS_REPORT_INT_H
 
@@ -54,14 +55,17 @@ void ms_doc_p(ms_doc *d);              /* a paragraph begins */
 void ms_doc_note(ms_doc *d);           /* a paragraph set apart (a note) */
 void ms_doc_lead(ms_doc *d);           /* the headline paragraph */
 void ms_doc_pend(ms_doc *d);           /* … and ends */
-void ms_doc_t(ms_doc *d, const char *s);
-void ms_doc_f(ms_doc *d, const char *fmt, ...)
+/* Our own words. */
+void ms_doc_ours(ms_doc *d, const char *s);
+void ms_doc_ours_fmt(ms_doc *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void ms_doc_u(ms_doc *d, const char *s, size_t n);
-void ms_doc_us(ms_doc *d, const char *s);     /* NUL-terminated; NULL: "" */
+/* An untrusted name (a username, a program, a file): escaped, set apart.
+ * _n: n bytes; the other NUL-terminated, NULL: "". */
+void ms_doc_untrusted_name_n(ms_doc *d, const char *s, size_t n);
+void ms_doc_untrusted_name(ms_doc *d, const char *s);
 /* Untrusted prose (an analysis sentence, a file name, an error): escaped
- * like ms_doc_u but shown as ordinary text, not as a name. */
-void ms_doc_x(ms_doc *d, const char *s);
+ * like a name but shown as ordinary text. */
+void ms_doc_untrusted_text(ms_doc *d, const char *s);
 void ms_doc_user(ms_doc *d, const ms_store *s, uint32_t user);
 void ms_doc_strong(ms_doc *d, const char *s); /* our words, bold */
 void ms_doc_code(ms_doc *d, const char *s);   /* our words, code */

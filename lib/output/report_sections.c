@@ -5,10 +5,10 @@
  *
  * Everything is written through the document writer (report_int.h), once
  * for both formats. Names, addresses' origins, file names and analysis
- * sentences are untrusted and go through ms_doc_u / ms_doc_x or text
- * cells; our own words go through ms_doc_t / ms_doc_f and never contain
- * Markdown markup. Long lists are cut at a fixed length, naming the result
- * file that holds them all. */
+ * sentences are untrusted and go through ms_doc_untrusted_name(_n),
+ * ms_doc_untrusted_text or text cells; our own words go through ms_doc_ours
+ * and ms_doc_ours_fmt and never contain Markdown markup. Long lists are cut at
+ * a fixed length, naming the result file that holds them all. */
 #include "report_int.h"
 
 #include "enrich/geo.h"
@@ -31,8 +31,8 @@
 static void count(ms_doc *d, uint64_t n, const char *one, const char *many)
 {
     ms_doc_num(d, n);
-    ms_doc_t(d, " ");
-    ms_doc_t(d, n == 1 ? one : many);
+    ms_doc_ours(d, " ");
+    ms_doc_ours(d, n == 1 ? one : many);
 }
 
 static double pct(uint64_t part, uint64_t whole)
@@ -43,11 +43,11 @@ static double pct(uint64_t part, uint64_t whole)
 static void human_bytes(ms_doc *d, uint64_t b)
 {
     if (b < 1000000)
-        ms_doc_f(d, "%.1f kB", (double)b / 1e3);
+        ms_doc_ours_fmt(d, "%.1f kB", (double)b / 1e3);
     else if (b < 1000000000)
-        ms_doc_f(d, "%.1f MB", (double)b / 1e6);
+        ms_doc_ours_fmt(d, "%.1f MB", (double)b / 1e6);
     else
-        ms_doc_f(d, "%.1f GB", (double)b / 1e9);
+        ms_doc_ours_fmt(d, "%.1f GB", (double)b / 1e9);
 }
 
 static void cut_note(ms_doc *d, size_t shown, size_t all, const char *file)
@@ -55,9 +55,9 @@ static void cut_note(ms_doc *d, size_t shown, size_t all, const char *file)
     if (shown >= all)
         return;
     ms_doc_note(d);
-    ms_doc_f(d, "The first %zu of %zu are shown; ", shown, all);
+    ms_doc_ours_fmt(d, "The first %zu of %zu are shown; ", shown, all);
     ms_doc_code(d, file);
-    ms_doc_t(d, " lists them all.");
+    ms_doc_ours(d, " lists them all.");
     ms_doc_pend(d);
 }
 
@@ -103,11 +103,11 @@ static void server_list(ms_doc *d, const ms_rfacts *f, size_t max)
     size_t n = f->rc.nservers;
     for (size_t i = 0; i < n && i < max; i++) {
         if (i)
-            ms_doc_t(d, i + 1 == n ? " and " : ", ");
-        ms_doc_x(d, f->s->strs.str[f->rc.servers[i]]);
+            ms_doc_ours(d, i + 1 == n ? " and " : ", ");
+        ms_doc_untrusted_text(d, f->s->strs.str[f->rc.servers[i]]);
     }
     if (n > max)
-        ms_doc_f(d, " and %zu more", n - max);
+        ms_doc_ours_fmt(d, " and %zu more", n - max);
 }
 
 static void headline(ms_doc *d, const ms_rfacts *f)
@@ -116,88 +116,90 @@ static void headline(ms_doc *d, const ms_rfacts *f)
     uint64_t fails = f->by_outcome[MS_OUT_AUTH_FAIL];
     ms_doc_lead(d);
     if (!f->events) {
-        ms_doc_t(d, "No authentication event was found");
+        ms_doc_ours(d, "No authentication event was found");
         if (f->nfiles) {
-            ms_doc_t(d, " in the ");
+            ms_doc_ours(d, " in the ");
             count(d, f->lines, "line", "lines");
-            ms_doc_t(d, " of ");
+            ms_doc_ours(d, " of ");
             count(d, f->nfiles, "file", "files");
-            ms_doc_t(d, " read");
+            ms_doc_ours(d, " read");
         }
-        ms_doc_t(d, ": nothing to report.");
+        ms_doc_ours(d, ": nothing to report.");
         ms_doc_pend(d);
         return;
     }
     /* 1: what was read. */
     if (f->first != MS_TIME_NONE) {
-        ms_doc_t(d, "From ");
+        ms_doc_ours(d, "From ");
         ms_doc_day(d, f->first);
-        ms_doc_t(d, " to ");
+        ms_doc_ours(d, " to ");
         ms_doc_day(d, f->last);
-        ms_doc_t(d, " (UTC), ");
+        ms_doc_ours(d, " (UTC), ");
     } else {
-        ms_doc_t(d, "In logs without usable time stamps, ");
+        ms_doc_ours(d, "In logs without usable time stamps, ");
     }
     if (f->rc.nservers) {
         count(d, f->rc.nservers, "mail server", "mail servers");
-        ms_doc_t(d, " (");
+        ms_doc_ours(d, " (");
         server_list(d, f, 3);
-        ms_doc_t(d, ") logged ");
+        ms_doc_ours(d, ") logged ");
     } else {
-        ms_doc_t(d, "the logs held ");
+        ms_doc_ours(d, "the logs held ");
     }
     count(d, f->events, "authentication event", "authentication events");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     ms_doc_num(d, fails);
-    ms_doc_t(d, fails == 1 ? " of them a failed login" : " of them failed logins");
+    ms_doc_ours(d, fails == 1 ? " of them a failed login"
+                              : " of them failed logins");
     if (f->nlogs) {
-        ms_doc_t(d, " (");
+        ms_doc_ours(d, " (");
         count(d, f->lines, "line", "lines");
-        ms_doc_t(d, " read from ");
+        ms_doc_ours(d, " read from ");
         count(d, f->nlogs, "log file", "log files");
         if (f->nevfiles) {
-            ms_doc_t(d, " and ");
+            ms_doc_ours(d, " and ");
             count(d, f->nevfiles, "events file", "events files");
         }
-        ms_doc_t(d, ")");
+        ms_doc_ours(d, ")");
     } else if (f->nevfiles) {
-        ms_doc_t(d, " (read from ");
+        ms_doc_ours(d, " (read from ");
         count(d, f->nevfiles, "events file", "events files");
-        ms_doc_t(d, ")");
+        ms_doc_ours(d, ")");
     }
-    ms_doc_t(d, ". ");
+    ms_doc_ours(d, ". ");
     /* 2: who attacked. */
     if (!f->nban && !a->nclusters) {
-        ms_doc_t(d, "No address did enough to be banned");
+        ms_doc_ours(d, "No address did enough to be banned");
         if (f->nwatch) {
-            ms_doc_t(d, "; ");
+            ms_doc_ours(d, "; ");
             count(d, f->nwatch, "is", "are");
-            ms_doc_t(d, " worth watching");
+            ms_doc_ours(d, " worth watching");
         }
-        ms_doc_t(d, ". ");
+        ms_doc_ours(d, ". ");
     } else {
         count(d, f->nban, "IP address was", "IP addresses were");
-        ms_doc_t(d, " attacking");
+        ms_doc_ours(d, " attacking");
         if (f->nwatch) {
-            ms_doc_t(d, " and ");
+            ms_doc_ours(d, " and ");
             ms_doc_num(d, f->nwatch);
-            ms_doc_t(d, f->nwatch == 1 ? " more is" : " more are");
-            ms_doc_t(d, " worth watching");
+            ms_doc_ours(d, f->nwatch == 1 ? " more is" : " more are");
+            ms_doc_ours(d, " worth watching");
         }
         if (a->nclusters) {
-            ms_doc_t(d, ": ");
+            ms_doc_ours(d, ": ");
             ms_doc_num(d, f->ncamp_ips);
-            ms_doc_t(d, " in ");
+            ms_doc_ours(d, " in ");
             count(d, a->nclusters, "coordinated campaign", "coordinated campaigns");
-            ms_doc_t(d, " (");
+            ms_doc_ours(d, " (");
             for (size_t k = 0; k < a->nclusters && k < 3; k++) {
                 if (k)
-                    ms_doc_t(d, k + 1 == a->nclusters ? " and " : ", ");
+                    ms_doc_ours(d, k + 1 == a->nclusters ? " and " : ", ");
                 ms_doc_num(d, a->clusters[k].nmembers);
             }
             if (a->nclusters > 3)
-                ms_doc_t(d, ", \xE2\x80\xA6");
-            ms_doc_t(d, a->nclusters == 1
+                ms_doc_ours(d, ", \xE2\x80\xA6");
+            ms_doc_ours(d,
+                        a->nclusters == 1
                             ? " addresses) taking turns through one username "
                               "list, each address too slow for a per-address "
                               "limit such as fail2ban to notice"
@@ -205,81 +207,84 @@ static void headline(ms_doc *d, const ms_rfacts *f)
                               "username list, each address too slow for a "
                               "per-address limit such as fail2ban to notice");
             if (f->nfast) {
-                ms_doc_t(d, ", and ");
+                ms_doc_ours(d, ", and ");
                 count(d, f->nfast, "fast robot or brute forcer",
                       "fast robots or brute forcers");
             }
         } else {
-            ms_doc_t(d, "; no coordinated campaign was found");
+            ms_doc_ours(d, "; no coordinated campaign was found");
             if (f->nfast) {
-                ms_doc_t(d, ", and ");
+                ms_doc_ours(d, ", and ");
                 count(d, f->nfast, "was a fast robot or brute forcer",
                       "were fast robots or brute forcers");
             }
         }
-        ms_doc_t(d, ". ");
+        ms_doc_ours(d, ". ");
     }
     /* 3: what to do, and what was forgiven. */
-    ms_doc_t(d, "The suggested ban list has ");
+    ms_doc_ours(d, "The suggested ban list has ");
     count(d, a->nbans, "entry", "entries");
     if (f->honest) {
-        ms_doc_t(d, "; ");
+        ms_doc_ours(d, "; ");
         ms_doc_num(d, f->honest);
-        ms_doc_f(d, " failed logins (%.1f%%) were honest mistakes or client "
-                    "fallbacks and were not held against anyone",
-                 pct(f->honest, fails));
+        ms_doc_ours_fmt(
+            d,
+            " failed logins (%.1f%%) were honest mistakes or client "
+            "fallbacks and were not held against anyone",
+            pct(f->honest, fails));
     }
-    ms_doc_t(d, ". ");
+    ms_doc_ours(d, ". ");
     /* Where from, when known. */
     if (f->ncountries) {
-        ms_doc_t(d, "Most failed logins came from ");
+        ms_doc_ours(d, "Most failed logins came from ");
         for (size_t i = 0; i < f->ncountries && i < 3; i++) {
             if (i)
-                ms_doc_t(d, i + 1 == f->ncountries || i == 2 ? " and " : ", ");
-            ms_doc_x(d, f->countries[i].key);
+                ms_doc_ours(d,
+                            i + 1 == f->ncountries || i == 2 ? " and " : ", ");
+            ms_doc_untrusted_text(d, f->countries[i].key);
         }
-        ms_doc_t(d, f->nasns ? "; " : ". ");
+        ms_doc_ours(d, f->nasns ? "; " : ". ");
     }
     if (f->nasns) {
-        ms_doc_t(d, f->ncountries ? "the busiest networks were "
-                                  : "The busiest networks were ");
+        ms_doc_ours(d, f->ncountries ? "the busiest networks were "
+                                     : "The busiest networks were ");
         for (size_t i = 0; i < f->nasns && i < 3; i++) {
             if (i)
-                ms_doc_t(d, i + 1 == f->nasns || i == 2 ? " and " : ", ");
-            ms_doc_x(d, f->asns[i].key);
+                ms_doc_ours(d, i + 1 == f->nasns || i == 2 ? " and " : ", ");
+            ms_doc_untrusted_text(d, f->asns[i].key);
             if (f->asns[i].label[0]) {
-                ms_doc_t(d, " (");
-                ms_doc_x(d, f->asns[i].label);
-                ms_doc_t(d, ")");
+                ms_doc_ours(d, " (");
+                ms_doc_untrusted_text(d, f->asns[i].label);
+                ms_doc_ours(d, ")");
             }
         }
-        ms_doc_t(d, ". ");
+        ms_doc_ours(d, ". ");
     }
     /* 4: compromised accounts. */
     if (!a->ncompromised) {
-        ms_doc_t(d, "No account looks compromised.");
+        ms_doc_ours(d, "No account looks compromised.");
     } else if (a->ncompromised == 1) {
         const ms_compromise *c = &a->compromised[0];
-        ms_doc_t(d, "One account looks compromised: ");
+        ms_doc_ours(d, "One account looks compromised: ");
         ms_doc_user(d, f->s, c->user);
-        ms_doc_t(d, " logged in from ");
+        ms_doc_ours(d, " logged in from ");
         ms_doc_ip(d, f->s, c->ip);
-        ms_doc_t(d, " on ");
+        ms_doc_ours(d, " on ");
         ms_doc_day(d, c->time);
-        ms_doc_t(d, " (");
-        ms_doc_x(d, c->evidence);
-        ms_doc_t(d, ").");
+        ms_doc_ours(d, " (");
+        ms_doc_untrusted_text(d, c->evidence);
+        ms_doc_ours(d, ").");
     } else {
         count(d, a->ncompromised, "account looks", "accounts look");
-        ms_doc_t(d, " compromised: ");
+        ms_doc_ours(d, " compromised: ");
         for (size_t i = 0; i < a->ncompromised && i < 3; i++) {
             if (i)
-                ms_doc_t(d, i + 1 == a->ncompromised ? " and " : ", ");
+                ms_doc_ours(d, i + 1 == a->ncompromised ? " and " : ", ");
             ms_doc_user(d, f->s, a->compromised[i].user);
         }
         if (a->ncompromised > 3)
-            ms_doc_f(d, " and %zu more", a->ncompromised - 3);
-        ms_doc_t(d, " (see below).");
+            ms_doc_ours_fmt(d, " and %zu more", a->ncompromised - 3);
+        ms_doc_ours(d, " (see below).");
     }
     ms_doc_pend(d);
 }
@@ -311,23 +316,28 @@ static void charts_note(ms_doc *d, const ms_rfacts *f)
         return;
     ms_doc_note(d);
     if (f->gnuplot_state == 1) {
-        ms_doc_f(d, "%zu of %zu charts could not be drawn by gnuplot (see the "
-                    "notes where they belong); their scripts and data were left "
-                    "in the report's folder.", f->nfailed, f->nscripts);
+        ms_doc_ours_fmt(
+            d,
+            "%zu of %zu charts could not be drawn by gnuplot (see the "
+            "notes where they belong); their scripts and data were left "
+            "in the report's folder.",
+            f->nfailed, f->nscripts);
     } else {
-        ms_doc_t(d, f->gnuplot_state == -2
+        ms_doc_ours(d,
+                    f->gnuplot_state == -2
                         ? "Charts were not drawn (turned off). "
                         : "Charts were not drawn: gnuplot is not installed (it "
                           "was not found in PATH). ");
-        ms_doc_t(d, "The report is complete but for the pictures. Each chart's "
+        ms_doc_ours(d,
+                    "The report is complete but for the pictures. Each chart's "
                     "script and data are in the report's folder (");
         ms_doc_code(d, "chart-*.gp");
-        ms_doc_t(d, ", ");
+        ms_doc_ours(d, ", ");
         ms_doc_code(d, "chart-*.dat");
-        ms_doc_t(d, "); after installing gnuplot, run ");
+        ms_doc_ours(d, "); after installing gnuplot, run ");
         ms_doc_code(d, "for f in chart-*.gp; do gnuplot \"$f\"; done");
-        ms_doc_t(d, " there to draw them as PNG files, which this report's "
-                    "Markdown version shows, or run the analysis again.");
+        ms_doc_ours(d, " there to draw them as PNG files, which this report's "
+                       "Markdown version shows, or run the analysis again.");
     }
     ms_doc_pend(d);
 }
@@ -339,101 +349,101 @@ static void summary(ms_doc *d, const ms_rfacts *f)
     ms_doc_ul(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Period:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     if (f->first != MS_TIME_NONE) {
         ms_doc_time(d, f->first);
-        ms_doc_t(d, " to ");
+        ms_doc_ours(d, " to ");
         ms_doc_time(d, f->last);
-        ms_doc_t(d, " UTC (");
+        ms_doc_ours(d, " UTC (");
         ms_doc_dur(d, (double)(f->last - f->first) / 1e9);
-        ms_doc_t(d, ")");
+        ms_doc_ours(d, ")");
     } else {
-        ms_doc_t(d, "unknown (no time stamps)");
+        ms_doc_ours(d, "unknown (no time stamps)");
     }
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Servers:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     if (f->rc.nservers) {
         ms_doc_num(d, f->rc.nservers);
-        ms_doc_t(d, " (");
+        ms_doc_ours(d, " (");
         server_list(d, f, 10);
-        ms_doc_t(d, ")");
+        ms_doc_ours(d, ")");
         if (f->nservers > f->rc.nservers)
-            ms_doc_t(d, ", and events of no named server");
+            ms_doc_ours(d, ", and events of no named server");
     } else {
-        ms_doc_t(d, "not named (no host names in the lines, no folders)");
+        ms_doc_ours(d, "not named (no host names in the lines, no folders)");
     }
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Read:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     count(d, f->nfiles, "file", "files");
     if (f->nevfiles) {
-        ms_doc_t(d, " (");
+        ms_doc_ours(d, " (");
         ms_doc_num(d, f->nevfiles);
-        ms_doc_t(d, " of them events files)");
+        ms_doc_ours(d, " of them events files)");
     }
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     count(d, f->lines, "line", "lines");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     human_bytes(d, f->bytes);
     if (f->ndamaged) {
-        ms_doc_t(d, "; ");
+        ms_doc_ours(d, "; ");
         count(d, f->ndamaged, "file was", "files were");
-        ms_doc_t(d, " damaged or unreadable");
+        ms_doc_ours(d, " damaged or unreadable");
     }
     if (f->in && f->in->nskipped) {
-        ms_doc_t(d, "; ");
+        ms_doc_ours(d, "; ");
         count(d, f->in->nskipped, "file found was", "files found were");
-        ms_doc_t(d, " not logs");
+        ms_doc_ours(d, " not logs");
     }
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Events:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     ms_doc_num(d, f->events);
-    ms_doc_t(d, ": ");
+    ms_doc_ours(d, ": ");
     count(d, f->by_outcome[MS_OUT_AUTH_FAIL], "failed login", "failed logins");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     count(d, f->by_outcome[MS_OUT_AUTH_OK], "successful login",
           "successful logins");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     count(d, f->by_outcome[MS_OUT_RELAY_DENIED], "relay refused",
           "relays refused");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     count(d, f->by_outcome[MS_OUT_CONNECT], "bare connection",
           "bare connections");
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Addresses:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     ms_doc_num(d, f->nips);
-    ms_doc_t(d, " seen; ");
+    ms_doc_ours(d, " seen; ");
     ms_doc_num(d, f->nban);
-    ms_doc_t(d, " to ban, ");
+    ms_doc_ours(d, " to ban, ");
     ms_doc_num(d, f->nwatch);
-    ms_doc_t(d, " to watch, ");
+    ms_doc_ours(d, " to watch, ");
     ms_doc_num(d, f->nips - f->nban - f->nwatch);
-    ms_doc_t(d, " benign");
+    ms_doc_ours(d, " benign");
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Campaigns:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     ms_doc_num(d, a->nclusters);
     if (a->nclusters) {
-        ms_doc_t(d, " (");
+        ms_doc_ours(d, " (");
         count(d, f->ncamp_ips, "address", "addresses");
-        ms_doc_t(d, ")");
+        ms_doc_ours(d, ")");
     }
-    ms_doc_t(d, "; fast robots and brute forcers: ");
+    ms_doc_ours(d, "; fast robots and brute forcers: ");
     ms_doc_num(d, f->nfast);
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Ban list:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     count(d, a->nbans, "entry", "entries");
-    ms_doc_t(d, "; compromised accounts: ");
+    ms_doc_ours(d, "; compromised accounts: ");
     ms_doc_num(d, a->ncompromised);
     ms_doc_liend(d);
     ms_doc_ulend(d);
@@ -450,17 +460,18 @@ static void servers(ms_doc *d, const ms_rfacts *f)
         return;
     ms_doc_h(d, 2, "Servers");
     ms_doc_p(d);
-    ms_doc_t(d, "A server is the host name a log line carries, else the folder "
+    ms_doc_ours(d,
+                "A server is the host name a log line carries, else the folder "
                 "its file was found in. An address may have tried several "
                 "servers; ");
     ms_doc_code(d, "ips.csv");
-    ms_doc_t(d, " names them (");
+    ms_doc_ours(d, " names them (");
     ms_doc_code(d, "servers");
-    ms_doc_t(d, "), and ");
+    ms_doc_ours(d, "), and ");
     ms_doc_code(d, "events.csv");
-    ms_doc_t(d, " each event's (");
+    ms_doc_ours(d, " each event's (");
     ms_doc_code(d, "server");
-    ms_doc_t(d, ").");
+    ms_doc_ours(d, ").");
     ms_doc_pend(d);
     ms_doc_table(d, COLS("server", "events", "failed logins",
                          "successful logins", "IPs", "banned IPs",
@@ -486,18 +497,19 @@ static void compromised(ms_doc *d, const ms_rfacts *f)
     ms_doc_h(d, 2, "Compromised accounts");
     if (!a->ncompromised) {
         ms_doc_p(d);
-        ms_doc_t(d, "None found: no login succeeded from an address after "
-                    "strong evidence against it (a campaign, a brute force "
-                    "run, or failures on many usernames).");
+        ms_doc_ours(d, "None found: no login succeeded from an address after "
+                       "strong evidence against it (a campaign, a brute force "
+                       "run, or failures on many usernames).");
         ms_doc_pend(d);
         return;
     }
     ms_doc_p(d);
-    ms_doc_t(d, "A login succeeded from an address after strong evidence "
+    ms_doc_ours(d,
+                "A login succeeded from an address after strong evidence "
                 "against it. Change these passwords, look at what the "
                 "accounts did after the time shown, and check the address in ");
     ms_doc_code(d, "timeline.csv");
-    ms_doc_t(d, ".");
+    ms_doc_ours(d, ".");
     ms_doc_pend(d);
     ms_doc_table(d, COLS("account", "from", "time (UTC)", "service", "log line",
                          "evidence"), "lllllll");
@@ -529,15 +541,15 @@ static void origins(ms_doc *d, const ms_rcount *v, size_t n, int asn)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
-            ms_doc_t(d, ", ");
-        ms_doc_x(d, v[i].key);
+            ms_doc_ours(d, ", ");
+        ms_doc_untrusted_text(d, v[i].key);
         if (asn && v[i].label[0]) {
-            ms_doc_t(d, " ");
-            ms_doc_x(d, v[i].label);
+            ms_doc_ours(d, " ");
+            ms_doc_untrusted_text(d, v[i].label);
         }
-        ms_doc_t(d, " (");
+        ms_doc_ours(d, " (");
         count(d, v[i].ips, "IP", "IPs");
-        ms_doc_t(d, ")");
+        ms_doc_ours(d, ")");
     }
 }
 
@@ -546,11 +558,11 @@ static void walk_order(ms_doc *d, const ms_store *s, const ms_cluster *c,
 {
     for (size_t j = 0; j < c->norder && j < max; j++) {
         if (j)
-            ms_doc_t(d, " \xE2\x86\x92 ");
+            ms_doc_ours(d, " \xE2\x86\x92 ");
         ms_doc_user(d, s, c->order[j]);
     }
     if (c->norder > max)
-        ms_doc_f(d, " \xE2\x80\xA6 (%zu more)", c->norder - max);
+        ms_doc_ours_fmt(d, " \xE2\x80\xA6 (%zu more)", c->norder - max);
 }
 
 static void services(ms_doc *d, uint32_t mask)
@@ -559,11 +571,11 @@ static void services(ms_doc *d, uint32_t mask)
     for (int sv = 0; sv < MS_SVC__COUNT; sv++)
         if (mask & (1u << sv)) {
             if (any++)
-                ms_doc_t(d, ", ");
-            ms_doc_t(d, ms_service_name((ms_service)sv));
+                ms_doc_ours(d, ", ");
+            ms_doc_ours(d, ms_service_name((ms_service)sv));
         }
     if (!any)
-        ms_doc_t(d, "unknown");
+        ms_doc_ours(d, "unknown");
 }
 
 static void campaign(ms_doc *d, const ms_rfacts *f, size_t k)
@@ -575,87 +587,91 @@ static void campaign(ms_doc *d, const ms_rfacts *f, size_t k)
     snprintf(h, sizeof h, "Campaign %u", c->id);
     ms_doc_h(d, 3, h);
     ms_doc_p(d);
-    ms_doc_x(d, c->evidence);
-    ms_doc_t(d, ".");
+    ms_doc_untrusted_text(d, c->evidence);
+    ms_doc_ours(d, ".");
     ms_doc_pend(d);
     ms_doc_ul(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Members:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     count(d, c->nmembers, "IP address", "IP addresses");
-    ms_doc_t(d, " (");
+    ms_doc_ours(d, " (");
     ms_doc_num(d, r->banned);
-    ms_doc_t(d, " on the ban list)");
+    ms_doc_ours(d, " on the ban list)");
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Active:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     ms_doc_time(d, c->first);
-    ms_doc_t(d, " to ");
+    ms_doc_ours(d, " to ");
     ms_doc_time(d, c->last);
     if (c->first != MS_TIME_NONE) {
-        ms_doc_t(d, " (");
+        ms_doc_ours(d, " (");
         ms_doc_dur(d, (double)(c->last - c->first) / 1e9);
-        ms_doc_t(d, ")");
+        ms_doc_ours(d, ")");
     }
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Tries:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     ms_doc_num(d, c->attempts);
     if (c->nmembers)
-        ms_doc_f(d, ", %.1f per address", (double)c->attempts / (double)c->nmembers);
-    ms_doc_t(d, "; services: ");
+        ms_doc_ours_fmt(d, ", %.1f per address",
+                        (double)c->attempts / (double)c->nmembers);
+    ms_doc_ours(d, "; services: ");
     services(d, c->services);
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Pace:");
-    ms_doc_t(d, " each address waited a median ");
+    ms_doc_ours(d, " each address waited a median ");
     ms_doc_dur(d, c->median_ip_gap_s);
-    ms_doc_t(d, " between its own tries, while consecutive tries came from "
-                "different addresses a median ");
+    ms_doc_ours(d, " between its own tries, while consecutive tries came from "
+                   "different addresses a median ");
     ms_doc_dur(d, c->median_handoff_s);
-    ms_doc_t(d, " apart");
+    ms_doc_ours(d, " apart");
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Username order:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     if (c->norder) {
         walk_order(d, s, c, ORDER_NAMES);
         if (c->domain_then_bare)
-            ms_doc_t(d, " (each name tried with the domain, then without)");
+            ms_doc_ours(d, " (each name tried with the domain, then without)");
     } else {
-        ms_doc_t(d, "none inferred");
+        ms_doc_ours(d, "none inferred");
     }
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Countries:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     if (r->ncountries)
         origins(d, r->countries, r->ncountries, 0);
     else
-        ms_doc_t(d, "unknown (no geo data for these addresses)");
+        ms_doc_ours(d, "unknown (no geo data for these addresses)");
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Networks:");
-    ms_doc_t(d, " ");
+    ms_doc_ours(d, " ");
     if (r->nasns)
         origins(d, r->asns, r->nasns, 1);
     else
-        ms_doc_t(d, "unknown (no ASN data for these addresses)");
+        ms_doc_ours(d, "unknown (no ASN data for these addresses)");
     ms_doc_liend(d);
     ms_doc_ulend(d);
     if (k < MS_REPORT_CAMP_CHARTS)
         ms_doc_chart(d, &f->charts[MS_CH_CAMPAIGN + k]);
     if (k == 0 && f->charts[MS_CH_RASTER].state != MS_CHART_NONE) {
         ms_doc_p(d);
-        ms_doc_t(d, "Below, each row is one member address and each dot one of "
-                    "its tries. Few dots per row, spread over the whole period, "
-                    "is what a per-address limit cannot see; the campaign "
-                    "shows up only when the rows are put together.");
+        ms_doc_ours(
+            d, "Below, each row is one member address and each dot one of "
+               "its tries. Few dots per row, spread over the whole period, "
+               "is what a per-address limit cannot see; the campaign "
+               "shows up only when the rows are put together.");
         if (c->nmembers > 300)
-            ms_doc_f(d, " (300 of the %zu members are drawn, evenly spread "
-                        "by first try.)", c->nmembers);
+            ms_doc_ours_fmt(d,
+                            " (300 of the %zu members are drawn, evenly spread "
+                            "by first try.)",
+                            c->nmembers);
         ms_doc_pend(d);
         ms_doc_chart(d, &f->charts[MS_CH_RASTER]);
     }
@@ -688,18 +704,19 @@ static void campaigns(ms_doc *d, const ms_rfacts *f)
     ms_doc_h(d, 2, "Campaigns");
     ms_doc_p(d);
     if (!a->nclusters) {
-        ms_doc_t(d, "No coordinated campaign was found: no group of five or "
-                    "more addresses took turns through one username list in "
-                    "one order.");
+        ms_doc_ours(d, "No coordinated campaign was found: no group of five or "
+                       "more addresses took turns through one username list in "
+                       "one order.");
         ms_doc_pend(d);
         return;
     }
-    ms_doc_t(d, "A campaign is a group of addresses that take turns through one "
-                "list of usernames in one order: each address tries rarely, so "
-                "no per-address limit sees it, but the order gives the group "
-                "away. ");
+    ms_doc_ours(
+        d, "A campaign is a group of addresses that take turns through one "
+           "list of usernames in one order: each address tries rarely, so "
+           "no per-address limit sees it, but the order gives the group "
+           "away. ");
     count(d, a->nclusters, "campaign was", "campaigns were");
-    ms_doc_t(d, " found, largest first.");
+    ms_doc_ours(d, " found, largest first.");
     ms_doc_pend(d);
     for (size_t k = 0; k < a->nclusters && k < CAMP_DETAILED; k++)
         campaign(d, f, k);
@@ -738,15 +755,17 @@ static void attackers(ms_doc *d, const ms_rfacts *f)
     ms_doc_h(d, 3, "Fast robots and brute force");
     ms_doc_p(d);
     if (!f->nfast) {
-        ms_doc_t(d, "None: no address failed 30 or more times in an hour (or "
+        ms_doc_ours(d,
+                    "None: no address failed 30 or more times in an hour (or "
                     "opened hundreds of connections).");
         ms_doc_pend(d);
     } else {
         count(d, f->nfast, "address", "addresses");
-        ms_doc_t(d, " hammered the server: 30 or more failures in an hour (brute "
-                    "force), or hundreds of connections (a robot scanning, as "
-                    "tcpserver logs it). A per-address limit such as fail2ban "
-                    "catches these.");
+        ms_doc_ours(
+            d, " hammered the server: 30 or more failures in an hour (brute "
+               "force), or hundreds of connections (a robot scanning, as "
+               "tcpserver logs it). A per-address limit such as fail2ban "
+               "catches these.");
         ms_doc_pend(d);
         const char *cols[] = {"IP", "kind", "failed logins", "connections",
                               "usernames", "busiest hour", "first seen",
@@ -773,14 +792,15 @@ static void attackers(ms_doc *d, const ms_rfacts *f)
     ms_doc_h(d, 3, "Other addresses to ban");
     ms_doc_p(d);
     if (!f->nothers) {
-        ms_doc_t(d, "None: every address on the ban list is in a campaign or "
+        ms_doc_ours(d,
+                    "None: every address on the ban list is in a campaign or "
                     "above.");
         ms_doc_pend(d);
     } else {
         count(d, f->nothers, "more address", "more addresses");
-        ms_doc_t(d, " earned a ban on other evidence (failures on many "
-                    "usernames, names that do not exist, relay attempts), "
-                    "highest score first.");
+        ms_doc_ours(d, " earned a ban on other evidence (failures on many "
+                       "usernames, names that do not exist, relay attempts), "
+                       "highest score first.");
         ms_doc_pend(d);
         ms_doc_table(d, COLS("IP", "score", "failed logins", "usernames",
                              "first seen", "last seen", "reasons"),
@@ -800,14 +820,14 @@ static void attackers(ms_doc *d, const ms_rfacts *f)
     ms_doc_h(d, 3, "Most tried usernames");
     ms_doc_p(d);
     if (!f->nusers) {
-        ms_doc_t(d, "No failed login named a user (honest failures aside).");
+        ms_doc_ours(d, "No failed login named a user (honest failures aside).");
         ms_doc_pend(d);
     } else {
-        ms_doc_t(d, "Failed logins held against their address, by the name "
-                    "tried. Names are shown exactly as logged (control "
-                    "characters and invalid bytes as ");
+        ms_doc_ours(d, "Failed logins held against their address, by the name "
+                       "tried. Names are shown exactly as logged (control "
+                       "characters and invalid bytes as ");
         ms_doc_code(d, "\\xNN");
-        ms_doc_t(d, ").");
+        ms_doc_ours(d, ").");
         ms_doc_pend(d);
         ms_doc_table(d, COLS("username", "failed logins", "IPs"), "lrr");
         for (size_t i = 0; i < f->nusers; i++) {
@@ -819,7 +839,8 @@ static void attackers(ms_doc *d, const ms_rfacts *f)
     }
     ms_doc_h(d, 3, "Time of day");
     ms_doc_p(d);
-    ms_doc_t(d, "Failed logins by hour of the day (UTC). Robots keep no office "
+    ms_doc_ours(d,
+                "Failed logins by hour of the day (UTC). Robots keep no office "
                 "hours; honest failures follow the users' day.");
     ms_doc_pend(d);
     ms_doc_chart(d, &f->charts[MS_CH_HOURS]);
@@ -848,19 +869,22 @@ static void honest(ms_doc *d, const ms_rfacts *f)
     ms_doc_h(d, 2, "Honest failures");
     ms_doc_p(d);
     if (!f->honest) {
-        ms_doc_t(d, "No failed login was explained as honest use");
+        ms_doc_ours(d, "No failed login was explained as honest use");
         if (fails)
-            ms_doc_t(d, ": every failure counted as evidence against its address");
-        ms_doc_t(d, ".");
+            ms_doc_ours(
+                d, ": every failure counted as evidence against its address");
+        ms_doc_ours(d, ".");
         ms_doc_pend(d);
         return;
     }
-    ms_doc_t(d, "Of ");
+    ms_doc_ours(d, "Of ");
     count(d, fails, "failed login", "failed logins");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     ms_doc_num(d, f->honest);
-    ms_doc_f(d, " (%.1f%%) were explained by honest use and were not held "
-                "against anyone:", pct(f->honest, fails));
+    ms_doc_ours_fmt(d,
+                    " (%.1f%%) were explained by honest use and were not held "
+                    "against anyone:",
+                    pct(f->honest, fails));
     ms_doc_pend(d);
     ms_doc_ul(d);
     for (int h = 1; h < MS_HONEST__COUNT; h++) {
@@ -868,8 +892,8 @@ static void honest(ms_doc *d, const ms_rfacts *f)
             continue;
         ms_doc_li(d);
         ms_doc_num(d, a->honest_count[h]);
-        ms_doc_t(d, " ");
-        ms_doc_t(d, what[h]);
+        ms_doc_ours(d, " ");
+        ms_doc_ours(d, what[h]);
         ms_doc_liend(d);
     }
     ms_doc_ulend(d);
@@ -880,9 +904,10 @@ static void honest(ms_doc *d, const ms_rfacts *f)
     }
     if (only) {
         ms_doc_p(d);
-        ms_doc_t(d, "All the failures of ");
+        ms_doc_ours(d, "All the failures of ");
         count(d, only, "address were", "addresses were");
-        ms_doc_t(d, " honest: a threshold on failures alone would have banned "
+        ms_doc_ours(d,
+                    " honest: a threshold on failures alone would have banned "
                     "real users there.");
         ms_doc_pend(d);
     }
@@ -896,43 +921,43 @@ static void banlist(ms_doc *d, const ms_rfacts *f)
     ms_doc_h(d, 2, "Ban list");
     ms_doc_p(d);
     if (!a->nbans) {
-        ms_doc_t(d, "Empty: no address did enough to be banned.");
+        ms_doc_ours(d, "Empty: no address did enough to be banned.");
         ms_doc_pend(d);
         return;
     }
-    ms_doc_t(d, "The suggested ban list has ");
+    ms_doc_ours(d, "The suggested ban list has ");
     count(d, a->nbans, "entry", "entries");
-    ms_doc_t(d, " (");
+    ms_doc_ours(d, " (");
     ms_doc_num(d, a->nbans - f->ban_blocks);
-    ms_doc_t(d, " single addresses, ");
+    ms_doc_ours(d, " single addresses, ");
     count(d, f->ban_blocks, "block", "blocks");
-    ms_doc_t(d, "; ");
+    ms_doc_ours(d, "; ");
     ms_doc_num(d, f->ban_v6);
-    ms_doc_t(d, " IPv6). Confidence: ");
+    ms_doc_ours(d, " IPv6). Confidence: ");
     ms_doc_num(d, f->ban_conf[0]);
-    ms_doc_t(d, " high, ");
+    ms_doc_ours(d, " high, ");
     ms_doc_num(d, f->ban_conf[1]);
-    ms_doc_t(d, " medium, ");
+    ms_doc_ours(d, " medium, ");
     ms_doc_num(d, f->ban_conf[2]);
-    ms_doc_t(d, " low. ");
-    ms_doc_t(d, "Campaign members: ");
+    ms_doc_ours(d, " low. ");
+    ms_doc_ours(d, "Campaign members: ");
     ms_doc_num(d, f->ban_camp);
-    ms_doc_t(d, "; fast robots and brute forcers: ");
+    ms_doc_ours(d, "; fast robots and brute forcers: ");
     ms_doc_num(d, f->ban_fast);
     if (f->nignored) {
-        ms_doc_t(d, "; ");
+        ms_doc_ours(d, "; ");
         count(d, f->nignored, "address", "addresses");
-        ms_doc_t(d, " on the ignore list were left off");
+        ms_doc_ours(d, " on the ignore list were left off");
     }
-    ms_doc_t(d, ". The whole list is in ");
+    ms_doc_ours(d, ". The whole list is in ");
     ms_doc_code(d, "bans.csv");
-    ms_doc_t(d, "; ");
+    ms_doc_ours(d, "; ");
     ms_doc_code(d, "mailsleuth bans --as nft");
-    ms_doc_t(d, " (or ");
+    ms_doc_ours(d, " (or ");
     ms_doc_code(d, "--as ipset");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     ms_doc_code(d, "--as plain");
-    ms_doc_t(d, ") prints it as a firewall script.");
+    ms_doc_ours(d, ") prints it as a firewall script.");
     ms_doc_pend(d);
     ms_doc_table(d, COLS("entry", "score", "confidence", "failed logins",
                          "campaign", "first seen", "last seen", "reasons"),
@@ -964,45 +989,45 @@ static void geo_sources(ms_doc *d, const ms_report_opts *o)
         if (!nd)
             return;
         ms_doc_p(d);
-        ms_doc_t(d, "Looked for databases in ");
+        ms_doc_ours(d, "Looked for databases in ");
         for (size_t i = 0; i < nd; i++) {
             if (i)
-                ms_doc_t(d, i + 1 == nd ? " and " : ", ");
-            ms_doc_x(d, dirs[i]);
+                ms_doc_ours(d, i + 1 == nd ? " and " : ", ");
+            ms_doc_untrusted_text(d, dirs[i]);
         }
-        ms_doc_t(d, " and found none; name one with ");
+        ms_doc_ours(d, " and found none; name one with ");
         ms_doc_code(d, "--geoip FILE");
-        ms_doc_t(d, " (a GeoLite2, DB-IP or IPinfo .mmdb) or ");
+        ms_doc_ours(d, " (a GeoLite2, DB-IP or IPinfo .mmdb) or ");
         ms_doc_code(d, "--asn-csv FILE");
-        ms_doc_t(d, ".");
+        ms_doc_ours(d, ".");
         ms_doc_pend(d);
         return;
     }
     ms_doc_p(d);
-    ms_doc_t(d, "Sources:");
+    ms_doc_ours(d, "Sources:");
     ms_doc_pend(d);
     ms_doc_ul(d);
     for (size_t i = 0; i < n; i++) {
         const ms_geo_source *g = &src[i];
         ms_doc_li(d);
-        ms_doc_x(d, g->type && g->type[0] ? g->type : g->format);
-        ms_doc_t(d, " (");
-        ms_doc_x(d, g->path);
+        ms_doc_untrusted_text(d, g->type && g->type[0] ? g->type : g->format);
+        ms_doc_ours(d, " (");
+        ms_doc_untrusted_text(d, g->path);
         if (g->built >= 0) {
-            ms_doc_t(d, ", built ");
+            ms_doc_ours(d, ", built ");
             ms_doc_time(d, (ms_time)g->built * MS_NS_PER_S);
         }
-        ms_doc_t(d, ")");
+        ms_doc_ours(d, ")");
         if (g->error) {
-            ms_doc_t(d, ": not used, ");
-            ms_doc_x(d, g->error);
+            ms_doc_ours(d, ": not used, ");
+            ms_doc_untrusted_text(d, g->error);
         } else {
-            ms_doc_t(d, ": answered for ");
+            ms_doc_ours(d, ": answered for ");
             count(d, g->answered, "address", "addresses");
         }
         if (g->attribution && g->attribution[0]) {
-            ms_doc_t(d, ". ");
-            ms_doc_x(d, g->attribution);
+            ms_doc_ours(d, ". ");
+            ms_doc_untrusted_text(d, g->attribution);
         }
         ms_doc_liend(d);
     }
@@ -1015,13 +1040,14 @@ static void geo(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
     if (!f->has_geo) {
         ms_doc_note(d);
         if (!o->geo)
-            ms_doc_t(d, "Unknown: addresses were not looked up in a GeoIP or "
+            ms_doc_ours(d,
+                        "Unknown: addresses were not looked up in a GeoIP or "
                         "ASN database for this run, so there are no countries "
                         "or networks to show.");
         else
-            ms_doc_t(d, "Unknown: no GeoIP or ASN database knew these "
-                        "addresses (or none was found), so there are no "
-                        "countries or networks to show.");
+            ms_doc_ours(d, "Unknown: no GeoIP or ASN database knew these "
+                           "addresses (or none was found), so there are no "
+                           "countries or networks to show.");
         ms_doc_pend(d);
         geo_sources(d, o);
         return;
@@ -1032,17 +1058,18 @@ static void geo(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
         known += ms_rs(in->country)[0] || ms_rs(in->asn)[0];
     }
     ms_doc_p(d);
-    ms_doc_t(d, "Failed logins by the country and the network (ASN) of their "
+    ms_doc_ours(d,
+                "Failed logins by the country and the network (ASN) of their "
                 "address; ");
     ms_doc_num(d, known);
-    ms_doc_t(d, " of ");
+    ms_doc_ours(d, " of ");
     ms_doc_num(d, f->nips);
-    ms_doc_t(d, " addresses were found in the database.");
+    ms_doc_ours(d, " addresses were found in the database.");
     ms_doc_pend(d);
     ms_doc_h(d, 3, "Countries");
     if (!f->ncountries) {
         ms_doc_note(d);
-        ms_doc_t(d, "No country data.");
+        ms_doc_ours(d, "No country data.");
         ms_doc_pend(d);
     } else {
         ms_doc_table(d, COLS("country", "IPs", "banned", "failed logins"), "lrrr");
@@ -1060,7 +1087,7 @@ static void geo(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
     ms_doc_h(d, 3, "Networks");
     if (!f->nasns) {
         ms_doc_note(d);
-        ms_doc_t(d, "No ASN data.");
+        ms_doc_ours(d, "No ASN data.");
         ms_doc_pend(d);
     } else {
         ms_doc_table(d, COLS("ASN", "organisation", "IPs", "banned",
@@ -1089,7 +1116,8 @@ static void skipped(ms_doc *d, const ms_inputs *in)
     ms_doc_h(d, 3, "Files not read");
     ms_doc_p(d);
     count(d, in->nskipped, "file", "files");
-    ms_doc_t(d, in->nskipped == 1
+    ms_doc_ours(d,
+                in->nskipped == 1
                     ? " found in the folders given is not a log and was not "
                       "read (name a file to read it anyway):"
                     : " found in the folders given are not logs and were not "
@@ -1099,15 +1127,15 @@ static void skipped(ms_doc *d, const ms_inputs *in)
     ms_doc_ul(d);
     for (size_t i = 0; i < n; i++) {
         ms_doc_li(d);
-        ms_doc_us(d, in->skipped[i].name);
-        ms_doc_t(d, ": ");
-        ms_doc_x(d, in->skipped[i].why);
+        ms_doc_untrusted_name(d, in->skipped[i].name);
+        ms_doc_ours(d, ": ");
+        ms_doc_untrusted_text(d, in->skipped[i].why);
         ms_doc_liend(d);
     }
     ms_doc_ulend(d);
     if (n < in->nskipped) {
         ms_doc_note(d);
-        ms_doc_f(d, "The first %zu of %zu are listed.", n, in->nskipped);
+        ms_doc_ours_fmt(d, "The first %zu of %zu are listed.", n, in->nskipped);
         ms_doc_pend(d);
     }
 }
@@ -1118,19 +1146,19 @@ static void coverage(ms_doc *d, const ms_rfacts *f)
     ms_doc_h(d, 2, "Input coverage");
     if (!in) {
         ms_doc_note(d);
-        ms_doc_t(d, "The list of files read was not kept for this report.");
+        ms_doc_ours(d, "The list of files read was not kept for this report.");
         ms_doc_pend(d);
         return;
     }
     ms_doc_p(d);
     count(d, f->nfiles, "file", "files");
-    ms_doc_t(d, " read: ");
+    ms_doc_ours(d, " read: ");
     count(d, f->lines, "line", "lines");
-    ms_doc_t(d, " (");
+    ms_doc_ours(d, " (");
     human_bytes(d, f->bytes);
-    ms_doc_t(d, " after decompression), ");
+    ms_doc_ours(d, " after decompression), ");
     count(d, f->events, "event", "events");
-    ms_doc_t(d, " kept. Time stamps are those of the lines, in UTC.");
+    ms_doc_ours(d, " kept. Time stamps are those of the lines, in UTC.");
     ms_doc_pend(d);
     ms_doc_table(d, COLS("file", "format", "lines", "events", "first line",
                          "last line", "problem"), "llrrlll");
@@ -1147,24 +1175,24 @@ static void coverage(ms_doc *d, const ms_rfacts *f)
     ms_doc_tend(d);
     if (n < in->n) {
         ms_doc_note(d);
-        ms_doc_f(d, "The first %zu of %zu files are shown.", n, in->n);
+        ms_doc_ours_fmt(d, "The first %zu of %zu files are shown.", n, in->n);
         ms_doc_pend(d);
     }
     skipped(d, in);
     ms_doc_h(d, 3, "Damaged files");
     ms_doc_p(d);
     if (!f->ndamaged) {
-        ms_doc_t(d, "None: every file was read to its end.");
+        ms_doc_ours(d, "None: every file was read to its end.");
         ms_doc_pend(d);
     } else {
         count(d, f->ndamaged, "file was", "files were");
-        ms_doc_t(d, " damaged or unreadable; what could be read was used:");
+        ms_doc_ours(d, " damaged or unreadable; what could be read was used:");
         ms_doc_pend(d);
         ms_doc_ul(d);
         for (size_t i = 0; i < in->n; i++)
             if (in->v[i].error) {
                 ms_doc_li(d);
-                ms_doc_x(d, in->v[i].error);
+                ms_doc_untrusted_text(d, in->v[i].error);
                 ms_doc_liend(d);
             }
         ms_doc_ulend(d);
@@ -1173,28 +1201,29 @@ static void coverage(ms_doc *d, const ms_rfacts *f)
         ms_doc_p(d);
         count(d, f->cut_lines, "line longer than 1 MiB was", "lines longer than "
               "1 MiB were");
-        ms_doc_t(d, " cut to 1 MiB.");
+        ms_doc_ours(d, " cut to 1 MiB.");
         ms_doc_pend(d);
     }
     ms_doc_h(d, 3, "Lines not recognised");
     ms_doc_p(d);
     if (!f->unmatched) {
-        ms_doc_t(d, "Every line that looked authentication-related was "
-                    "recognised.");
+        ms_doc_ours(d, "Every line that looked authentication-related was "
+                       "recognised.");
         ms_doc_pend(d);
         return;
     }
     count(d, f->unmatched, "line looks", "lines look");
-    ms_doc_t(d, " authentication-related (a login, a password, a failure) but "
+    ms_doc_ours(d,
+                " authentication-related (a login, a password, a failure) but "
                 "no recogniser took ");
-    ms_doc_t(d, f->unmatched == 1 ? "it" : "them");
-    ms_doc_t(d, ", so ");
-    ms_doc_t(d, f->unmatched == 1 ? "it is" : "they are");
-    ms_doc_t(d, " not in this report. ");
+    ms_doc_ours(d, f->unmatched == 1 ? "it" : "them");
+    ms_doc_ours(d, ", so ");
+    ms_doc_ours(d, f->unmatched == 1 ? "it is" : "they are");
+    ms_doc_ours(d, " not in this report. ");
     ms_doc_code(d, "mailsleuth explain");
-    ms_doc_t(d, " shows them all; ");
+    ms_doc_ours(d, " shows them all; ");
     ms_doc_code(d, "--patterns");
-    ms_doc_t(d, " adds recognisers. By program and file, with examples:");
+    ms_doc_ours(d, " adds recognisers. By program and file, with examples:");
     ms_doc_pend(d);
     ms_doc_ul(d);
     size_t items = 0;
@@ -1203,24 +1232,26 @@ static void coverage(ms_doc *d, const ms_rfacts *f)
         for (size_t k = 0; k < x->nunmatched && items < 40; k++, items++) {
             const ms_unmatched *u = &x->unmatched[k];
             ms_doc_li(d);
-            ms_doc_u(d, u->prog, strnlen(u->prog, sizeof u->prog));
-            ms_doc_t(d, " in ");
-            ms_doc_x(d, x->name);
-            ms_doc_t(d, ": ");
+            ms_doc_untrusted_name_n(d, u->prog,
+                                    strnlen(u->prog, sizeof u->prog));
+            ms_doc_ours(d, " in ");
+            ms_doc_untrusted_text(d, x->name);
+            ms_doc_ours(d, ": ");
             ms_doc_num(d, u->count);
             for (unsigned e = 0; e < u->nexamples && e < UNMATCHED_EXAMPLES; e++) {
                 const char *ex = u->examples[e] ? u->examples[e] : "";
                 size_t len = strlen(ex);
-                ms_doc_f(d, "; line %llu: ", (unsigned long long)u->example_line[e]);
+                ms_doc_ours_fmt(
+                    d, "; line %llu: ", (unsigned long long)u->example_line[e]);
                 if (len > 160) {
                     /* Cut on a character boundary. */
                     len = 160;
                     while (len && ((unsigned char)ex[len] & 0xC0) == 0x80)
                         len--;
                 }
-                ms_doc_u(d, ex, len);
+                ms_doc_untrusted_name_n(d, ex, len);
                 if (len < strlen(ex))
-                    ms_doc_t(d, "\xE2\x80\xA6");
+                    ms_doc_ours(d, "\xE2\x80\xA6");
             }
             ms_doc_liend(d);
         }
@@ -1292,36 +1323,37 @@ static void method(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
     };
     for (size_t i = 0; i < sizeof paras / sizeof *paras; i++) {
         ms_doc_p(d);
-        ms_doc_t(d, paras[i]);
+        ms_doc_ours(d, paras[i]);
         ms_doc_pend(d);
     }
     ms_doc_p(d);
-    ms_doc_t(d, "All times are UTC. Usernames and other text from the logs "
+    ms_doc_ours(d,
+                "All times are UTC. Usernames and other text from the logs "
                 "are shown exactly as logged, except that control characters "
                 "and invalid bytes appear as ");
     ms_doc_code(d, "\\xNN");
-    ms_doc_t(d, ". The result files beside this report (");
+    ms_doc_ours(d, ". The result files beside this report (");
     ms_doc_code(d, "ips.csv");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     ms_doc_code(d, "clusters.csv");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     ms_doc_code(d, "bans.csv");
-    ms_doc_t(d, ", ");
+    ms_doc_ours(d, ", ");
     ms_doc_code(d, "timeline.csv");
-    ms_doc_t(d, "…) hold every figure in full. ");
+    ms_doc_ours(d, "…) hold every figure in full. ");
     if (f->nscripts && f->ndrawn == f->nscripts)
-        ms_doc_t(d, "Charts were drawn with gnuplot.");
+        ms_doc_ours(d, "Charts were drawn with gnuplot.");
     else if (f->nscripts)
-        ms_doc_t(d, "Charts are gnuplot scripts (see the note at the top).");
+        ms_doc_ours(d, "Charts are gnuplot scripts (see the note at the top).");
     ms_doc_pend(d);
     if (d->html)
         ms_buf_adds(d->b, "<footer>");
     else
         ms_buf_adds(d->b, "---\n\n");
-    ms_doc_t(d, "Written by ");
-    ms_doc_t(d, o && o->version ? o->version : "mailsleuth");
-    ms_doc_t(d, " from the files listed above; the same files give the same "
-                "report.");
+    ms_doc_ours(d, "Written by ");
+    ms_doc_ours(d, o && o->version ? o->version : "mailsleuth");
+    ms_doc_ours(d, " from the files listed above; the same files give the same "
+                   "report.");
     ms_buf_adds(d->b, d->html ? "</footer>\n" : "\n");
 }
 
