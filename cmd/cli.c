@@ -214,6 +214,14 @@ static void progress_end(void *ctx)
     cli_progress_stop(&run->progress);
 }
 
+/* MS_SCAN_SLOW=1 (set, not empty, not "0"): every line its own way, to
+ * compare with the prefilter's (ms_scan_opts.slow). */
+static int scan_slow(void)
+{
+    const char *v = getenv("MS_SCAN_SLOW");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
 void cli_run_init(cli_run *run, const cli_common *c, char **paths, int npaths)
 {
     memset(run, 0, sizeof *run);
@@ -225,7 +233,7 @@ void cli_run_init(cli_run *run, const cli_common *c, char **paths, int npaths)
         .prebuilt_size = ms_prefilter_blob_size,
         .patterns = c->patterns,
         .npatterns = (size_t)c->npatterns,
-        .scan = {.progress = &run->progress.counters},
+        .scan = {.progress = &run->progress.counters, .slow = scan_slow()},
         .threads = c->threads,
         .year = c->year,
         .hooks = {run, say_skipped, progress_begin, progress_end},

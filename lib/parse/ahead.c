@@ -1,7 +1,9 @@
 /* ahead.c — see ahead.h. One mutex guards the block's progress: `next`,
  * the first chunk nobody took; `consumed`, the chunks the caller is done
  * with; and each slot's chunk. Chunk k goes to slot k % SLOTS, so it may be
- * taken only once chunk k - SLOTS is consumed. */
+ * taken only once chunk k - SLOTS is consumed. The helper reads ahead
+ * without the lock; whatever comes meanwhile (a stop, a block) is looked
+ * at again before it waits. */
 #include "ahead.h"
 
 #include <pthread.h>
@@ -29,10 +31,9 @@ struct ms_ahead {
     const size_t *ends;
     size_t n, next, consumed;
     slot slots[SLOTS];
-    int (*idle)(void *);  /* work for the helper when no chunk is free */
-    void *idle_ctx;
-    bool idle_empty;      /* idle found nothing, and no kick came since */
-    bool kicked;          /* a kick came while idle ran */
+    ms_lines *lines;      /* read ahead when no chunk is free */
+    bool read_full;       /* nothing to read, and no block came since */
+    bool kicked;          /* a block came while the helper read */
 };
 
 static bool can_take(const ms_ahead *a)
@@ -65,14 +66,12 @@ static void *helper(void *arg)
     pthread_mutex_lock(&a->mu);
     for (;;) {
         while (!a->stop && !can_take(a)) {
-            if (a->idle && !a->idle_empty) {
-                /* Unlocked while it runs: what changes meanwhile (a stop,
-                 * a block, a kick) is looked at again before any wait. */
+            if (!a->read_full) {
                 a->kicked = false;
                 pthread_mutex_unlock(&a->mu);
-                int did = a->idle(a->idle_ctx);
+                int did = ms_lines_step(a->lines);
                 pthread_mutex_lock(&a->mu);
-                a->idle_empty = !did && !a->kicked;
+                a->read_full = !did && !a->kicked;
                 continue;
             }
             pthread_cond_wait(&a->cv, &a->mu);
@@ -85,12 +84,13 @@ static void *helper(void *arg)
     return NULL;
 }
 
-ms_ahead *ms_ahead_new(ms_prefilter *p, int coverage)
+ms_ahead *ms_ahead_new(ms_prefilter *p, int coverage, ms_lines *l)
 {
     ms_ahead *a = calloc(1, sizeof *a);
     if (!a)
         return NULL;
     a->coverage = coverage;
+    a->lines = l;
     for (int i = 0; i < SLOTS; i++)
         if (!(a->slots[i].s = ms_prefilter_scratch_new(p))) {
             for (int j = 0; j < i; j++)
@@ -106,26 +106,6 @@ ms_ahead *ms_ahead_new(ms_prefilter *p, int coverage)
     }
     a->started = true;
     return a;
-}
-
-void ms_ahead_idle(ms_ahead *a, int (*idle)(void *), void *ctx)
-{
-    pthread_mutex_lock(&a->mu);
-    a->idle = idle;
-    a->idle_ctx = ctx;
-    a->idle_empty = false;
-    pthread_cond_broadcast(&a->cv);
-    pthread_mutex_unlock(&a->mu);
-}
-
-void ms_ahead_kick(void *ahead)
-{
-    ms_ahead *a = ahead;
-    pthread_mutex_lock(&a->mu);
-    a->kicked = true;
-    a->idle_empty = false;
-    pthread_cond_broadcast(&a->cv);
-    pthread_mutex_unlock(&a->mu);
 }
 
 void ms_ahead_free(ms_ahead *a)
@@ -156,6 +136,8 @@ void ms_ahead_begin(ms_ahead *a, const char *text, const size_t *ends,
     a->next = a->consumed = 0;
     for (int i = 0; i < SLOTS; i++)
         a->slots[i].chunk = SIZE_MAX;
+    a->kicked = true;       /* the block's slot was taken, the one before */
+    a->read_full = false;   /* given back: room to read */
     pthread_cond_broadcast(&a->cv);
     pthread_mutex_unlock(&a->mu);
 }

@@ -1,20 +1,20 @@
 /* scan.c — the per-file pipeline (see scan.h).
  *
  * Two ways through a file, with the same result. Line by line: every line
- * is parsed (record header, stamp) and matched. By blocks, when the
- * matcher has a prefilter (prefilter.h) and neither coverage nor a
- * per-line callback is asked for: the lines come in blocks of whole lines,
+ * is parsed (record header, stamp) and matched: with a per-line callback,
+ * without a prefilter, or when opts->slow says so (to compare). By blocks,
+ * when the matcher has a prefilter (prefilter.h): the lines come in blocks
+ * of whole lines,
  * cut into chunks of about CHUNK bytes; one prefilter scan per chunk finds
  * every key of every row, and only the lines a key ends in are parsed and
  * matched (with the rows of their keys). Every other line is only counted
  * and has its stamp read, so line numbers, byte counts, cut lines and the
- * Dec->Jan wraps of year-less stamps stay exact. With a core to spare the
- * chunks' prefilter scans run ahead in a helper thread (ahead.h), which,
- * when no chunk is free, reads or decompresses ahead (lines.h's shared
- * feed) in place of a decompressing thread of its own: two threads, not
- * three, on two cores, and the walk neither reads nor copies. Events
- * are kept compact (scan_events.h). MS_SCAN_SLOW=1 in the environment
- * forces the line-by-line way (for comparisons). */
+ * Dec->Jan wraps of year-less stamps stay exact. With a core to spare, a
+ * big file's chunks are prefiltered ahead in a helper thread (ahead.h),
+ * which also reads or decompresses the input ahead (the lines are made
+ * `helped`: no thread of their own): two threads, not three, on two cores,
+ * and the walk neither reads nor copies. Events are kept compact
+ * (scan_events.h). */
 #include "scan.h"
 
 #include <stdatomic.h>
@@ -253,11 +253,6 @@ static int scan_block(scan_ctx *x, const char *text, size_t len)
     return rc;
 }
 
-static int step_lines(void *ln)
-{
-    return ms_lines_step(ln);
-}
-
 int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
                  ms_file_scan *out, ms_error *err)
 {
@@ -278,18 +273,15 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
         .pf = ms_recognizers_prefilter(ms_matcher_recognizers(m)),
         .max_line = opts->max_line ? opts->max_line : 1 << 20,
     };
+    bool blocks = x.scratch && !opts->on_line && !opts->slow;
     /* With a helper to come, it also reads ahead: no third thread. */
-    bool shared = opts->ahead;
-    ms_lines *ln = shared ? ms_lines_new_shared(rd, x.max_line)
-                          : ms_lines_new(rd, x.max_line);
+    ms_lines_opts lo = {.max_line = x.max_line, .helped = blocks && opts->ahead};
+    ms_lines *ln = ms_lines_new(rd, &lo);
     if (!ln) {
         ms_reader_close(rd);
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
     }
     ms_dedup_init(&x.dd);
-    const char *env = getenv("MS_SCAN_SLOW");
-    bool blocks = x.scratch && !opts->on_line &&
-                  !(env && *env && strcmp(env, "0") != 0);
     const char *text;
     size_t len;
     int rc, ret = 0;
@@ -298,13 +290,9 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
     ms_progress *pg = opts->progress;
     if (blocks) {
         while ((rc = ms_lines_block(ln, &text, &len, &out->error)) > 0) {
-            if (opts->ahead && !x.ahead && !tried_ahead && len >= AHEAD_MIN) {
+            if (lo.helped && !tried_ahead && len >= AHEAD_MIN) {
                 tried_ahead = true;   /* a big file: worth a helper */
-                x.ahead = ms_ahead_new(x.pf, opts->coverage);
-                if (x.ahead && shared) {
-                    ms_lines_on_room(ln, ms_ahead_kick, x.ahead);
-                    ms_ahead_idle(x.ahead, step_lines, ln);
-                }
+                x.ahead = ms_ahead_new(x.pf, opts->coverage, ln);
             }
             if (scan_block(&x, text, len)) {
                 ret = ms_fail(err, MS_ERR_NOMEM, "out of memory");

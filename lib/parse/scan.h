@@ -55,6 +55,8 @@ typedef struct ms_scan_opts {
     ms_progress *progress;  /* may be NULL */
     int ahead;              /* a core is spare: prefilter in a helper
                                thread (ahead.h) for big files */
+    int slow;               /* every line its own way, no prefilter (to
+                               compare: the same result, slower) */
 } ms_scan_opts;
 
 typedef struct ms_file_scan {

@@ -1,14 +1,12 @@
 /* fuzz_lines.c — the line splitter (input/lines.c) against a plain model,
  * both ways: ms_lines_next (one line a call) and ms_lines_block (all whole
- * lines of the buffer at once, cut by the caller as lines.h says).
+ * lines of a slot at once, cut by the caller as lines.h says).
  *
  * Byte 0 picks max_line (1-64, or 1 MiB when its top bit is set), byte 1
- * the starting buffer size (1-32 bytes, or the default 4 MiB when its top
- * bit is set) and, with bit 6, the block way, so the refill, grow and cut
- * paths run on small inputs. The block way with bit 6 of byte 0 reads
- * through a shared feed instead, its slots the buffer size of byte 1 (so a
- * line's rest is carried from slot to slot, and cut there). The
- * rest, after a '\n' (so the file never sniffs as compressed), is the file.
+ * the slot size (1-32 bytes, or the default 2 MiB when its top bit is set)
+ * and, with bit 6, the block way, so a line's rest is carried from slot to
+ * slot, and cut there, on small inputs. The rest, after a '\n' (so the
+ * file never sniffs as compressed), is the file.
  * The model: split at '\n', drop one '\r' before it (or at the very end), a
  * last line without '\n' counts unless empty; a line longer than max_line
  * comes back as its first max_line bytes, flagged. Every returned line,
@@ -62,9 +60,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     size_t max_line = data[0] & 0x80 ? (size_t)1 << 20 : (size_t)1 + (data[0] & 63);
-    size_t buf_size = data[1] & 0x80 ? 0 : (size_t)1 + (data[1] & 31);
+    size_t slot = data[1] & 0x80 ? 0 : (size_t)1 + (data[1] & 31);
     bool block = data[1] & 0x40;
-    bool shared = block && (data[0] & 0x40);
     const uint8_t *text = data + 2;
     size_t n = size - 2;
 
@@ -78,9 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ms_reader *r = ms_reader_open(path, "fuzz.log", &err);
     FZ_CHECK(r != NULL);
     FZ_CHECK(ms_reader_codec(r) == MS_CODEC_PLAIN);
-    ms_lines *l = shared ? ms_lines_new_shared_sized(r, max_line, buf_size)
-                  : buf_size ? ms_lines_new_sized(r, max_line, buf_size)
-                             : ms_lines_new(r, max_line);
+    ms_lines *l = ms_lines_new(r, &(ms_lines_opts){max_line, slot, false});
     FZ_CHECK(l != NULL);
     blocks bl = {l, max_line, NULL, 0, false};
 

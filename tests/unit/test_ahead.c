@@ -1,18 +1,19 @@
 /* test_ahead.c — parse/ahead.h: the prefilter run ahead by a helper gives
  * every chunk the hits ms_prefilter_scan gives it, whether the helper or
  * the caller scanned it, block after block, with coverage words or not,
- * and stops cleanly mid-block; with no chunk free the helper does the idle
- * work it was given, until there is none, and again once kicked. */
+ * and stops cleanly mid-block; with no chunk free the helper reads the
+ * lines ahead until their ring is full, and again once a block comes; it
+ * stops cleanly while it reads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "parse/ahead.h"
 #include "parse/recognizer.h"
@@ -32,6 +33,35 @@ static int teardown(void **state)
     (void)state;
     ms_recognizers_free(r);
     return 0;
+}
+
+/* A file's lines, made for a helper to read ahead. */
+typedef struct input {
+    char *path;
+    ms_reader *rd;
+    ms_lines *l;
+} input;
+
+static input open_input(const char *data, size_t n, size_t slot)
+{
+    input in = {.path = strdup("/tmp/ms_test_ahead_XXXXXX")};
+    int fd = mkstemp(in.path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, n), (ssize_t)n);
+    close(fd);
+    in.rd = ms_reader_open(in.path, NULL, NULL);
+    assert_non_null(in.rd);
+    in.l = ms_lines_new(in.rd, &(ms_lines_opts){100, slot, true});
+    assert_non_null(in.l);
+    return in;
+}
+
+static void close_input(input *in)
+{
+    ms_lines_free(in->l);
+    ms_reader_close(in->rd);
+    unlink(in->path);
+    free(in->path);
 }
 
 /* n lines of mail log, some an attempt, some not; the chunk ends. */
@@ -79,7 +109,8 @@ static void check(int coverage, int slow)
         ms_matcher_free(m);
         skip();
     }
-    ms_ahead *a = ms_ahead_new(ms_recognizers_prefilter(r), coverage);
+    input in = open_input("a line\n", 7, 0);
+    ms_ahead *a = ms_ahead_new(ms_recognizers_prefilter(r), coverage, in.l);
     assert_non_null(a);
     size_t ends[64], n, len;
     char *text = make_block(3000, &len, ends, &n, 100);
@@ -108,6 +139,7 @@ static void check(int coverage, int slow)
     ms_ahead_done(a, 0);
     ms_ahead_end(a);
     ms_ahead_free(a);
+    close_input(&in);
     free(text);
     ms_matcher_free(m);
 }
@@ -133,36 +165,8 @@ static void test_same_hits_coverage(void **state)
 /* Skips the test when this build has no prefilter. */
 static void need_prefilter(void)
 {
-    ms_matcher *m = ms_matcher_new(r);
-    assert_non_null(m);
-    int has = ms_matcher_scratch(m) != NULL;
-    ms_matcher_free(m);
-    if (!has)
+    if (!ms_recognizers_prefilter(r))
         skip();
-}
-
-/* Idle work: `left` units; each call does one. */
-typedef struct work {
-    atomic_int left, calls;
-} work;
-
-static int one_unit(void *ctx)
-{
-    work *w = ctx;
-    atomic_fetch_add(&w->calls, 1);
-    int n = atomic_load(&w->left);
-    while (n > 0 && !atomic_compare_exchange_weak(&w->left, &n, n - 1))
-        ;
-    return n > 0;
-}
-
-static void wait_for(atomic_int *v, int want)
-{
-    for (int i = 0; i < 20000 && atomic_load(v) != want; i++) {
-        struct timespec ts = {0, 100000};
-        nanosleep(&ts, NULL);
-    }
-    assert_int_equal(atomic_load(v), want);
 }
 
 /* A block walked to its end through the helper: every chunk has hits. */
@@ -179,71 +183,72 @@ static void walk_block(ms_ahead *a, const char *text, const size_t *ends,
     ms_ahead_end(a);
 }
 
-static void test_idle_work(void **state)
+static void pause_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, ms % 1000 * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+/* With no chunk to scan, the helper fills the lines' ring; when the ring
+ * is full it waits, and a block (the reading gave back a slot) sends it
+ * reading again. The probe: ms_lines_step here finds nothing to do only
+ * when the helper filled every free slot. */
+static void test_reads_ahead(void **state)
 {
     (void)state;
     need_prefilter();
-    ms_ahead *a = ms_ahead_new(ms_recognizers_prefilter(r), 0);
+    size_t n = 64 * 4096;
+    char *data = malloc(n);
+    assert_non_null(data);
+    for (size_t i = 0; i < n; i++)
+        data[i] = i % 64 == 63 ? '\n' : 'x';
+    input in = open_input(data, n, 4096);
+    ms_ahead *a = ms_ahead_new(ms_recognizers_prefilter(r), 0, in.l);
     assert_non_null(a);
-    work w = {0};
-    atomic_store(&w.left, 50);
-    ms_ahead_idle(a, one_unit, &w);
-    wait_for(&w.left, 0);            /* all done, by the helper alone */
-    /* Then it waits: no call while nothing is said. */
-    struct timespec ts = {0, 20000000};
-    nanosleep(&ts, NULL);
-    int calls = atomic_load(&w.calls);
-    nanosleep(&ts, NULL);
-    assert_int_equal(atomic_load(&w.calls), calls);
-    /* New work and a kick: done too. */
-    atomic_store(&w.left, 7);
-    ms_ahead_kick(a);
-    wait_for(&w.left, 0);
-    /* Chunks still come first, and come out right. */
-    size_t ends[64], n, len;
-    char *text = make_block(1000, &len, ends, &n, 100);
-    walk_block(a, text, ends, n);
+    pause_ms(200);
+    assert_int_equal(ms_lines_step(in.l), 0);   /* full, by the helper */
+    const char *b;
+    size_t len;
+    for (int i = 0; i < 2; i++)   /* the second gives back the first slot */
+        assert_int_equal(ms_lines_block(in.l, &b, &len, NULL), 1);
+    size_t ends[64], nchunks, tlen;
+    char *text = make_block(1000, &tlen, ends, &nchunks, 100);
+    walk_block(a, text, ends, nchunks);   /* chunks come first, right */
+    pause_ms(200);
+    assert_int_equal(ms_lines_step(in.l), 0);   /* filled again */
     ms_ahead_free(a);
+    close_input(&in);
     free(text);
+    free(data);
 }
 
-/* Idle work that takes a while and finds nothing: the helper is in it,
- * unlocked, when the caller frees the helper or begins a block. */
-typedef struct slow_idle {
-    atomic_int entered;
-} slow_idle;
-
-static int nothing_slowly(void *ctx)
-{
-    slow_idle *w = ctx;
-    atomic_fetch_add(&w->entered, 1);
-    struct timespec ts = {0, 20000000};
-    nanosleep(&ts, NULL);
-    return 0;
-}
-
-/* Regression: after idle work the helper went straight to waiting, so a
- * stop (or a block) that came meanwhile was never seen: ms_ahead_free
- * hung (a `.gz` or plain file now and then, on two cores). */
-static void test_stop_during_idle(void **state)
+/* Regression: after reading ahead the helper went straight to waiting, so
+ * a stop (or a block) that came meanwhile was never seen: ms_ahead_free
+ * hung (a `.gz` or plain file now and then, on two cores). Here the helper
+ * reads slot after slot of a big file when it is stopped. */
+static void test_stop_while_reading(void **state)
 {
     (void)state;
     need_prefilter();
+    size_t big = 24u << 20;
+    char *data = malloc(big);
+    assert_non_null(data);
+    for (size_t i = 0; i < big; i++)
+        data[i] = i % 100 == 99 ? '\n' : 'y';
     size_t ends[64], n, len;
     char *text = make_block(1000, &len, ends, &n, 100);
     for (int round = 0; round < 3; round++) {
-        ms_ahead *a = ms_ahead_new(ms_recognizers_prefilter(r), 0);
+        input in = open_input(data, big, 0);
+        ms_ahead *a = ms_ahead_new(ms_recognizers_prefilter(r), 0, in.l);
         assert_non_null(a);
-        slow_idle w = {0};
-        ms_ahead_idle(a, nothing_slowly, &w);
-        wait_for(&w.entered, 1);
-        if (round == 1) {
-            /* A block begun meanwhile, walked to its end. */
-            walk_block(a, text, ends, n);
-        }
+        pause_ms(round * 5);
+        if (round == 1)
+            walk_block(a, text, ends, n);   /* a block begun meanwhile */
         ms_ahead_free(a);   /* hung here before the fix */
+        close_input(&in);
     }
     free(text);
+    free(data);
 }
 
 int main(void)
@@ -252,8 +257,8 @@ int main(void)
         cmocka_unit_test(test_same_hits),
         cmocka_unit_test(test_same_hits_helper_ahead),
         cmocka_unit_test(test_same_hits_coverage),
-        cmocka_unit_test(test_idle_work),
-        cmocka_unit_test(test_stop_during_idle),
+        cmocka_unit_test(test_reads_ahead),
+        cmocka_unit_test(test_stop_while_reading),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

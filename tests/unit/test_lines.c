@@ -1,8 +1,8 @@
 /* test_lines.c — ms_lines: line ends, NUL bytes, a last line without '\n',
- * long lines cut at max_line, and numbering across buffer refills (tiny
- * buffers make every line straddle one); a compressed file read through
- * the shared feed, with a helper stepping it or none, gives the lines and
- * the error of the threaded one. */
+ * long lines cut at max_line, and numbering across slots (tiny slots make
+ * every line straddle one); a compressed file read by a helper stepping
+ * the lines, or by the reading itself, gives the lines and the error it
+ * gives read by the lines' own thread; blocks put together are the file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,14 +38,21 @@ static fixture open_file(const char *data, size_t n)
     return f;
 }
 
-static fixture open_text(const char *data, size_t n, size_t max_line,
-                         size_t buf_size)
+/* Its lines, read slot bytes at a time (0: the default); helped: by a
+ * helper (or the reading), never by a thread of the lines' own. */
+static fixture open_lines(const char *data, size_t n, size_t max_line,
+                          size_t slot, bool helped)
 {
     fixture f = open_file(data, n);
-    f.l = buf_size ? ms_lines_new_sized(f.r, max_line, buf_size)
-                   : ms_lines_new(f.r, max_line);
+    f.l = ms_lines_new(f.r, &(ms_lines_opts){max_line, slot, helped});
     assert_non_null(f.l);
     return f;
+}
+
+static fixture open_text(const char *data, size_t n, size_t max_line,
+                         size_t slot)
+{
+    return open_lines(data, n, max_line, slot, false);
 }
 
 static void close_text(fixture *f)
@@ -138,8 +145,7 @@ static void test_long_lines(void **state)
     }
 }
 
-/* A line far longer than the buffer is cut and skipped without growing the
- * buffer past max_line's needs. */
+/* A line far longer than a slot is cut and skipped. */
 static void test_huge_line(void **state)
 {
     size_t n = 10 << 20;
@@ -159,16 +165,16 @@ static void test_huge_line(void **state)
     free(in);
 }
 
-static void test_numbering_across_refills(void **state)
+static void test_numbering_across_slots(void **state)
 {
     size_t cap = 1 << 20, n = 0;
     char *in = malloc(cap);
     for (int i = 1; i <= 20000; i++)
         n += (size_t)snprintf(in + n, cap - n, "line %d%s\n", i,
                               i % 3 ? "" : "\r");
-    size_t bufs[] = {7, 13, 4096, 0};
-    for (size_t b = 0; b < sizeof bufs / sizeof *bufs; b++) {
-        fixture f = open_text(in, n, 64, bufs[b]);
+    size_t slots[] = {7, 13, 4096, 0};
+    for (size_t b = 0; b < sizeof slots / sizeof *slots; b++) {
+        fixture f = open_text(in, n, 64, slots[b]);
         char want[32];
         for (int i = 1; i <= 20000; i++) {
             int w = snprintf(want, sizeof want, "line %d", i);
@@ -256,8 +262,8 @@ static void *step_loop(void *arg)
     return NULL;
 }
 
-/* The shared feed, stepped by a helper or by nobody (the reading fills
- * each slot itself), gives the threaded feed's lines, whole or cut short. */
+/* Lines stepped by a helper or by nobody (the reading fills each slot
+ * itself) give the lines their own thread gives, whole or cut short. */
 static void shared_feed(bool helper, bool truncated)
 {
     size_t gn;
@@ -269,9 +275,7 @@ static void shared_feed(bool helper, bool truncated)
     int ra = read_entries(&a, &ea, &na);
     close_text(&a);
 
-    fixture b = open_file((char *)gz, keep);
-    b.l = ms_lines_new_shared(b.r, 100);
-    assert_non_null(b.l);
+    fixture b = open_lines((char *)gz, keep, 100, 0, true);
     stepper st = {.l = b.l};
     if (helper)
         assert_int_equal(pthread_create(&st.tid, NULL, step_loop, &st), 0);
@@ -290,8 +294,8 @@ static void shared_feed(bool helper, bool truncated)
     free(gz);
 }
 
-/* The shared feed's blocks, handed out in its slots, stepped by a helper
- * or not: put together they are the file's bytes (no line here is cut). */
+/* The blocks, stepped by a helper or not: put together they are the
+ * file's bytes (no line here is cut). */
 static void shared_blocks(bool helper, bool gzipped, size_t slot)
 {
     size_t n = 3u << 20, gn = 0, k = 0;
@@ -306,9 +310,8 @@ static void shared_blocks(bool helper, bool gzipped, size_t slot)
         for (int i = 0; k + 32 < n; i++)
             k += (size_t)snprintf(text + k, n - k, "entry %d\n", i);
     }
-    fixture f = gzipped ? open_file((char *)gz, gn) : open_file(text, k);
-    f.l = ms_lines_new_shared_sized(f.r, 100, slot);
-    assert_non_null(f.l);
+    fixture f = gzipped ? open_lines((char *)gz, gn, 100, slot, true)
+                        : open_lines(text, k, 100, slot, true);
     stepper st = {.l = f.l};
     if (helper)
         assert_int_equal(pthread_create(&st.tid, NULL, step_loop, &st), 0);
@@ -368,7 +371,7 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_long_lines),
         cmocka_unit_test(test_huge_line),
-        cmocka_unit_test(test_numbering_across_refills),
+        cmocka_unit_test(test_numbering_across_slots),
         cmocka_unit_test(test_reader_error),
         cmocka_unit_test(test_shared_feed_stepped),
         cmocka_unit_test(test_shared_feed_alone),
