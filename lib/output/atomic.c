@@ -2,6 +2,7 @@
 #include "atomic.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,13 +43,47 @@ int ms_atomic_open(ms_atomic *a, const char *path, ms_error *err)
     return 0;
 }
 
+int ms_atomic_open_path(ms_atomic *a, const char *path, ms_error *err)
+{
+    if (ms_atomic_open(a, path, err))
+        return -1;
+    if (fclose(a->fp) != 0) {
+        int e = errno;
+        a->fp = NULL;
+        ms_fail(err, MS_ERR_IO, "%s: cannot create: %s", path, strerror(e));
+        ms_atomic_abort(a);
+        return -1;
+    }
+    a->fp = NULL;
+    return 0;
+}
+
+/* The file written by name (ms_atomic_open_path) onto the disk. */
+static int sync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int e = errno;
+    close(fd);
+    errno = e;
+    return rc;
+}
+
 int ms_atomic_commit(ms_atomic *a, ms_error *err)
 {
-    int bad = ferror(a->fp) || fflush(a->fp) != 0 || fsync(fileno(a->fp)) != 0;
-    int e = errno;
-    if (fclose(a->fp) != 0 && !bad) {
-        bad = 1;
+    int bad, e;
+    if (!a->fp) {
+        bad = sync_path(a->tmp) != 0;
         e = errno;
+    } else {
+        bad = ferror(a->fp) || fflush(a->fp) != 0 || fsync(fileno(a->fp)) != 0;
+        e = errno;
+        if (fclose(a->fp) != 0 && !bad) {
+            bad = 1;
+            e = errno;
+        }
     }
     a->fp = NULL;
     if (!bad && rename(a->tmp, a->target) != 0) {

@@ -17,6 +17,11 @@ typedef struct ms_atomic {
 } ms_atomic;
 
 int ms_atomic_open(ms_atomic *a, const char *path, ms_error *err);
+/* For a library that writes the file itself, by name (SQLite,
+ * libxlsxwriter): the temporary file a->tmp is made (empty) and closed,
+ * a->fp is NULL; the library writes a->tmp and closes it, then
+ * ms_atomic_commit syncs and renames it as it does the others. */
+int ms_atomic_open_path(ms_atomic *a, const char *path, ms_error *err);
 /* Returns -1 (err names the file) if anything written was lost. */
 int ms_atomic_commit(ms_atomic *a, ms_error *err);
 void ms_atomic_abort(ms_atomic *a);

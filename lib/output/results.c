@@ -6,7 +6,9 @@
  * tables are `[`, one compact object per line, `]`. Events are not a table:
  * their rows come from events_out.c, given an ms_event rebuilt from the
  * store. Files are written through ms_atomic, the buffer spilled to the file
- * every megabyte, so memory stays flat however many events there are. */
+ * every megabyte, so memory stays flat however many events there are.
+ * results.sqlite and results.xlsx hold every table, events too
+ * (results_sqlite.c, results_xlsx.c), and are written after the others. */
 #include "results.h"
 
 #include <pthread.h>
@@ -138,10 +140,9 @@ static void json_row(ms_buf *b, const char *const *cols, const ms_rv *v,
 static void render(ms_buf *b, FILE *fp, ms_rctx *c, const ms_table *t,
                    int json)
 {
-    size_t ncols = 0;
-    while (t->cols[ncols])
-        ncols++;
-    if (c->failed || ncols > MS_RES_MAXCOLS) {
+    const char *names[MS_RES_MAXCOLS + 1];
+    size_t ncols = ms_table_ncols(t, names);
+    if (c->failed || t->cols[ncols].name) {
         b->failed = 1;
         return;
     }
@@ -150,13 +151,13 @@ static void render(ms_buf *b, FILE *fp, ms_rctx *c, const ms_table *t,
     memset(memo, 0, sizeof memo);
     size_t n = t->count(c);
     if (!json)
-        ms_csv_header(b, t->cols);
+        ms_csv_header(b, names);
     else
         ms_buf_adds(b, n ? "[\n" : "[]\n");
     for (size_t i = 0; i < n && !b->failed; i++) {
         t->row(c, i, v);
         if (json) {
-            json_row(b, t->cols, v, ncols);
+            json_row(b, names, v, ncols);
             ms_buf_adds(b, i + 1 < n ? ",\n" : "\n]\n");
         } else {
             csv_row(b, memo, v, ncols);
@@ -227,16 +228,25 @@ int ms_results_mkdir(const char *dir, ms_error *err)
     return 0;
 }
 
+char *ms_results_path(const char *dir, const char *file)
+{
+    size_t len = strlen(dir) + strlen(file) + 2;
+    char *path = malloc(len);
+    if (path)
+        snprintf(path, len, "%s/%s", dir, file);
+    return path;
+}
+
 /* One file: dir/name.ext, written whole or not at all. */
 static int write_file(const char *dir, const char *name, int json,
                       ms_rctx *c, const ms_table *t, const ms_store *s,
                       ms_error *err)
 {
-    size_t len = strlen(dir) + strlen(name) + 8;
-    char *path = malloc(len);
+    char file[64];
+    snprintf(file, sizeof file, "%s.%s", name, json ? "json" : "csv");
+    char *path = ms_results_path(dir, file);
     if (!path)
-        return ms_fail(err, MS_ERR_NOMEM, "%s/%s: out of memory", dir, name);
-    snprintf(path, len, "%s/%s.%s", dir, name, json ? "json" : "csv");
+        return ms_fail(err, MS_ERR_NOMEM, "%s/%s: out of memory", dir, file);
     ms_atomic f;
     int rc = -1;
     if (ms_atomic_open(&f, path, err) == 0) {
@@ -285,26 +295,46 @@ void ms_results_events_begin(ms_results_events *ev, const char *dir,
         write_events(ev);
 }
 
+/* A sheet's rows, header included: the format's limit, or fewer for the
+ * tests (MS_XLSX_MAX_ROWS, from 3), which cannot write a million rows. */
+static size_t xlsx_rows(void)
+{
+    size_t max = 1048576;
+    const char *v = getenv("MS_XLSX_MAX_ROWS");
+    if (v) {
+        char *end;
+        unsigned long long n = strtoull(v, &end, 10);
+        if (!*end && n >= 3 && n < max)
+            max = (size_t)n;
+    }
+    return max;
+}
+
 int ms_results_finish(const char *dir, const ms_analysis *a, unsigned formats,
                       ms_results_events *ev, ms_error *err)
 {
-    static const ms_table *const tables[] = {
-        &ms_tab_timeline, &ms_tab_ips, &ms_tab_clusters, &ms_tab_members,
-        &ms_tab_geo, &ms_tab_bans, &ms_tab_compromised,
-    };
     int rc = ms_results_mkdir(dir, err), made = rc == 0;
     ms_rctx c;
     ms_rctx_init(&c, a, MS_RCTX_TIMELINE | MS_RCTX_GEO | MS_RCTX_SERVERS,
                  NULL, 0);
-    for (size_t i = 0; made && i < sizeof tables / sizeof *tables; i++)
+    /* ms_tables[0], the events, is written by ms_results_events_begin. */
+    for (size_t i = 1; made && ms_tables[i]; i++)
         for (int json = 0; json < 2; json++) {
             if (!(formats & (json ? MS_RES_JSON : MS_RES_CSV)))
                 continue;
             ms_error e2;
-            if (write_file(dir, tables[i]->name, json, &c, tables[i], NULL,
+            if (write_file(dir, ms_tables[i]->name, json, &c, ms_tables[i], NULL,
                            rc ? &e2 : err))
                 rc = -1;
         }
+    ms_error e3;
+    if (made && (formats & MS_RES_SQLITE) &&
+        ms_results_sqlite(dir, &c, rc ? &e3 : err))
+        rc = -1;
+    if (made && (formats & MS_RES_XLSX) &&
+        ms_results_xlsx(dir, &c, ev->inputs, formats, xlsx_rows(),
+                        rc ? &e3 : err))
+        rc = -1;
     if (ms_results_events_end(ev, err))
         rc = -1;   /* the events file's error comes first */
     ms_rctx_free(&c);

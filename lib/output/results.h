@@ -3,7 +3,8 @@
  *
  * Files (their columns are the output contract, docs/OUTPUTS.md): events,
  * timeline, ips, clusters, cluster_members, geo, bans, compromised, each as
- * NAME.csv and/or NAME.json. Every table's columns are the contract's
+ * NAME.csv and/or NAME.json, and all of them in results.sqlite and/or
+ * results.xlsx. Every table's columns are the contract's
  * required ones, in the contract's order, then extra ones. JSON files hold an
  * array of objects with the same field names as the CSV columns, except
  * events.json, which holds NDJSON (one object per line, no enclosing array):
@@ -18,13 +19,17 @@
 #include <stddef.h>
 
 #include "analyze/analysis.h"
+#include "analyze/inputs.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/ip.h"
 
 /* MS_RES_THREAD: the events file may be written by a thread of its own
- * while this one writes the others (the bytes are the same). */
-enum { MS_RES_CSV = 1, MS_RES_JSON = 2, MS_RES_THREAD = 4 };
+ * while this one writes the others (the bytes are the same).
+ * MS_RES_SQLITE: every table in results.sqlite; MS_RES_XLSX: in
+ * results.xlsx, a summary sheet first (docs/OUTPUTS.md). */
+enum { MS_RES_CSV = 1, MS_RES_JSON = 2, MS_RES_THREAD = 4, MS_RES_SQLITE = 8,
+       MS_RES_XLSX = 16 };
 
 /* Write every result file into dir (created, with parents, mode 0755, if
  * missing) in the formats of the bitmask formats. A file that fails does not
@@ -43,6 +48,8 @@ typedef struct ms_results_events {
     const char *dir;
     const ms_store *s;
     unsigned formats;
+    const ms_inputs *inputs;   /* what was read, for results.xlsx's summary:
+                                  set before ms_results_finish (NULL: none) */
     int rc, threaded;
     pthread_t tid;
     ms_error err;

@@ -1,12 +1,16 @@
 /* results_int.h — inside the result writers: tables as data.
  *
- * Each result file but events is one ms_table: its column names (the
- * contract's first) and a function that fills one row as typed values
- * (ms_rv). results_tables.c defines the tables; results.c renders any table
- * as CSV or as JSON from those values, so both formats come from the one
- * list of columns and cannot drift apart. Row functions may point strings
- * into the context's scratch space; a row is rendered before the next one
- * is filled. */
+ * Each result file is one ms_table: its columns (names, the contract's
+ * first, each with the kind of value it holds) and a function that fills
+ * one row as typed values (ms_rv). results_tables.c defines the tables;
+ * results.c renders any of them as CSV or as JSON, results_sqlite.c as a
+ * table of results.sqlite and results_xlsx.c as a sheet of results.xlsx,
+ * all from those values, so every format comes from the one list of
+ * columns and none can drift from the others. (events.csv and events.json
+ * are written by events_out.c, which `mailsleuth events` shares; the
+ * events table here takes its column names from core/events_format.h.)
+ * Row functions may point strings into the context's scratch space; a row
+ * is rendered before the next one is filled. */
 #ifndef MS_RESULTS_INT_H
 #define MS_RESULTS_INT_H
 
@@ -16,6 +20,7 @@
 #include <string.h>
 
 #include "analyze/analysis.h"
+#include "analyze/inputs.h"
 #include "core/buf.h"
 #include "core/error.h"
 #include "core/ip.h"
@@ -38,6 +43,13 @@ typedef struct ms_rv {
 } ms_rv;
 
 #define MS_RES_MAXCOLS 24
+
+/* A column: its name, and the kind of its values (a cell may also be
+ * MS_RV_NULL, and an MS_RV_IP column's cell an empty MS_RV_STR). */
+typedef struct ms_col {
+    const char *name;
+    ms_rv_kind kind;
+} ms_col;
 
 /* A geo.csv row: one (country, asn) group. */
 typedef struct ms_geo_row {
@@ -70,13 +82,24 @@ typedef struct ms_rctx {
 
 typedef struct ms_table {
     const char *name;                        /* file name without extension */
-    const char *const *cols;                 /* NULL-terminated */
+    const ms_col *cols;                      /* ends with a NULL name */
     size_t (*count)(const ms_rctx *c);
     void (*row)(ms_rctx *c, size_t i, ms_rv *v);
 } ms_table;
 
-extern const ms_table ms_tab_timeline, ms_tab_ips, ms_tab_clusters,
-    ms_tab_members, ms_tab_geo, ms_tab_bans, ms_tab_compromised;
+/* ms_tab_events: analyze's events (no duplicates, no session), as the
+ * store holds them; its columns are filled by the first ms_rctx_init. */
+extern const ms_table ms_tab_events, ms_tab_timeline, ms_tab_ips,
+    ms_tab_clusters, ms_tab_members, ms_tab_geo, ms_tab_bans,
+    ms_tab_compromised;
+
+/* Every table of `analyze -o`, events first, in the order of
+ * docs/OUTPUTS.md; NULL after the last. */
+extern const ms_table *const ms_tables[];
+
+/* t's columns: how many; names (when not NULL) gets their names and a NULL
+ * (room for MS_RES_MAXCOLS + 1). */
+size_t ms_table_ncols(const ms_table *t, const char **names);
 
 enum { MS_RCTX_TIMELINE = 1, MS_RCTX_GEO = 2, MS_RCTX_SERVERS = 4 };
 
@@ -94,6 +117,21 @@ size_t ms_rctx_ip_servers(ms_rctx *c, uint32_t id);
 
 /* mkdir -p dir (mode 0755); 0, or -1 with err. The report uses it too. */
 int ms_results_mkdir(const char *dir, ms_error *err);
+
+/* "dir/file", malloc'd; NULL when memory ran out. */
+char *ms_results_path(const char *dir, const char *file);
+
+/* results.sqlite into dir: every table of ms_tables (results_sqlite.c).
+ * 0, or -1 with err naming the file (no file then, or the old one). */
+int ms_results_sqlite(const char *dir, ms_rctx *c, ms_error *err);
+
+/* results.xlsx into dir (results_xlsx.c): a summary sheet, then a sheet
+ * per table of ms_tables, each at most max_rows rows (the header and a
+ * last row saying where the whole table is included); formats: the files
+ * written beside it (MS_RES_*), named in that note; in: what was read,
+ * for the summary (NULL: left out). 0, or -1 with err. */
+int ms_results_xlsx(const char *dir, ms_rctx *c, const ms_inputs *in,
+                    unsigned formats, size_t max_rows, ms_error *err);
 
 /* An attacker-controlled string may be NULL in a half-filled analysis. */
 static inline const char *ms_rs(const char *s)

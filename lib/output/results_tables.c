@@ -5,12 +5,39 @@
  * address order (IPv4 numerically, then IPv6 by bytes), each ip's events in
  * the store's time order, clusters, bans and compromises as the analysis
  * lists them, geo groups by attempts (failures) descending, then country,
- * then asn. Times are kept as ms_time and printed by the renderer. */
+ * then asn. Times are kept as ms_time and printed by the renderer. The
+ * events table is the store's events in its (time) order. */
 #include "results_int.h"
+
+#include <pthread.h>
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/events_format.h"
+
+/* The events file's columns: names from core/events_format.h, the kind of
+ * each here, by column. */
+static const ms_rv_kind ev_kind[MS_EVCOL__COUNT] = {
+    [MS_EVCOL_TIME] = MS_RV_TIME,    [MS_EVCOL_IP] = MS_RV_IP,
+    [MS_EVCOL_SERVICE] = MS_RV_STR,  [MS_EVCOL_SOURCE] = MS_RV_STR,
+    [MS_EVCOL_OUTCOME] = MS_RV_STR,  [MS_EVCOL_USER] = MS_RV_STR,
+    [MS_EVCOL_METHOD] = MS_RV_STR,   [MS_EVCOL_FILE] = MS_RV_STR,
+    [MS_EVCOL_LINE] = MS_RV_INT,     [MS_EVCOL_REASON] = MS_RV_STR,
+    [MS_EVCOL_ATTEMPTS] = MS_RV_INT, [MS_EVCOL_SESSION] = MS_RV_STR,
+    [MS_EVCOL_HOST] = MS_RV_STR,     [MS_EVCOL_DUP_OF] = MS_RV_INT,
+    [MS_EVCOL_SERVER] = MS_RV_STR,
+};
+static ms_col ev_cols[MS_EVCOL__COUNT + 1];
+static pthread_once_t ev_once = PTHREAD_ONCE_INIT;
+
+static void ev_cols_fill(void)
+{
+    for (int j = 0; j < MS_EVCOL__COUNT; j++)
+        ev_cols[j] = (ms_col){ms_evcol_names[j],
+                              ev_kind[j] ? ev_kind[j] : MS_RV_STR};
+}
 
 /* ---- preparation ------------------------------------------------------ */
 
@@ -233,6 +260,7 @@ size_t ms_rctx_ip_servers(ms_rctx *c, uint32_t id)
 void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need,
                   const ms_ip *only, size_t nonly)
 {
+    pthread_once(&ev_once, ev_cols_fill);
     memset(c, 0, sizeof *c);
     c->a = a;
     c->s = a->store;
@@ -262,7 +290,53 @@ static const char *file_name(const ms_store *s, uint32_t f)
     return f < s->nfiles ? s->files[f] : "";
 }
 
-#define COLS(...) (const char *const[]){__VA_ARGS__, NULL}
+/* A table's columns, each with the kind of its values. */
+#define COLS(...) (const ms_col[]){__VA_ARGS__, {NULL, MS_RV_NULL}}
+#define TEXT(name) {name, MS_RV_STR}
+#define INT(name) {name, MS_RV_INT}
+#define SECS(name) {name, MS_RV_MS}
+#define TIME(name) {name, MS_RV_TIME}
+#define IP(name) {name, MS_RV_IP}
+
+size_t ms_table_ncols(const ms_table *t, const char **names)
+{
+    size_t n = 0;
+    for (; t->cols[n].name && n < MS_RES_MAXCOLS; n++)
+        if (names)
+            names[n] = t->cols[n].name;
+    if (names)
+        names[n] = NULL;
+    return n;
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+static size_t events_count(const ms_rctx *c)
+{
+    return c->s->n;
+}
+
+static void events_row(ms_rctx *c, size_t i, ms_rv *v)
+{
+    const ms_store *s = c->s;
+    v[MS_EVCOL_TIME] = v_time(s->time[i]);
+    v[MS_EVCOL_IP] = v_ip(s, s->ip[i]);
+    v[MS_EVCOL_SERVICE] = v_str(ms_service_name(s->service[i]));
+    v[MS_EVCOL_SOURCE] = v_sstr(s, s->source[i]);
+    v[MS_EVCOL_OUTCOME] = v_str(ms_outcome_name(s->outcome[i]));
+    v[MS_EVCOL_USER] = v_user(s, s->user[i]);
+    v[MS_EVCOL_METHOD] = v_sstr(s, s->method[i]);
+    v[MS_EVCOL_FILE] = v_str(file_name(s, s->file[i]));
+    v[MS_EVCOL_LINE] = v_int((int64_t)s->line[i]);
+    v[MS_EVCOL_REASON] = v_sstr(s, s->reason[i]);
+    v[MS_EVCOL_ATTEMPTS] = v_int((int64_t)s->attempts[i]);
+    v[MS_EVCOL_SESSION] = v_str("");        /* the store keeps none */
+    v[MS_EVCOL_HOST] = v_sstr(s, s->host[i]);
+    v[MS_EVCOL_DUP_OF] = (ms_rv){.k = MS_RV_NULL};   /* no duplicates */
+    v[MS_EVCOL_SERVER] = v_sstr(s, ms_store_server(s, i));
+}
+
+const ms_table ms_tab_events = {"events", ev_cols, events_count, events_row};
 
 /* ---- timeline --------------------------------------------------------- */
 
@@ -330,8 +404,9 @@ static void timeline_row(ms_rctx *c, size_t i, ms_rv *v)
 
 const ms_table ms_tab_timeline = {
     "timeline",
-    COLS("ip", "time", "outcome", "user", "service", "gap_s", "source",
-         "method", "honest", "file", "line"),
+    COLS(IP("ip"), TIME("time"), TEXT("outcome"), TEXT("user"),
+         TEXT("service"), SECS("gap_s"), TEXT("source"), TEXT("method"),
+         TEXT("honest"), TEXT("file"), INT("line")),
     timeline_count, timeline_row,
 };
 
@@ -389,10 +464,12 @@ static void ips_row(ms_rctx *c, size_t i, ms_rv *v)
 
 const ms_table ms_tab_ips = {
     "ips",
-    COLS("ip", "first_seen", "last_seen", "failures", "successes",
-         "distinct_users", "cluster_id", "country", "asn", "as_org", "score",
-         "verdict", "relays", "connects", "honest_failures", "peak_hour",
-         "median_gap_s", "confidence", "reasons", "servers"),
+    COLS(IP("ip"), TIME("first_seen"), TIME("last_seen"), INT("failures"),
+         INT("successes"), INT("distinct_users"), INT("cluster_id"),
+         TEXT("country"), TEXT("asn"), TEXT("as_org"), INT("score"),
+         TEXT("verdict"), INT("relays"), INT("connects"),
+         INT("honest_failures"), INT("peak_hour"), SECS("median_gap_s"),
+         TEXT("confidence"), TEXT("reasons"), TEXT("servers")),
     ips_count, ips_row,
 };
 
@@ -510,9 +587,10 @@ static void clusters_row(ms_rctx *c, size_t i, ms_rv *v)
 
 const ms_table ms_tab_clusters = {
     "clusters",
-    COLS("cluster_id", "ips", "attempts", "first_seen", "last_seen",
-         "user_order", "evidence", "median_handoff_s", "median_ip_gap_s",
-         "services", "top_countries", "top_asns"),
+    COLS(INT("cluster_id"), INT("ips"), INT("attempts"), TIME("first_seen"),
+         TIME("last_seen"), TEXT("user_order"), TEXT("evidence"),
+         SECS("median_handoff_s"), SECS("median_ip_gap_s"), TEXT("services"),
+         TEXT("top_countries"), TEXT("top_asns")),
     clusters_count, clusters_row,
 };
 
@@ -538,7 +616,7 @@ static void members_row(ms_rctx *c, size_t i, ms_rv *v)
 
 const ms_table ms_tab_members = {
     "cluster_members",
-    COLS("cluster_id", "ip"),
+    COLS(INT("cluster_id"), IP("ip")),
     members_count, members_row,
 };
 
@@ -562,7 +640,8 @@ static void geo_row(ms_rctx *c, size_t i, ms_rv *v)
 
 const ms_table ms_tab_geo = {
     "geo",
-    COLS("country", "asn", "as_org", "ips", "attempts", "banned_ips"),
+    COLS(TEXT("country"), TEXT("asn"), TEXT("as_org"), INT("ips"),
+         INT("attempts"), INT("banned_ips")),
     geo_count, geo_row,
 };
 
@@ -589,8 +668,9 @@ static void bans_row(ms_rctx *c, size_t i, ms_rv *v)
 
 const ms_table ms_tab_bans = {
     "bans",
-    COLS("ip", "score", "confidence", "reasons", "first_seen", "last_seen",
-         "failures", "cluster_id", "ips"),
+    COLS(TEXT("ip"), INT("score"), TEXT("confidence"), TEXT("reasons"),
+         TIME("first_seen"), TIME("last_seen"), INT("failures"),
+         INT("cluster_id"), INT("ips")),
     bans_count, bans_row,
 };
 
@@ -617,6 +697,12 @@ static void compromised_row(ms_rctx *c, size_t i, ms_rv *v)
 
 const ms_table ms_tab_compromised = {
     "compromised",
-    COLS("ip", "user", "time", "evidence", "service", "file", "line"),
+    COLS(IP("ip"), TEXT("user"), TIME("time"), TEXT("evidence"),
+         TEXT("service"), TEXT("file"), INT("line")),
     compromised_count, compromised_row,
+};
+
+const ms_table *const ms_tables[] = {
+    &ms_tab_events, &ms_tab_timeline, &ms_tab_ips, &ms_tab_clusters,
+    &ms_tab_members, &ms_tab_geo, &ms_tab_bans, &ms_tab_compromised, NULL,
 };

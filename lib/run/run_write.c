@@ -56,6 +56,7 @@ int ms_run_write_finish(ms_run_write *wr, const ms_run_settings *s,
     pthread_t tid;
     bool beside = s->report && (wr->formats & MS_RES_THREAD) &&
                   pthread_create(&tid, NULL, report_main, &rj) == 0;
+    wr->ev.inputs = &r->inputs;   /* results.xlsx's summary */
     int results = wr->begun
                       ? ms_results_finish(s->dir, &r->an, wr->formats, &wr->ev, err)
                       : 0;

@@ -1,0 +1,348 @@
+/* results_xlsx.c — results.xlsx: the result tables as one workbook, for
+ * people who open results in a spreadsheet (docs/OUTPUTS.md,
+ * "results.xlsx").
+ *
+ * A summary sheet first: the report's headline figures (report_facts.c),
+ * the sheets with their rows, and where a table too long for a sheet is
+ * whole. Then one sheet per table of ms_tables (results_int.h), named as
+ * the table, its header row frozen and filtered. Cells by kind: counts and
+ * seconds are numbers, times spreadsheet dates (UTC, format yyyy-mm-dd
+ * hh:mm:ss; a time before 1 March 1900 or after 9999 stays ISO text), an
+ * address text; text from the logs is cleaned as text.h says (the format
+ * cannot hold control characters) and written as a string cell, which no
+ * spreadsheet evaluates, so it needs no formula guard and gets no `'`.
+ * Text over a cell's 32,767 characters is cut, with "…". A sheet holds at
+ * most max_rows rows (1,048,576): a longer table gets its first rows and a
+ * last row saying where the rest is (events.csv, results.sqlite).
+ *
+ * libxlsxwriter in constant-memory mode writes each row out as it goes (so
+ * strings are inline, not shared), into a temporary file renamed once the
+ * workbook is complete (atomic.h). The creation date is the last event's,
+ * so the same input gives the same workbook. */
+#include <stdio.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "output/atomic.h"
+#include "output/report_int.h"
+#include "output/results.h"
+#include "output/results_int.h"
+#include "output/text.h"
+
+#define CELL_MAX 32767   /* characters in a cell */
+
+typedef struct xl {
+    lxw_workbook *wb;
+    lxw_format *bold, *date;
+    ms_buf text;          /* a cell's cleaned text, NUL-terminated */
+    lxw_error bad;        /* the first failure */
+} xl;
+
+static void check(xl *x, lxw_error e)
+{
+    if (e != LXW_NO_ERROR && x->bad == LXW_NO_ERROR)
+        x->bad = e;
+}
+
+/* Text from the logs (or ours) as a string cell. */
+static void put_text(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
+                     const char *s, size_t n, lxw_format *f)
+{
+    if (!n)
+        return;
+    ms_buf *b = &x->text;
+    b->n = 0;
+    ms_text_clean(b, s, n);
+    if (b->n > CELL_MAX) {   /* bytes >= characters: cut at a character */
+        size_t k = CELL_MAX - 3;
+        while (k > 0 && ((unsigned char)b->p[k] & 0xC0) == 0x80)
+            k--;
+        b->n = k;
+        ms_buf_adds(b, "\xE2\x80\xA6");
+    }
+    ms_buf_addc(b, '\0');
+    if (b->failed) {
+        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    check(x, worksheet_write_string(ws, r, col, b->p, f));
+}
+
+static void put_ours(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
+                     const char *s, lxw_format *f)
+{
+    put_text(x, ws, r, col, s, strlen(s), f);
+}
+
+/* A time as a spreadsheet date (days since 1899-12-30, the 1900 system),
+ * or as ISO text outside the dates a spreadsheet shows. */
+static void put_time(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
+                     ms_time t)
+{
+    static const int64_t day_ns = 86400 * MS_NS_PER_S;
+    /* 1900-03-01 (before it, the 1900 system's phantom 29 February shifts
+     * the dates) to 9999-12-31. */
+    static const int64_t first = -25508, last = 2932896;
+    if (t == MS_TIME_NONE)
+        return;
+    int64_t days = t / day_ns - (t % day_ns < 0);
+    if (days < first || days > last) {
+        char iso[MS_TIME_STRLEN];
+        put_text(x, ws, r, col, iso, ms_time_format(t, iso), NULL);
+        return;
+    }
+    double serial = (double)(days + 25569) + (double)(t - days * day_ns) / (double)day_ns;
+    check(x, worksheet_write_number(ws, r, col, serial, x->date));
+}
+
+static void put_cell(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
+                     const ms_rv *v)
+{
+    char ip[MS_IP_STRLEN];
+    switch (v->k) {
+    case MS_RV_STR:
+        put_text(x, ws, r, col, v->s, v->n, NULL);
+        break;
+    case MS_RV_INT:
+        check(x, worksheet_write_number(ws, r, col, (double)v->i, NULL));
+        break;
+    case MS_RV_MS:
+        check(x, worksheet_write_number(ws, r, col, (double)v->i / 1000, NULL));
+        break;
+    case MS_RV_TIME:
+        put_time(x, ws, r, col, v->i);
+        break;
+    case MS_RV_IP:
+        if (!ms_ip_is_unset(v->ip))
+            put_text(x, ws, r, col, ip, ms_ip_format(v->ip, ip), NULL);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Where a table's every row is, besides this workbook: the note of a cut
+ * sheet ("events.csv, events.json and results.sqlite"). */
+static void whole_in(ms_buf *b, const char *name, unsigned formats)
+{
+    const char *ext[3] = {".csv", ".json", NULL};
+    unsigned bits[3] = {MS_RES_CSV, MS_RES_JSON, MS_RES_SQLITE};
+    size_t k = 0;
+    for (int i = 0; i < 3; i++) {
+        if (!(formats & bits[i]))
+            continue;
+        ms_buf_adds(b, k++ ? ", " : "");
+        ms_buf_adds(b, ext[i] ? name : "results.sqlite");
+        if (ext[i])
+            ms_buf_adds(b, ext[i]);
+    }
+    if (!k)
+        ms_buf_adds(b, "no other file of this run (run analyze with "
+                       "--format csv,sqlite,xlsx to have it whole)");
+}
+
+/* The rows of table t that fit a sheet of max_rows rows. */
+static size_t fitting(size_t n, size_t max_rows)
+{
+    return n + 1 <= max_rows ? n : max_rows - 2;
+}
+
+/* One sheet per table. */
+static void table_sheet(xl *x, ms_rctx *c, const ms_table *t, size_t n,
+                        unsigned formats, size_t max_rows)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, t->name);
+    if (!ws) {
+        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    size_t ncols = ms_table_ncols(t, NULL), rows = fitting(n, max_rows);
+    for (size_t j = 0; j < ncols; j++) {
+        ms_rv_kind k = t->cols[j].kind;
+        double w = k == MS_RV_TIME ? 20 : k == MS_RV_IP ? 16 : k == MS_RV_STR ? 18 : 10;
+        check(x, worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, w,
+                                      k == MS_RV_TIME ? x->date : NULL));
+        put_ours(x, ws, 0, (lxw_col_t)j, t->cols[j].name, x->bold);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+    if (ncols)
+        check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows,
+                                      (lxw_col_t)(ncols - 1)));
+    ms_rv v[MS_RES_MAXCOLS];
+    for (size_t i = 0; i < rows && x->bad == LXW_NO_ERROR; i++) {
+        t->row(c, i, v);
+        for (size_t j = 0; j < ncols; j++)
+            put_cell(x, ws, (lxw_row_t)(i + 1), (lxw_col_t)j, &v[j]);
+    }
+    if (rows < n) {
+        ms_buf note = {0};
+        char num[128];
+        snprintf(num, sizeof num, "Only the first %zu of the %zu rows fit in a "
+                 "sheet; all are in ", rows, n);
+        ms_buf_adds(&note, num);
+        whole_in(&note, t->name, formats);
+        ms_buf_addc(&note, '.');
+        if (note.failed)
+            check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        else
+            put_text(x, ws, (lxw_row_t)(rows + 1), 0, note.p, note.n, x->bold);
+        ms_buf_free(&note);
+    }
+}
+
+/* A line of the summary: our label, a number (or a time, or nothing). */
+static void fig(xl *x, lxw_worksheet *ws, lxw_row_t *r, const char *label,
+                double v)
+{
+    put_ours(x, ws, *r, 0, label, NULL);
+    check(x, worksheet_write_number(ws, *r, 1, v, NULL));
+    ++*r;
+}
+
+static void fig_time(xl *x, lxw_worksheet *ws, lxw_row_t *r, const char *label,
+                     ms_time t)
+{
+    put_ours(x, ws, *r, 0, label, NULL);
+    put_time(x, ws, *r, 1, t);
+    ++*r;
+}
+
+/* The summary sheet: the report's headline figures, then the sheets. */
+static void summary(xl *x, const ms_rfacts *f, const ms_inputs *in,
+                    const size_t *counts, unsigned formats, size_t max_rows)
+{
+    const ms_analysis *a = f->a;
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "summary");
+    if (!ws) {
+        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
+    check(x, worksheet_set_column(ws, 0, 0, 44, NULL));
+    check(x, worksheet_set_column(ws, 1, 1, 20, NULL));
+    check(x, worksheet_set_column(ws, 2, 2, 90, NULL));
+    lxw_row_t r = 0;
+    put_ours(x, ws, r++, 0, "mailsleuth analysis", x->bold);
+    fig_time(x, ws, &r, "First event (UTC)", f->first);
+    fig_time(x, ws, &r, "Last event (UTC)", f->last);
+    if (in) {
+        fig(x, ws, &r, "Log files read", (double)f->nlogs);
+        fig(x, ws, &r, "Events files read", (double)f->nevfiles);
+        fig(x, ws, &r, "Lines read", (double)f->lines);
+        fig(x, ws, &r, "Files damaged or unreadable", (double)f->ndamaged);
+    }
+    fig(x, ws, &r, "Servers", (double)f->rc.nservers);
+    fig(x, ws, &r, "Authentication events", (double)f->events);
+    fig(x, ws, &r, "Failed logins", (double)f->by_outcome[MS_OUT_AUTH_FAIL]);
+    fig(x, ws, &r, "Successful logins", (double)f->by_outcome[MS_OUT_AUTH_OK]);
+    fig(x, ws, &r, "Relays refused", (double)f->by_outcome[MS_OUT_RELAY_DENIED]);
+    fig(x, ws, &r, "Connections without a verdict",
+        (double)f->by_outcome[MS_OUT_CONNECT]);
+    fig(x, ws, &r, "Failures taken as honest users'", (double)f->honest);
+    fig(x, ws, &r, "Addresses", (double)f->nips);
+    fig(x, ws, &r, "Addresses to ban", (double)f->nban);
+    fig(x, ws, &r, "Addresses to watch", (double)f->nwatch);
+    fig(x, ws, &r, "Coordinated campaigns", (double)a->nclusters);
+    fig(x, ws, &r, "Addresses in campaigns", (double)f->ncamp_ips);
+    fig(x, ws, &r, "Fast robots and brute forcers", (double)f->nfast);
+    fig(x, ws, &r, "Logins that look compromised", (double)a->ncompromised);
+    fig(x, ws, &r, "Ban list entries (bans sheet)", (double)a->nbans);
+    r++;
+    put_ours(x, ws, r, 0, "Sheet", x->bold);
+    put_ours(x, ws, r, 1, "Rows", x->bold);
+    put_ours(x, ws, r++, 2, "Note", x->bold);
+    for (size_t i = 0; ms_tables[i]; i++) {
+        const ms_table *t = ms_tables[i];
+        size_t rows = fitting(counts[i], max_rows);
+        put_ours(x, ws, r, 0, t->name, NULL);
+        check(x, worksheet_write_number(ws, r, 1, (double)rows, NULL));
+        if (rows < counts[i]) {
+            ms_buf note = {0};
+            char num[128];
+            snprintf(num, sizeof num, "cut: %zu rows in all, in ", counts[i]);
+            ms_buf_adds(&note, num);
+            whole_in(&note, t->name, formats);
+            ms_buf_addc(&note, '\0');
+            if (note.failed)
+                check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+            else
+                put_ours(x, ws, r, 2, note.p, NULL);
+            ms_buf_free(&note);
+        }
+        r++;
+    }
+    r++;
+    put_ours(x, ws, r++, 0,
+             "Times are UTC. Text from the logs is as logged, each control "
+             "character written \\xNN; no cell is a formula. The columns are "
+             "those of the CSV files (docs/OUTPUTS.md).", NULL);
+}
+
+int ms_results_xlsx(const char *dir, ms_rctx *c, const ms_inputs *in,
+                    unsigned formats, size_t max_rows, ms_error *err)
+{
+    char *path = ms_results_path(dir, "results.xlsx");
+    if (!path)
+        return ms_fail(err, MS_ERR_NOMEM, "%s/results.xlsx: out of memory",
+                       dir);
+    ms_rfacts f;
+    int facts = ms_rfacts_init(&f, c->a, in);
+    size_t counts[16] = {0}, most = 0;
+    for (size_t i = 0; ms_tables[i] && i < 16; i++) {
+        counts[i] = ms_tables[i]->count(c);
+        most = counts[i] > most ? counts[i] : most;
+    }
+    ms_atomic at;
+    xl x = {0};
+    int rc = -1;
+    if (facts || c->failed) {
+        ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", path);
+        goto out;
+    }
+    if (ms_atomic_open_path(&at, path, err))
+        goto out;
+    lxw_workbook_options o = {
+        .constant_memory = LXW_TRUE,
+        .tmpdir = (char *)dir,
+        /* Past 4 GB of XML a sheet needs ZIP64; under it, leave it off
+         * (some readers complain of it on small files). */
+        .use_zip64 = most > 2000000 ? LXW_TRUE : LXW_FALSE,
+    };
+    x.wb = workbook_new_opt(at.tmp, &o);
+    if (!x.wb) {
+        ms_atomic_abort(&at);
+        ms_fail(err, MS_ERR_IO, "%s: cannot create the workbook", path);
+        goto out;
+    }
+    lxw_doc_properties props = {
+        .title = "mailsleuth analysis",
+        .created = f.last != MS_TIME_NONE ? (time_t)(f.last / MS_NS_PER_S) : 1,
+    };
+    check(&x, workbook_set_properties(x.wb, &props));
+    x.bold = workbook_add_format(x.wb);
+    x.date = workbook_add_format(x.wb);
+    if (!x.bold || !x.date)
+        check(&x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    else {
+        format_set_bold(x.bold);
+        format_set_num_format(x.date, "yyyy-mm-dd hh:mm:ss");
+    }
+    summary(&x, &f, in, counts, formats, max_rows);
+    for (size_t i = 0; ms_tables[i] && x.bad == LXW_NO_ERROR; i++)
+        table_sheet(&x, c, ms_tables[i], counts[i], formats, max_rows);
+    lxw_error closed = workbook_close(x.wb);
+    if (x.bad == LXW_NO_ERROR)
+        x.bad = closed;
+    if (x.bad != LXW_NO_ERROR) {
+        ms_atomic_abort(&at);
+        ms_fail(err, x.bad == LXW_ERROR_MEMORY_MALLOC_FAILED ? MS_ERR_NOMEM
+                                                             : MS_ERR_IO,
+                "%s: cannot write: %s", path, lxw_strerror(x.bad));
+        goto out;
+    }
+    rc = ms_atomic_commit(&at, err);
+out:
+    ms_buf_free(&x.text);
+    ms_rfacts_free(&f);
+    free(path);
+    return rc;
+}
