@@ -439,7 +439,7 @@ static void test_file_stdin(void **state)
     assert_int_equal(r.out.n, 0);
 }
 
-/* The reading is stepped by one thread, then another (as the shared feed
+/* The reading is stepped by one thread, then another (as the lines' ring
  * does): libsystemd minds forks, not threads. */
 typedef struct half {
     ms_reader *r;
