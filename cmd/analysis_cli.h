@@ -24,7 +24,8 @@ typedef struct cli_analysis {
     {"aggregate", no_argument, NULL, OPT_AGGREGATE},                \
     {"geoip", required_argument, NULL, OPT_GEOIP},                  \
     {"asn-csv", required_argument, NULL, OPT_ASN_CSV},              \
-    {"no-geo", no_argument, NULL, OPT_NO_GEO}
+    {"no-geo", no_argument, NULL, OPT_NO_GEO},                      \
+    CLI_FILTER_LONG
 
 #define CLI_ANALYSIS_HELP                                                   \
     "      --users FILE   the real accounts, one per line: failures for\n"  \
@@ -40,7 +41,7 @@ typedef struct cli_analysis {
     "                     Without either: the databases in /usr/share/GeoIP,\n" \
     "                     /var/lib/GeoIP, ~/.local/share/mailsleuth and the\n" \
     "                     checkout's data/ (scripts/fetch-geodb fills it)\n" \
-    "      --no-geo       no country/AS lookups\n"
+    "      --no-geo       no country/AS lookups\n" CLI_FILTER_HELP
 
 /* Handle one option (common or analysis); as cli_common_option. */
 int cli_analysis_option(cli_analysis *x, int opt, const char *arg);

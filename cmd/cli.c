@@ -56,6 +56,18 @@ int cli_common_option(cli_common *c, int opt, const char *arg)
         }
         c->patterns[c->npatterns++] = arg;
         return 1;
+    case OPT_SINCE:
+    case OPT_UNTIL:
+    case OPT_USER:
+    case OPT_IP:
+    case OPT_SERVER: {
+        ms_error err = {0};
+        if (ms_filter_add(&c->filter, (ms_filter_kind)(opt - OPT_SINCE), arg, &err)) {
+            cli_error("%s", err.msg);
+            return -1;
+        }
+        return 1;
+    }
     }
     return 0;
 }
@@ -236,6 +248,7 @@ void cli_run_init(cli_run *run, const cli_common *c, char **paths, int npaths)
         .scan = {.progress = &run->progress.counters, .slow = scan_slow()},
         .threads = c->threads,
         .year = c->year,
+        .filter = &c->filter,
         .hooks = {run, say_skipped, progress_begin, progress_end},
     };
 }

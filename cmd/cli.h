@@ -28,6 +28,11 @@ enum cli_option_id {
     OPT_TZ = 1001,          /* common (cli.h) */
     OPT_YEAR,
     OPT_PATTERNS,
+    OPT_SINCE,              /* the filters, in ms_filter_kind's order */
+    OPT_UNTIL,
+    OPT_USER,
+    OPT_IP,
+    OPT_SERVER,
     OPT_SUMMARY = 1100,     /* explain */
     OPT_USERS = 1201,       /* the analysis (analysis_cli.h) */
     OPT_IGNORE,
@@ -35,8 +40,7 @@ enum cli_option_id {
     OPT_GEOIP,
     OPT_ASN_CSV,
     OPT_NO_GEO,
-    OPT_IP = 1301,          /* timeline */
-    OPT_AS,                 /* bans */
+    OPT_AS = 1301,          /* bans */
     OPT_BY = 1401,          /* geo */
 };
 
@@ -50,6 +54,7 @@ typedef struct cli_common {
     int quiet;
     const char *format;
     const char *output;
+    ms_filter filter;       /* the events chosen (CLI_FILTER_LONG) */
 } cli_common;
 
 /* getopt_long entries and short-option letters for cli_common. */
@@ -77,6 +82,31 @@ typedef struct cli_common {
     "                     big file (not with -j 1)\n"                        \
     "  -q, --quiet        no progress or warnings on stderr\n"              \
     "  -h, --help         this help\n"
+
+/* The filters (analyze/filter.h), for every command that reads events
+ * but explain (which shows how every line is read). Handled by
+ * cli_common_option. */
+#define CLI_FILTER_LONG                                              \
+    {"since", required_argument, NULL, OPT_SINCE},                   \
+    {"until", required_argument, NULL, OPT_UNTIL},                   \
+    {"user", required_argument, NULL, OPT_USER},                     \
+    {"ip", required_argument, NULL, OPT_IP},                         \
+    {"server", required_argument, NULL, OPT_SERVER}
+
+#define CLI_FILTER_HELP                                                     \
+    "Filters (the analyses see only the events chosen; repeat one to take\n" \
+    "any of its values, combine them to take events that fit all):\n"      \
+    "      --since WHEN   events at or after WHEN: a date (2025-05-04), a\n"  \
+    "                     date and time (2025-05-04T10:00, '2025-05-04\n"     \
+    "                     10:00:00+02:00'; without a zone, in --tz's), or a\n" \
+    "                     span back from the last event of the input, before\n" \
+    "                     any filter: 7d, 12h, 30m, 45s, 2w\n"                \
+    "      --until WHEN   events before WHEN (the same forms)\n"             \
+    "      --user NAME    events of this username, exactly (repeatable)\n"   \
+    "      --ip ADDR|CIDR events from this address or block, IPv4 or IPv6\n" \
+    "                     (repeatable)\n"                                     \
+    "      --server HOST  events of this server: the host its line names,\n" \
+    "                     else the folder its file was found in (repeatable)\n"
 
 /* Handle one common option; 1 if it was one, 0 if not, -1 on a bad value. */
 int cli_common_option(cli_common *c, int opt, const char *arg);

@@ -19,7 +19,7 @@ static const char usage[] =
     "file taken by its content, whatever its name; the files that are not\n"
     "logs are named on stderr), or - for standard input.\n"
     "\n"
-    "Options:\n" CLI_COMMON_HELP
+    "Options:\n" CLI_COMMON_HELP CLI_FILTER_HELP
     "\n"
     "Exit status: 0 all read; 1 some input damaged or unreadable (events of\n"
     "the rest written); 2 usage error; 3 fatal error.\n";
@@ -32,7 +32,7 @@ static int sink(void *ctx, ms_buf *b)
 int cmd_events(int argc, char **argv)
 {
     cli_common c = {0};
-    static const struct option longopts[] = {CLI_COMMON_LONG, {0}};
+    static const struct option longopts[] = {CLI_COMMON_LONG, CLI_FILTER_LONG, {0}};
     int rc = cli_parse(argc, argv, longopts, usage, NULL, NULL, &c);
     if (rc >= 0)
         return rc;
@@ -46,7 +46,9 @@ int cmd_events(int argc, char **argv)
         cli_out out;
         int failed = cli_out_open(&out, c.output);
         if (!failed) {
-            ms_events_stream(run.r.files, run.r.src.v, run.r.src.n, fmt,
+            ms_events_stream(run.r.files, run.r.src.v, run.r.src.n,
+                             ms_filter_active(&run.r.filter) ? &run.r.filter : NULL,
+                             fmt,
                              ms_threads(c.threads), sink, &out);
             failed = cli_out_close(&out);
         }

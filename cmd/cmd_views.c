@@ -12,13 +12,13 @@
     "  -h, --help         this help\n"
 
 static const char timeline_usage[] =
-    "usage: mailsleuth timeline [--ip IP]... [OPTIONS] PATH...\n"
+    "usage: mailsleuth timeline [OPTIONS] PATH...\n"
     "\n"
     "Every event of each ip, in time order, with the gap since that ip's\n"
-    "previous event (timeline.csv of `analyze`).\n"
+    "previous event (timeline.csv of `analyze`); --ip ADDR|CIDR shows only\n"
+    "those addresses (a filter: see below).\n"
     "\n"
     "Options:\n"
-    "      --ip IP        only this address (repeatable)\n"
     "  -f, --format FMT   csv (default) or json\n"
     "  -o, --output FILE  write to FILE instead of stdout\n" CLI_ANALYSIS_HELP
     VIEW_HELP_TAIL;
@@ -50,22 +50,12 @@ enum view { V_TIMELINE, V_CLUSTERS, V_BANS };
 typedef struct view_opts {
     cli_analysis x;
     enum view v;
-    ms_ip only[64];
-    size_t nonly;
     ms_ban_style style;
 } view_opts;
 
 static int view_option(void *ctx, int opt, const char *arg)
 {
     view_opts *o = ctx;
-    if (opt == OPT_IP && o->v == V_TIMELINE) {
-        if (o->nonly == 64 || !ms_ip_parse(arg, strlen(arg), &o->only[o->nonly])) {
-            cli_error("--ip takes an address (at most 64 of them): '%s'", arg);
-            return -1;
-        }
-        o->nonly++;
-        return 1;
-    }
     if (opt == OPT_AS && o->v == V_BANS) {
         static const char *const names[] = {"csv", "json", "plain", "nft", "ipset"};
         size_t k = 0;
@@ -78,7 +68,7 @@ static int view_option(void *ctx, int opt, const char *arg)
         o->style = (ms_ban_style)k;
         return 1;
     }
-    if (opt == OPT_IP || opt == OPT_AS)
+    if (opt == OPT_AS)
         return 0;   /* not this view's option: a usage error */
     return cli_analysis_option(&o->x, opt, arg);
 }
@@ -87,7 +77,6 @@ static int run_view(int argc, char **argv, enum view v, const char *usage)
 {
     static const struct option longopts[] = {
         CLI_COMMON_LONG, CLI_ANALYSIS_LONG,
-        {"ip", required_argument, NULL, OPT_IP},
         {"as", required_argument, NULL, OPT_AS}, {0}};
     view_opts o = {.v = v, .style = MS_BANS_CSV};
     int rc = cli_parse(argc, argv, longopts, usage, view_option, &o, &o.x.c);
@@ -101,7 +90,7 @@ static int run_view(int argc, char **argv, enum view v, const char *usage)
         int json = o.x.c.format && !strcmp(o.x.c.format, "json");
         ms_buf b = {0};
         if (v == V_TIMELINE)
-            ms_results_timeline(&b, a, o.nonly ? o.only : NULL, o.nonly, json);
+            ms_results_timeline(&b, a, NULL, 0, json);
         else if (v == V_CLUSTERS)
             ms_results_clusters(&b, a, json);
         else

@@ -148,7 +148,9 @@ int cmd_why(int argc, char **argv)
     ms_cited_lines lines = {0};
     if (ip == UINT32_MAX || !ms_store_ip_real(s, ip)) {
         ms_buf_adds(&b, canon);
-        ms_buf_adds(&b, ": not in these logs\n");
+        ms_buf_adds(&b, ms_filter_active(&run.r.filter)
+                            ? ": not among the events the filters chose\n"
+                            : ": not in these logs\n");
     } else if (ms_why_ip(&run.r.an, &run.r.opts, ip, &w)) {
         cli_error("out of memory");
         rc = EXIT_FATAL;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analyze/filter.h"
 #include "core/timeconv.h"
 #include "parse/scan.h"
 
@@ -34,6 +35,7 @@ typedef struct ms_inputs {
     size_t n;
     ms_input_skipped *skipped;
     size_t nskipped;
+    const ms_filter *filter;   /* the filters applied (resolved); NULL: none */
 } ms_inputs;
 
 /* Append one log file's summary, with the number of its events that are

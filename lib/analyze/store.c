@@ -277,3 +277,54 @@ fail:
     free(perm);
     return -1;
 }
+
+int ms_store_keep_window(ms_store *s, ms_time from, ms_time to)
+{
+    size_t i = 0;
+    while (i < s->n && s->time[i] != MS_TIME_NONE &&
+           (from == MS_TIME_NONE || s->time[i] >= from) &&
+           (to == MS_TIME_NONE || s->time[i] < to))
+        i++;
+    if (i == s->n)
+        return 0;
+    /* Added again, the kept rows in their order, into a new store: ids as
+     * if only they had been added. */
+    ms_store t;
+    if (ms_store_init(&t))
+        return -1;
+    for (size_t f = 0; f < s->nfiles; f++) {
+        uint32_t l = s->file_server[f];
+        if (ms_store_add_file(&t, s->files[f]) < 0 ||
+            ms_store_set_server(&t, (uint32_t)f, s->strs.str[l], s->strs.len[l]))
+            goto fail;
+    }
+    for (i = 0; i < s->n; i++) {
+        ms_time tm = s->time[i];
+        if (tm == MS_TIME_NONE || (from != MS_TIME_NONE && tm < from) ||
+            (to != MS_TIME_NONE && tm >= to))
+            continue;
+#define STR(tab, id) {(tab).str[id], (tab).len[id]}
+        ms_event e = {
+            .time = tm,
+            .ip = *ms_store_ip(s, s->ip[i]),
+            .outcome = s->outcome[i],
+            .service = s->service[i],
+            .attempts = s->attempts[i],
+            .line = s->line[i],
+            .source = s->strs.str[s->source[i]],
+            .user = STR(s->users, s->user[i]),
+            .method = STR(s->strs, s->method[i]),
+            .reason = STR(s->strs, s->reason[i]),
+            .host = STR(s->strs, s->host[i]),
+        };
+#undef STR
+        if (ms_store_add(&t, &e, s->file[i]))
+            goto fail;
+    }
+    ms_store_free(s);
+    *s = t;
+    return 0;
+fail:
+    ms_store_free(&t);
+    return -1;
+}

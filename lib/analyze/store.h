@@ -66,6 +66,12 @@ int ms_store_reserve(ms_store *s, size_t more);
  * ms_store_add_file. -1 when memory ran out. */
 int ms_store_add(ms_store *s, const ms_event *e, uint32_t file);
 
+/* Before ms_store_finish: keep only the events timed within [from, to)
+ * (MS_TIME_NONE: unbounded), as if the others had never been added (ids
+ * given again; the store is copied when any is left out). -1 when memory
+ * ran out. */
+int ms_store_keep_window(ms_store *s, ms_time from, ms_time to);
+
 /* Sort by time and build the per-ip index. -1 when memory ran out. */
 int ms_store_finish(ms_store *s);
 

@@ -17,6 +17,7 @@ typedef struct piece {
 typedef struct stream {
     const ms_file_scan *files;
     const ms_source *src;
+    const ms_filter *keep;
     ms_format fmt;
     piece *pieces;
     size_t npieces;
@@ -31,10 +32,12 @@ static void format(const stream *s, ms_event_writer *w, ms_buf *b, size_t p)
 {
     const piece *pc = &s->pieces[p];
     const ms_file_scan *f = &s->files[pc->file];
+    const char *folder = s->src[pc->file].folder;
     for (size_t k = pc->from; k < pc->to && !b->failed; k++) {
         ms_event e;
         ms_scan_events_get(&f->evs, k, f->file_index, &e);
-        ms_event_write(w, b, &e, f->name, s->src[pc->file].folder);
+        if (!s->keep || ms_filter_match(s->keep, &e, folder))
+            ms_event_write(w, b, &e, f->name, folder);
     }
 }
 
@@ -96,10 +99,10 @@ static int cut(stream *s, const ms_file_scan *files, size_t n)
 }
 
 int ms_events_stream(const ms_file_scan *files, const ms_source *src,
-                     size_t n, ms_format f, int threads, ms_sink sink,
-                     void *ctx)
+                     size_t n, const ms_filter *keep, ms_format f,
+                     int threads, ms_sink sink, void *ctx)
 {
-    stream s = {.files = files, .src = src, .fmt = f};
+    stream s = {.files = files, .src = src, .keep = keep, .fmt = f};
     ms_buf b = {0};
     ms_events_header(&b, f);
     if (cut(&s, files, n)) {

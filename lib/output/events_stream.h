@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "analyze/filter.h"
 #include "core/buf.h"
 #include "input/sources.h"
 #include "output/events_out.h"
@@ -19,12 +20,13 @@
  * memory ran out formatting it. */
 typedef int (*ms_sink)(void *ctx, ms_buf *b);
 
-/* The header, then the events of files[0 .. n) as f says, through sink;
- * src[i] is the source files[i] was scanned from (its folder names the
- * server of the events whose line carries no host). threads > 1 lets a
- * helper format half the pieces. 0, or -1 when the sink stopped it. */
+/* The header, then the events of files[0 .. n) that keep chooses (a
+ * resolved filter; NULL: all) as f says, through sink; src[i] is the
+ * source files[i] was scanned from (its folder names the server of the
+ * events whose line carries no host). threads > 1 lets a helper format
+ * half the pieces. 0, or -1 when the sink stopped it. */
 int ms_events_stream(const ms_file_scan *files, const ms_source *src,
-                     size_t n, ms_format f, int threads, ms_sink sink,
-                     void *ctx);
+                     size_t n, const ms_filter *keep, ms_format f,
+                     int threads, ms_sink sink, void *ctx);
 
 #endif

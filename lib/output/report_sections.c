@@ -1108,6 +1108,24 @@ static void geo(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
 
 /* ---- input coverage --------------------------------------------------- */
 
+/* The filters the run applied, when any, as a note: lead, the filters,
+ * then tail. */
+static void filters_note(ms_doc *d, const ms_rfacts *f, const char *lead,
+                         const char *tail)
+{
+    if (!f->in || !f->in->filter)
+        return;
+    ms_buf b = {0};
+    ms_filter_describe(f->in->filter, &b);
+    ms_buf_addc(&b, '\0');
+    ms_doc_note(d);
+    ms_doc_ours(d, lead);
+    ms_doc_untrusted_text(d, b.failed ? "(out of memory)" : b.p);
+    ms_doc_ours(d, tail);
+    ms_doc_pend(d);
+    ms_buf_free(&b);
+}
+
 /* The files found in the folders given that are not logs, when any. */
 static void skipped(ms_doc *d, const ms_inputs *in)
 {
@@ -1160,6 +1178,9 @@ static void coverage(ms_doc *d, const ms_rfacts *f)
     count(d, f->events, "event", "events");
     ms_doc_ours(d, " kept. Time stamps are those of the lines, in UTC.");
     ms_doc_pend(d);
+    filters_note(d, f, "Filters applied: ",
+                 ". The events kept are those they "
+                 "chose; each file's count below is of all its events.");
     ms_doc_table(d, COLS("file", "format", "lines", "events", "first line",
                          "last line", "problem"), "llrrlll");
     size_t n = in->n < FILE_ROWS ? in->n : FILE_ROWS;
@@ -1326,6 +1347,11 @@ static void method(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
         ms_doc_ours(d, paras[i]);
         ms_doc_pend(d);
     }
+    filters_note(d, f,
+                 "The analyses saw only the events chosen by the "
+                 "filters (",
+                 "): a campaign outside them is not found, and "
+                 "each verdict rests on those events alone.");
     ms_doc_p(d);
     ms_doc_ours(d,
                 "All times are UTC. Usernames and other text from the logs "
@@ -1365,6 +1391,10 @@ void ms_report_body(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
     ms_doc_h(d, 1, title.failed ? "Mail server attacks" : title.p);
     ms_buf_free(&title);
     headline(d, f);
+    filters_note(d, f,
+                 "Only the events chosen by these filters were "
+                 "analysed: ",
+                 ".");
     charts_note(d, f);
     contents(d, f);
     summary(d, f);

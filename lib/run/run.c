@@ -110,8 +110,17 @@ static int take_scans(const ms_run_settings *s, ms_run_result *r,
                       const ms_warner *w, ms_error *err)
 {
     size_t all = 0;
-    for (size_t i = 0; s->analyse && i < logs->n; i++)
-        all += files[i].evs.n;
+    for (size_t i = 0; i < logs->n; i++) {
+        all += s->analyse ? files[i].evs.n : 0;
+        for (size_t k = 0; ms_filter_needs_last(&r->filter) && k < files[i].evs.n; k++) {
+            ms_event e;
+            ms_scan_events_get(&files[i].evs, k, files[i].file_index, &e);
+            ms_filter_see(&r->filter.last, &e);
+        }
+    }
+    /* The last event of the input known (the events files' were seen as
+     * they were read): the spans count back from it. */
+    ms_filter_resolve(&r->filter, r->filter.last);
     int rc = s->analyse && ms_store_reserve(&r->store, all)
                  ? ms_fail(err, MS_ERR_NOMEM, "out of memory")
                  : 0;
@@ -156,8 +165,14 @@ static int fill_store(const ms_run_settings *s, ms_run_result *r,
     ms_sources_free(&src);
     if (rc)
         return -1;
-    return ms_store_finish(&r->store) ? ms_fail(err, MS_ERR_NOMEM, "out of memory")
-                                      : 0;
+    /* Without logs the spans are resolved here; events files' events were
+     * taken before the last event was known. */
+    ms_filter_resolve(&r->filter, r->filter.last);
+    if ((ms_filter_needs_last(&r->filter) &&
+         ms_store_keep_window(&r->store, r->filter.from, r->filter.to)) ||
+        ms_store_finish(&r->store))
+        return ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    return 0;
 }
 
 /* The analyses and the geo figures, with the events file written
@@ -166,6 +181,7 @@ static int analyse(const ms_run_settings *s, ms_run_result *r,
                    const ms_warner *w, ms_error *err)
 {
     ms_run_write wr;
+    r->inputs.filter = ms_filter_active(&r->filter) ? &r->filter : NULL;
     ms_run_write_begin(&wr, s, &r->store);
     ms_analyze_defaults(&r->opts);
     r->opts.real_users = s->users ? &r->real_users : NULL;
@@ -186,6 +202,13 @@ static int analyse(const ms_run_settings *s, ms_run_result *r,
 int ms_run(const ms_run_settings *s, ms_run_result *r, const ms_warner *w,
            ms_error *err)
 {
+    /* The times given read now, in the zone set; spans once the last
+     * event is known. */
+    if (s->filter)
+        r->filter = *s->filter;
+    else
+        ms_filter_init(&r->filter);
+    ms_filter_resolve(&r->filter, MS_TIME_NONE);
     if (s->analyse) {
         if (ms_intern_init(&r->real_users) || ms_store_init(&r->store))
             return ms_fail(err, MS_ERR_NOMEM, "out of memory");

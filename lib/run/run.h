@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "analyze/analysis.h"
+#include "analyze/filter.h"
 #include "analyze/inputs.h"
 #include "core/error.h"
 #include "core/intern.h"
@@ -69,6 +70,10 @@ typedef struct ms_run_settings {
     ms_scan_opts scan;
     int threads;               /* 0: one per core */
     int year;                  /* of year-less stamps; 0: from mtimes */
+    /* The events kept (analyze/filter.h); NULL: all. Applied where events
+     * enter the store, and by the caller streaming the scans read only
+     * (with the result's filter, resolved). */
+    const ms_filter *filter;
     /* The analysis. */
     const char *users;         /* the real accounts' file, or NULL */
     const char *const *ignore; /* CIDRs or files of them */
@@ -95,6 +100,9 @@ typedef struct ms_run_result {
     ms_source_list src;
     ms_file_scan *files;
     ms_recognizers *rec;
+    /* The filter as applied: its times resolved (ms_filter_resolve, the
+     * spans back from the last event of the input). */
+    ms_filter filter;
     /* Analysed: */
     ms_store store;
     ms_analysis an;

@@ -22,6 +22,7 @@ typedef struct add_ctx {
     size_t nids;
     const char *fallback;   /* the events file itself, for rows without a file */
     const char *folder;     /* … and its folder */
+    ms_filter *filter;      /* its last event seen */
     int failed;
 } add_ctx;
 
@@ -62,7 +63,10 @@ static int add_event(void *ctx, const ms_event *e, const char *file_column,
         if (ms_store_set_server(a->store, a->ids[k], server->p, server->n))
             goto fail;
     }
-    if (ms_store_add(a->store, e, a->ids[k]) == 0)
+    ms_filter_see(&a->filter->last, e);
+    const ms_store *st = a->store;
+    if (!ms_filter_match(a->filter, e, st->strs.str[st->file_server[a->ids[k]]]) ||
+        ms_store_add(a->store, e, a->ids[k]) == 0)
         return 0;
 fail:
     a->failed = 1;
@@ -74,7 +78,7 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
                               ms_error *err)
 {
     ms_intern names;
-    add_ctx a = {.store = &r->store, .names = &names};
+    add_ctx a = {.store = &r->store, .names = &names, .filter = &r->filter};
     logs->v = calloc(src->n ? src->n : 1, sizeof *logs->v);
     if (!logs->v || ms_intern_init(&names))
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
@@ -121,7 +125,8 @@ int ms_run_store_scan(ms_run_result *r, ms_file_scan *f, const char *folder,
         ms_event e;
         ms_scan_events_get(&f->evs, k, f->file_index, &e);
         counted += e.outcome != MS_OUT_DUPLICATE;
-        if (ms_store_add(&r->store, &e, (uint32_t)id))
+        if (ms_filter_match(&r->filter, &e, folder) &&
+            ms_store_add(&r->store, &e, (uint32_t)id))
             id = -1;
         if ((k + 1) % 65536 == 0)
             ms_scan_events_release(&f->evs, k + 1);

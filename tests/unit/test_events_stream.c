@@ -99,7 +99,7 @@ static void same_rows(ms_format f)
     assert_non_null(memmem(want.p, want.n, pop, strlen(pop)));
     for (int threads = 1; threads <= 2; threads++) {
         collect c = {0};
-        assert_int_equal(ms_events_stream(files, src, NFILES, f, threads, to_buf, &c), 0);
+        assert_int_equal(ms_events_stream(files, src, NFILES, NULL, f, threads, to_buf, &c), 0);
         assert_int_equal(c.all.n, want.n);
         assert_memory_equal(c.all.p, want.p, want.n);
         ms_buf_free(&c.all);
@@ -123,7 +123,7 @@ static void test_no_event(void **state)
 {
     (void)state;
     collect c = {0};
-    assert_int_equal(ms_events_stream(&files[1], &src[1], 1, MS_FMT_CSV, 2, to_buf, &c), 0);
+    assert_int_equal(ms_events_stream(&files[1], &src[1], 1, NULL, MS_FMT_CSV, 2, to_buf, &c), 0);
     ms_buf want = {0};
     ms_events_header(&want, MS_FMT_CSV);
     assert_int_equal(c.all.n, want.n);
@@ -138,7 +138,7 @@ static void test_sink_stops(void **state)
     (void)state;
     for (int threads = 1; threads <= 2; threads++) {
         collect c = {.stop_at = 2};
-        assert_int_equal(ms_events_stream(files, src, NFILES, MS_FMT_CSV, threads,
+        assert_int_equal(ms_events_stream(files, src, NFILES, NULL, MS_FMT_CSV, threads,
                                           to_buf, &c), -1);
         assert_int_equal(c.calls, 2);
         ms_buf_free(&c.all);
