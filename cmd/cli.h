@@ -41,6 +41,8 @@ enum cli_option_id {
     OPT_ASN_CSV,
     OPT_NO_GEO,
     OPT_AS = 1301,          /* bans */
+    OPT_DURATION,
+    OPT_JAIL,
     OPT_BY = 1401,          /* geo */
 };
 
@@ -69,8 +71,8 @@ typedef struct cli_common {
     {"year", required_argument, NULL, OPT_YEAR},                     \
     {"patterns", required_argument, NULL, OPT_PATTERNS}
 
+/* (each command says what its --format takes) */
 #define CLI_COMMON_HELP                                                     \
-    "  -f, --format FMT   csv (default) or json\n"                          \
     "  -o, --output FILE  write to FILE (atomically) instead of stdout\n"   \
     "      --tz ZONE      time zone of stamps that carry none (default:\n"  \
     "                     the local zone), e.g. Europe/Paris, UTC\n"        \

@@ -25,6 +25,7 @@ void ms_event_writer_init(ms_event_writer *w, ms_format f)
 void ms_event_writer_free(ms_event_writer *w)
 {
     ms_csv_memo_free(&w->file);
+    ms_buf_free(&w->msg);
 }
 
 /* The event's server: its host, else its file's label. */
@@ -179,15 +180,79 @@ static json_t *json_cell(const ms_event *e, const char *file, ms_str server,
     return json_null();
 }
 
-static void json_row(ms_buf *b, const ms_event *e, const char *file,
-                     const char *server)
+/* What a Timesketch event's time is, by outcome. */
+static const char *timestamp_desc(ms_outcome o)
 {
+    switch (o) {
+    case MS_OUT_AUTH_FAIL:    return "Failed login";
+    case MS_OUT_AUTH_OK:      return "Successful login";
+    case MS_OUT_RELAY_DENIED: return "Relay refused";
+    case MS_OUT_CONNECT:      return "Connection";
+    case MS_OUT_DUPLICATE:    return "Login attempt logged again";
+    default:                  return "Event";
+    }
+}
+
+/* The sentence of a Timesketch event into m (raw: cleaned when made a JSON
+ * string): "OUTCOME SERVICE[ user=<USER>][ from IP] (SOURCE[: REASON])
+ * [N attempts][ on SERVER]". */
+static void ts_message(ms_buf *m, const ms_event *e, ms_str server)
+{
+    char ip[MS_IP_STRLEN];
+    m->n = 0;
+    ms_buf_adds(m, ms_outcome_name(e->outcome));
+    ms_buf_addc(m, ' ');
+    ms_buf_adds(m, ms_service_name(e->service));
+    if (e->user.n) {
+        ms_buf_adds(m, " user=<");
+        ms_buf_add(m, e->user.p, e->user.n);
+        ms_buf_addc(m, '>');
+    }
+    if (!ms_ip_is_unset(&e->ip)) {
+        ms_buf_adds(m, " from ");
+        ms_buf_add(m, ip, ms_ip_format(&e->ip, ip));
+    }
+    ms_buf_adds(m, " (");
+    ms_buf_adds(m, e->source);
+    if (e->reason.n) {
+        ms_buf_adds(m, ": ");
+        ms_buf_add(m, e->reason.p, e->reason.n);
+    }
+    ms_buf_addc(m, ')');
+    if (e->attempts > 1) {
+        ms_buf_adds(m, ", ");
+        ms_buf_addu(m, e->attempts);
+        ms_buf_adds(m, " attempts");
+    }
+    if (server.n) {
+        ms_buf_adds(m, " on ");
+        ms_buf_add(m, server.p, server.n);
+    }
+}
+
+/* An event as NDJSON; ts: a Timesketch line (m: the writer's message
+ * buffer), which leaves out an event with no time. */
+static void json_row(ms_buf *b, const ms_event *e, const char *file,
+                     const char *server, ms_buf *ts)
+{
+    if (ts && e->time == MS_TIME_NONE)
+        return;
     json_t *o = json_object();
     if (!o) {
         b->failed = 1;
         return;
     }
     ms_str sv = server_of(e, server);
+    if (ts) {
+        ts_message(ts, e, sv);
+        if (ts->failed)
+            b->failed = 1;
+        json_object_set_new(o, "message", ms_json_str(ts->p, ts->n));
+        json_object_set_new(o, "datetime",
+                            json_cell(e, file, sv, MS_EVCOL_TIME));
+        json_object_set_new(o, "timestamp_desc",
+                            json_string(timestamp_desc(e->outcome)));
+    }
     for (int c = 0; c < MS_EVCOL__COUNT; c++)
         json_object_set_new(o, ms_evcol_names[c],
                             json_cell(e, file, sv, (ms_evcol)c));
@@ -202,5 +267,6 @@ void ms_event_write(ms_event_writer *w, ms_buf *b, const ms_event *e,
     if (w->fmt == MS_FMT_CSV)
         csv_row(w, b, e, file, server);
     else
-        json_row(b, e, file, server);
+        json_row(b, e, file, server,
+                 w->fmt == MS_FMT_TIMESKETCH ? &w->msg : NULL);
 }

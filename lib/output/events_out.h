@@ -1,10 +1,19 @@
-/* events_out.h — one event as a CSV row or an NDJSON line.
+/* events_out.h — one event as a CSV row, an NDJSON line or a Timesketch
+ * line.
  *
  * The columns, in order, are core/events_format.h's (docs/OUTPUTS.md says
  * what each holds). JSON objects carry the same names; strings are cleaned
  * the same way (text.h), numbers are numbers, empty values are "" (or null
  * for a missing time or dup_of). server is the event's host, else the
- * server label of its file (the folder it was found in), else "". */
+ * server label of its file (the folder it was found in), else "".
+ *
+ * Timesketch (`events --format timesketch`): NDJSON whose objects begin
+ * with the three fields Timesketch's JSONL import requires — `message` (a
+ * sentence: "auth_fail imap user=<alice> from 192.0.2.7 (dovecot)"),
+ * `datetime` (the time, ISO 8601 in UTC) and `timestamp_desc` (what the
+ * time is: "Failed login", "Successful login"…) — then every column as in
+ * NDJSON. An event without a time is left out: a timeline cannot place
+ * it. */
 #ifndef MS_EVENTS_OUT_H
 #define MS_EVENTS_OUT_H
 
@@ -14,7 +23,7 @@
 #include "core/event.h"
 #include "output/csv_cell.h"
 
-typedef enum ms_format { MS_FMT_CSV, MS_FMT_JSON } ms_format;
+typedef enum ms_format { MS_FMT_CSV, MS_FMT_JSON, MS_FMT_TIMESKETCH } ms_format;
 
 /* Writes rows one after another. Rows of one file (and one second) follow
  * each other, so it keeps the last file and time as written (csv_cell.h,
@@ -23,6 +32,7 @@ typedef struct ms_event_writer {
     ms_format fmt;
     ms_csv_memo file;
     ms_time_memo time;
+    ms_buf msg;   /* Timesketch: the message being made */
 } ms_event_writer;
 
 void ms_event_writer_init(ms_event_writer *w, ms_format f);
