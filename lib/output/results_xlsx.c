@@ -16,8 +16,9 @@
  * last row saying where the rest is (events.csv, results.sqlite).
  *
  * libxlsxwriter in constant-memory mode writes each row out as it goes (so
- * strings are inline, not shared), into a temporary file renamed once the
- * workbook is complete (atomic.h). The creation date is the last event's,
+ * strings are inline, not shared) to temporary files in DIR (unlinked at
+ * once), then the workbook into a temporary file renamed once it is
+ * complete (atomic.h). The creation date is the last event's,
  * so the same input gives the same workbook. */
 #include <stdio.h>
 #include <string.h>
@@ -36,7 +37,31 @@ typedef struct xl {
     lxw_format *bold, *date;
     ms_buf text;          /* a cell's cleaned text, NUL-terminated */
     lxw_error bad;        /* the first failure */
+    lxw_worksheet *ws[16];
+    size_t nws;
 } xl;
+
+static lxw_worksheet *add_sheet(xl *x, const char *name)
+{
+    lxw_worksheet *ws = x->nws < 16 ? workbook_add_worksheet(x->wb, name) : NULL;
+    if (ws)
+        x->ws[x->nws++] = ws;
+    return ws;
+}
+
+/* libxlsxwriter does not check its writes of a sheet's rows to their
+ * temporary file (a full disk would give a cut sheet in a whole file):
+ * write out each sheet's last row, then look. */
+static int rows_written(xl *x)
+{
+    for (size_t i = 0; i < x->nws; i++) {
+        FILE *tmp = x->ws[i]->optimize_tmpfile;
+        lxw_worksheet_write_single_row(x->ws[i]);
+        if (tmp && (fflush(tmp) != 0 || ferror(tmp)))
+            return -1;
+    }
+    return 0;
+}
 
 static void check(xl *x, lxw_error e)
 {
@@ -151,7 +176,7 @@ static size_t fitting(size_t n, size_t max_rows)
 static void table_sheet(xl *x, ms_rctx *c, const ms_table *t, size_t n,
                         unsigned formats, size_t max_rows)
 {
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, t->name);
+    lxw_worksheet *ws = add_sheet(x, t->name);
     if (!ws) {
         check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
@@ -212,7 +237,7 @@ static void summary(xl *x, const ms_rfacts *f, const ms_inputs *in,
                     const size_t *counts, unsigned formats, size_t max_rows)
 {
     const ms_analysis *a = f->a;
-    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "summary");
+    lxw_worksheet *ws = add_sheet(x, "summary");
     if (!ws) {
         check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
@@ -329,14 +354,19 @@ int ms_results_xlsx(const char *dir, ms_rctx *c, const ms_inputs *in,
     summary(&x, &f, in, counts, formats, max_rows);
     for (size_t i = 0; ms_tables[i] && x.bad == LXW_NO_ERROR; i++)
         table_sheet(&x, c, ms_tables[i], counts[i], formats, max_rows);
+    int cut = x.bad == LXW_NO_ERROR && rows_written(&x);
     lxw_error closed = workbook_close(x.wb);
     if (x.bad == LXW_NO_ERROR)
         x.bad = closed;
-    if (x.bad != LXW_NO_ERROR) {
+    if (x.bad != LXW_NO_ERROR || cut) {
         ms_atomic_abort(&at);
-        ms_fail(err, x.bad == LXW_ERROR_MEMORY_MALLOC_FAILED ? MS_ERR_NOMEM
-                                                             : MS_ERR_IO,
-                "%s: cannot write: %s", path, lxw_strerror(x.bad));
+        if (cut)
+            ms_fail(err, MS_ERR_IO, "%s: cannot write a temporary file in %s",
+                    path, dir);
+        else
+            ms_fail(err, x.bad == LXW_ERROR_MEMORY_MALLOC_FAILED ? MS_ERR_NOMEM
+                                                                 : MS_ERR_IO,
+                    "%s: cannot write: %s", path, lxw_strerror(x.bad));
         goto out;
     }
     rc = ms_atomic_commit(&at, err);
