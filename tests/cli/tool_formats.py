@@ -69,7 +69,7 @@ def timesketch(exe, paths):
 
 
 def main():
-    exe, root = sys.argv[1:3]
+    exe, root = os.path.abspath(sys.argv[1]), sys.argv[2]
     os.chdir(root)
     sample = ["testdata/sample"]
     timesketch(exe, sample)
