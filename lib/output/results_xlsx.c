@@ -10,7 +10,8 @@
  * hh:mm:ss; a time before 1 March 1900 or after 9999 stays ISO text), an
  * address text; text from the logs is cleaned as text.h says (the format
  * cannot hold control characters) and written as a string cell, which no
- * spreadsheet evaluates, so it needs no formula guard and gets no `'`.
+ * spreadsheet evaluates, so it needs no formula guard and gets no `'`
+ * (and `_xHHHH_`, which OOXML reads as a character, is escaped as such).
  * Text over a cell's 32,767 characters is cut, with "…". A sheet holds at
  * most max_rows rows (1,048,576): a longer table gets its first rows and a
  * last row saying where the rest is (events.csv, results.sqlite).
@@ -36,6 +37,7 @@ typedef struct xl {
     lxw_workbook *wb;
     lxw_format *bold, *date;
     ms_buf text;          /* a cell's cleaned text, NUL-terminated */
+    ms_buf esc;           /* the same with `_x005F` added */
     lxw_error bad;        /* the first failure */
     lxw_worksheet *ws[16];
     size_t nws;
@@ -69,6 +71,31 @@ static void check(xl *x, lxw_error e)
         x->bad = e;
 }
 
+/* OOXML reads `_xHHHH_` in a string as the character U+HHHH: such a
+ * `_` is written `_x005F_`, so the cell shows the text as it is. */
+static int ooxml_escape(const char *p, size_t i, size_t n)
+{
+    if (i + 7 > n || p[i] != '_' || p[i + 1] != 'x' || p[i + 6] != '_')
+        return 0;
+    for (size_t k = i + 2; k < i + 6; k++)
+        if (!strchr("0123456789abcdefABCDEF", p[k]) || !p[k])
+            return 0;
+    return 1;
+}
+
+static void escape_ooxml(ms_buf *b, ms_buf *tmp)
+{
+    tmp->n = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (ooxml_escape(b->p, i, b->n))
+            ms_buf_adds(tmp, "_x005F");
+        ms_buf_addc(tmp, b->p[i]);
+    }
+    ms_buf swap = *b;
+    *b = *tmp;
+    *tmp = swap;
+}
+
 /* Text from the logs (or ours) as a string cell. */
 static void put_text(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
                      const char *s, size_t n, lxw_format *f)
@@ -78,6 +105,8 @@ static void put_text(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
     ms_buf *b = &x->text;
     b->n = 0;
     ms_text_clean(b, s, n);
+    if (b->n >= 7 && memmem(b->p, b->n, "_x", 2))
+        escape_ooxml(b, &x->esc);
     if (b->n > CELL_MAX) {   /* bytes >= characters: cut at a character */
         size_t k = CELL_MAX - 3;
         while (k > 0 && ((unsigned char)b->p[k] & 0xC0) == 0x80)
@@ -146,24 +175,38 @@ static void put_cell(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
     }
 }
 
-/* Where a table's every row is, besides this workbook: the note of a cut
- * sheet ("events.csv, events.json and results.sqlite"). */
-static void whole_in(ms_buf *b, const char *name, unsigned formats)
+/* The note of a cut sheet, at (r, col): its rows kept, and where every
+ * row is besides this workbook ("events.csv, events.json, results.sqlite":
+ * the files of this run). */
+static void cut_note(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
+                     const char *name, size_t rows, size_t n,
+                     unsigned formats, lxw_format *f)
 {
-    const char *ext[3] = {".csv", ".json", NULL};
-    unsigned bits[3] = {MS_RES_CSV, MS_RES_JSON, MS_RES_SQLITE};
+    static const struct { unsigned bit; const char *ext; } files[] = {
+        {MS_RES_CSV, ".csv"}, {MS_RES_JSON, ".json"}, {MS_RES_SQLITE, NULL},
+    };
+    ms_buf b = {0};
+    char num[128];
+    snprintf(num, sizeof num, "Only the first %zu of the %zu rows fit in a "
+             "sheet; all are in ", rows, n);
+    ms_buf_adds(&b, num);
     size_t k = 0;
-    for (int i = 0; i < 3; i++) {
-        if (!(formats & bits[i]))
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        if (!(formats & files[i].bit))
             continue;
-        ms_buf_adds(b, k++ ? ", " : "");
-        ms_buf_adds(b, ext[i] ? name : "results.sqlite");
-        if (ext[i])
-            ms_buf_adds(b, ext[i]);
+        ms_buf_adds(&b, k++ ? ", " : "");
+        ms_buf_adds(&b, files[i].ext ? name : "results.sqlite");
+        ms_buf_adds(&b, files[i].ext ? files[i].ext : "");
     }
     if (!k)
-        ms_buf_adds(b, "no other file of this run (run analyze with "
-                       "--format csv,sqlite,xlsx to have it whole)");
+        ms_buf_adds(&b, "no other file of this run (run analyze with "
+                        "--format csv,sqlite,xlsx to have them)");
+    ms_buf_addc(&b, '.');
+    if (b.failed)
+        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    else
+        put_text(x, ws, r, col, b.p, b.n, f);
+    ms_buf_free(&b);
 }
 
 /* The rows of table t that fit a sheet of max_rows rows. */
@@ -199,20 +242,9 @@ static void table_sheet(xl *x, ms_rctx *c, const ms_table *t, size_t n,
         for (size_t j = 0; j < ncols; j++)
             put_cell(x, ws, (lxw_row_t)(i + 1), (lxw_col_t)j, &v[j]);
     }
-    if (rows < n) {
-        ms_buf note = {0};
-        char num[128];
-        snprintf(num, sizeof num, "Only the first %zu of the %zu rows fit in a "
-                 "sheet; all are in ", rows, n);
-        ms_buf_adds(&note, num);
-        whole_in(&note, t->name, formats);
-        ms_buf_addc(&note, '.');
-        if (note.failed)
-            check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
-        else
-            put_text(x, ws, (lxw_row_t)(rows + 1), 0, note.p, note.n, x->bold);
-        ms_buf_free(&note);
-    }
+    if (rows < n)
+        cut_note(x, ws, (lxw_row_t)(rows + 1), 0, t->name, rows, n, formats,
+                 x->bold);
 }
 
 /* A line of the summary: our label, a number (or a time, or nothing). */
@@ -280,19 +312,8 @@ static void summary(xl *x, const ms_rfacts *f, const ms_inputs *in,
         size_t rows = fitting(counts[i], max_rows);
         put_ours(x, ws, r, 0, t->name, NULL);
         check(x, worksheet_write_number(ws, r, 1, (double)rows, NULL));
-        if (rows < counts[i]) {
-            ms_buf note = {0};
-            char num[128];
-            snprintf(num, sizeof num, "cut: %zu rows in all, in ", counts[i]);
-            ms_buf_adds(&note, num);
-            whole_in(&note, t->name, formats);
-            ms_buf_addc(&note, '\0');
-            if (note.failed)
-                check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
-            else
-                put_ours(x, ws, r, 2, note.p, NULL);
-            ms_buf_free(&note);
-        }
+        if (rows < counts[i])
+            cut_note(x, ws, r, 2, t->name, rows, counts[i], formats, NULL);
         r++;
     }
     r++;
@@ -372,6 +393,7 @@ int ms_results_xlsx(const char *dir, ms_rctx *c, const ms_inputs *in,
     rc = ms_atomic_commit(&at, err);
 out:
     ms_buf_free(&x.text);
+    ms_buf_free(&x.esc);
     ms_rfacts_free(&f);
     free(path);
     return rc;

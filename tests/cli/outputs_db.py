@@ -13,7 +13,8 @@ name longer than a spreadsheet cell), then:
   events.csv.
 - results.xlsx, read with zipfile and the sheet XML (not libxlsxwriter):
   the summary sheet first, then one sheet per table with the CSV's header
-  and rows; text cells are strings (inline or shared), numbers numbers,
+  and rows; text cells are strings (inline or shared; OOXML's `_xHHHH_`
+  read as its character, as spreadsheets do), numbers numbers,
   times numbers with a date format; no cell is a formula, hostile names are
   strings without a `'`; the header is frozen and filtered.
 - A sheet longer than MS_XLSX_MAX_ROWS (the tests' stand-in for 1,048,576)
@@ -217,9 +218,9 @@ class Workbook:
                 if c.find(NS + "f") is not None:
                     cells[ref.group(1)] = ("formula", None)
                 elif t == "inlineStr":
-                    cells[ref.group(1)] = ("str", "".join(x.text or "" for x in c.iter(NS + "t")))
+                    cells[ref.group(1)] = ("str", ooxml_text("".join(x.text or "" for x in c.iter(NS + "t"))))
                 elif t == "s":
-                    cells[ref.group(1)] = ("str", self.shared[int(c.find(NS + "v").text)])
+                    cells[ref.group(1)] = ("str", ooxml_text(self.shared[int(c.find(NS + "v").text)]))
                 elif t == "n":
                     kind = "date" if c.get("s") in self.date_style else "num"
                     cells[ref.group(1)] = (kind, float(c.find(NS + "v").text))
@@ -227,6 +228,11 @@ class Workbook:
                     cells[ref.group(1)] = (t, None)
             rows[int(row.get("r"))] = cells
         return root, rows
+
+
+def ooxml_text(s):
+    """A string as a spreadsheet shows it: OOXML's `_xHHHH_` is U+HHHH."""
+    return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), s)
 
 
 def letters(j):
@@ -311,7 +317,7 @@ def check_xlsx(out, max_rows=1048576, cut_expected=False):
     ucol = letters(hdr.index("user"))
     users = {c[ucol] for c in events.values() if ucol in c}
     for u in ("=cmd|' /C calc'!A0", "+1", "@SUM(1)", "-2", "'=x", "esc\\x1B[31mred",
-              "tab\\x09here", "cr\\x0Dx", "del\\x7F", "bad\\xFF\\xFEutf8"):
+              "tab\\x09here", "cr\\x0Dx", "del\\x7F", "bad\\xFF\\xFEutf8", "_x003D_x"):
         check(("str", u) in users, "xlsx: events.user lacks the string %r" % u)
     for name in wb.z.namelist():
         if name.endswith(".xml"):
