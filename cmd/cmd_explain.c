@@ -20,6 +20,7 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "      --summary      print only the summary, not every line\n"
+    "  -o, --output FILE  write to FILE (atomically) instead of stdout\n"
     "      --tz ZONE, --year YEAR, --patterns FILE, -q  as for `events`\n"
     "  -h, --help         this help\n";
 
@@ -168,6 +169,11 @@ static void summary(explain_ctx *x, const ms_source_list *src,
 static int explain_option(void *ctx, int opt, const char *arg)
 {
     (void)arg;
+    if (opt == 'f' || opt == 'j') {
+        cli_error("explain prints text, reading on one thread: it takes no %s",
+                  opt == 'f' ? "--format" : "--threads");
+        return -1;
+    }
     if (opt != OPT_SUMMARY)
         return 0;
     ((explain_ctx *)ctx)->summary_only = 1;

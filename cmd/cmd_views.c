@@ -67,6 +67,14 @@ typedef struct view_opts {
 static int view_option(void *ctx, int opt, const char *arg)
 {
     view_opts *o = ctx;
+    if (opt == 'f' && o->v == V_BANS) {
+        cli_error("bans takes --as, not --format");
+        return -1;
+    }
+    if (opt == 'f' && strcmp(arg, "csv") && strcmp(arg, "json")) {
+        cli_error("--format takes csv or json, not '%s'", arg);
+        return -1;
+    }
     if (opt == OPT_AS && o->v == V_BANS) {
         static const char *const names[] = {"csv", "json", "plain", "nft",
                                             "ipset", "crowdsec", "fail2ban"};

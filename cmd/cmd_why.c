@@ -112,12 +112,20 @@ static void print(ms_buf *b, const ms_analysis *a, const char *addr,
     }
 }
 
+static int why_option(void *ctx, int opt, const char *arg)
+{
+    if (opt == 'f') {
+        cli_error("why prints text: it takes no --format");
+        return -1;
+    }
+    return cli_analysis_option(ctx, opt, arg);
+}
+
 int cmd_why(int argc, char **argv)
 {
     cli_analysis x = {0};
     static const struct option longopts[] = {CLI_COMMON_LONG, CLI_ANALYSIS_LONG, {0}};
-    int rc = cli_parse(argc, argv, longopts, usage,
-                       (cli_option_fn)cli_analysis_option, &x, &x.c);
+    int rc = cli_parse(argc, argv, longopts, usage, why_option, &x, &x.c);
     if (rc >= 0)
         return rc;
     const char *addr = argv[optind];

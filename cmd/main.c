@@ -11,12 +11,12 @@ static const struct {
     int (*run)(int, char **);
     const char *summary;
 } commands[] = {
-    {"events", cmd_events, "print every authentication event (CSV or NDJSON)"},
+    {"events", cmd_events, "print every authentication event (CSV, NDJSON or a Timesketch timeline)"},
     {"explain", cmd_explain, "show which recogniser took each line, and what none took"},
     {"analyze", cmd_analyze, "write every result file (events, ips, clusters, bans…) into a folder"},
     {"timeline", cmd_timeline, "print each ip's events in time order, with gaps"},
     {"clusters", cmd_clusters, "print the campaigns: ips walking one username list in one order"},
-    {"bans", cmd_bans, "print the suggested ban list (csv, json, plain, nft, ipset)"},
+    {"bans", cmd_bans, "print the suggested ban list (csv, json, plain, nft, ipset, crowdsec, fail2ban)"},
     {"why", cmd_why, "show why one address got its verdict: each rule, with its log lines"},
     {"report", cmd_report, "write the incident report (Markdown and HTML, with charts) into a folder"},
     {"geo", cmd_geo, "print where attempts come from: by country and network (AS), offline"},
@@ -29,7 +29,8 @@ static void usage(FILE *to)
           "Commands:\n", to);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(to, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fputs("\n`mailsleuth COMMAND --help` describes each command.\n"
+    fputs("\n`mailsleuth COMMAND --help` describes each command;\n"
+          "`mailsleuth --version` prints the version.\n"
           "Exit status: 0 all inputs read; 1 some input damaged or unreadable\n"
           "(results written); 2 usage error; 3 fatal error.\n", to);
 }
