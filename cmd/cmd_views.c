@@ -131,7 +131,7 @@ static int run_view(int argc, char **argv, enum view v, const char *usage)
         int json = o.x.c.format && !strcmp(o.x.c.format, "json");
         ms_buf b = {0};
         if (v == V_TIMELINE)
-            ms_results_timeline(&b, a, NULL, 0, json);
+            ms_results_timeline(&b, a, json);
         else if (v == V_CLUSTERS)
             ms_results_clusters(&b, a, json);
         else if (o.tool == TOOL_CROWDSEC)

@@ -304,7 +304,7 @@ int ms_rfacts_init(ms_rfacts *f, const ms_analysis *a, const ms_inputs *in)
     f->s = a->store;
     f->in = in;
     const ms_store *s = f->s;
-    ms_rctx_init(&f->rc, a, MS_RCTX_GEO | MS_RCTX_SERVERS, NULL, 0);
+    ms_rctx_init(&f->rc, a, MS_RCTX_GEO | MS_RCTX_SERVERS);
     if (f->rc.failed)
         return -1;
     f->first = f->last = MS_TIME_NONE;

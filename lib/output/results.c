@@ -315,8 +315,7 @@ int ms_results_finish(const char *dir, const ms_analysis *a, unsigned formats,
 {
     int rc = ms_results_mkdir(dir, err), made = rc == 0;
     ms_rctx c;
-    ms_rctx_init(&c, a, MS_RCTX_TIMELINE | MS_RCTX_GEO | MS_RCTX_SERVERS,
-                 NULL, 0);
+    ms_rctx_init(&c, a, MS_RCTX_TIMELINE | MS_RCTX_GEO | MS_RCTX_SERVERS);
     /* ms_tables[0], the events, is written by ms_results_events_begin. */
     for (size_t i = 1; made && ms_tables[i]; i++)
         for (int json = 0; json < 2; json++) {
@@ -359,11 +358,10 @@ int ms_results_write(const char *dir, const ms_analysis *a, unsigned formats,
     return ms_results_finish(dir, a, formats, &ev, err);
 }
 
-void ms_results_timeline(ms_buf *b, const ms_analysis *a, const ms_ip *only,
-                         size_t nonly, int json)
+void ms_results_timeline(ms_buf *b, const ms_analysis *a, int json)
 {
     ms_rctx c;
-    ms_rctx_init(&c, a, MS_RCTX_TIMELINE, only, nonly);
+    ms_rctx_init(&c, a, MS_RCTX_TIMELINE);
     render(b, NULL, &c, &ms_tab_timeline, json);
     ms_rctx_free(&c);
 }
@@ -371,7 +369,7 @@ void ms_results_timeline(ms_buf *b, const ms_analysis *a, const ms_ip *only,
 void ms_results_clusters(ms_buf *b, const ms_analysis *a, int json)
 {
     ms_rctx c;
-    ms_rctx_init(&c, a, 0, NULL, 0);
+    ms_rctx_init(&c, a, 0);
     render(b, NULL, &c, &ms_tab_clusters, json);
     ms_rctx_free(&c);
 }
@@ -398,7 +396,7 @@ void ms_results_geo(ms_buf *b, const ms_analysis *a, ms_geo_by by, int json)
         view.ip = ip;
     }
     ms_rctx c;
-    ms_rctx_init(&c, &view, MS_RCTX_GEO, NULL, 0);
+    ms_rctx_init(&c, &view, MS_RCTX_GEO);
     render(b, NULL, &c, &ms_tab_geo, json);
     ms_rctx_free(&c);
     free(ip);
@@ -442,7 +440,7 @@ void ms_results_bans(ms_buf *b, const ms_analysis *a, ms_ban_style style)
     case MS_BANS_CSV:
     case MS_BANS_JSON: {
         ms_rctx c;
-        ms_rctx_init(&c, a, 0, NULL, 0);
+        ms_rctx_init(&c, a, 0);
         render(b, NULL, &c, &ms_tab_bans, style == MS_BANS_JSON);
         ms_rctx_free(&c);
         break;

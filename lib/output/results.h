@@ -63,10 +63,8 @@ int ms_results_finish(const char *dir, const ms_analysis *a, unsigned formats,
  * with its error in err. */
 int ms_results_events_end(ms_results_events *ev, ms_error *err);
 
-/* timeline.csv (json: 0) or timeline.json (json: 1) into b; only: the ips
- * to show (NULL: all). */
-void ms_results_timeline(ms_buf *b, const ms_analysis *a, const ms_ip *only,
-                         size_t nonly, int json);
+/* timeline.csv (json: 0) or timeline.json (json: 1) into b. */
+void ms_results_timeline(ms_buf *b, const ms_analysis *a, int json);
 
 /* clusters.csv or clusters.json into b. */
 void ms_results_clusters(ms_buf *b, const ms_analysis *a, int json);

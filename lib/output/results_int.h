@@ -103,11 +103,9 @@ size_t ms_table_ncols(const ms_table *t, const char **names);
 
 enum { MS_RCTX_TIMELINE = 1, MS_RCTX_GEO = 2, MS_RCTX_SERVERS = 4 };
 
-/* Prepare what the tables read (need: MS_RCTX_* bits). only/nonly: the
- * ips the timeline keeps (only NULL: all). Sets c->failed when memory ran
- * out; ms_rctx_free is always needed. */
-void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need,
-                  const ms_ip *only, size_t nonly);
+/* Prepare what the tables read (need: MS_RCTX_* bits). Sets c->failed when
+ * memory ran out; ms_rctx_free is always needed. */
+void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need);
 void ms_rctx_free(ms_rctx *c);
 
 /* The servers the events of ip id came from (MS_RCTX_SERVERS), as indexes

@@ -82,38 +82,20 @@ static int sort_ips(ms_rctx *c)
     return 0;
 }
 
-static int build_timeline(ms_rctx *c, const ms_ip *only, size_t nonly)
+static int build_timeline(ms_rctx *c)
 {
     const ms_store *s = c->s;
-    uint8_t *keep = NULL;
-    if (only) {
-        keep = calloc(s->ips.n ? s->ips.n : 1, 1);
-        if (!keep)
-            return -1;
-        for (size_t k = 0; k < nonly; k++) {
-            uint32_t id = ms_intern_get(&s->ips, (const char *)only[k].b,
-                                        sizeof only[k].b);
-            if (id != UINT32_MAX)
-                keep[id] = 1;
-        }
-    }
     size_t n = 0;
     for (size_t i = 0; i < c->nips; i++)
-        if (!keep || keep[c->ips[i]])
-            n += s->ip_start[c->ips[i] + 1] - s->ip_start[c->ips[i]];
+        n += s->ip_start[c->ips[i] + 1] - s->ip_start[c->ips[i]];
     c->tl = malloc((n ? n : 1) * sizeof *c->tl);
-    if (!c->tl) {
-        free(keep);
+    if (!c->tl)
         return -1;
-    }
     for (size_t i = 0; i < c->nips; i++) {
         uint32_t id = c->ips[i];
-        if (keep && !keep[id])
-            continue;
         for (uint32_t k = s->ip_start[id]; k < s->ip_start[id + 1]; k++)
             c->tl[c->ntl++] = s->by_ip[k];
     }
-    free(keep);
     return 0;
 }
 
@@ -257,15 +239,14 @@ size_t ms_rctx_ip_servers(ms_rctx *c, uint32_t id)
     return n;
 }
 
-void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need,
-                  const ms_ip *only, size_t nonly)
+void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need)
 {
     pthread_once(&ev_once, ev_cols_fill);
     memset(c, 0, sizeof *c);
     c->a = a;
     c->s = a->store;
     if (sort_ips(c) || ((need & MS_RCTX_TIMELINE) &&
-                        build_timeline(c, only, nonly)) ||
+                        build_timeline(c)) ||
         ((need & MS_RCTX_GEO) && build_geo(c)) ||
         ((need & MS_RCTX_SERVERS) && build_servers(c)))
         c->failed = 1;

@@ -478,27 +478,24 @@ static void test_quick_views(void **state)
 {
     fixture *f = *state;
     ms_buf b = {0};
-    ms_ip only;
-    ms_ip_parse("2001:db8::5", 11, &only);
-    ms_results_timeline(&b, &f->a, &only, 1, 0);
+    ms_results_timeline(&b, &f->a, 0);
     ms_buf_addc(&b, '\0');
     assert_false(b.failed);
-    assert_string_equal(
+    static const char head[] =
+        "ip,time,outcome,user,service,gap_s,source,method,honest,file,line\n";
+    assert_memory_equal(b.p, head, sizeof head - 1);
+    /* An ip's events together, in time order, with the gap since the last. */
+    assert_non_null(strstr(
         b.p,
-        "ip,time,outcome,user,service,gap_s,source,method,honest,file,line\n"
         "2001:db8::5,2007-01-21T09:51:25Z,auth_fail,admin,imap,,dovecot,PLAIN,,/var/log/mail.log,1\n"
-        "2001:db8::5,2007-01-21T09:51:37.25Z,auth_fail,root,imap,12.25,dovecot,PLAIN,,/var/log/mail.log,6\n");
+        "2001:db8::5,2007-01-21T09:51:37.25Z,auth_fail,root,imap,12.25,dovecot,PLAIN,,/var/log/mail.log,6\n"));
     b.n = 0;
-    ms_results_timeline(&b, &f->a, NULL, 0, 1);
+    ms_results_timeline(&b, &f->a, 1);
     ms_buf_addc(&b, '\0');
     json_t *j = json_loads(b.p, 0, NULL);
     assert_non_null(j);
     assert_int_equal(json_array_size(j), 5);
     json_decref(j);
-    b.n = 0;
-    ms_results_timeline(&b, &f->a, &only, 0, 1);   /* nothing selected */
-    ms_buf_addc(&b, '\0');
-    assert_string_equal(b.p, "[]\n");
 
     b.n = 0;
     ms_results_clusters(&b, &f->a, 1);
