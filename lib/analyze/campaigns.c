@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/seen.h"
+#include "core/timeconv.h"
 #include "core/u64map.h"
 
 typedef struct edge {
@@ -328,20 +329,6 @@ fail:
     return -1;
 }
 
-static void fmt_duration(char *buf, size_t n, double secs)
-{
-    if (secs < 0)
-        snprintf(buf, n, "?");
-    else if (secs < 120)
-        snprintf(buf, n, "%.0f s", secs);
-    else if (secs < 7200)
-        snprintf(buf, n, "%.0f min", secs / 60);
-    else if (secs < 3 * 86400)
-        snprintf(buf, n, "%.1f h", secs / 3600);
-    else
-        snprintf(buf, n, "%.1f days", secs / 86400);
-}
-
 static int describe(const ms_store *s, ms_cluster *c, ms_analysis *a,
                     int64_t *gaps)
 {
@@ -369,10 +356,11 @@ static int describe(const ms_store *s, ms_cluster *c, ms_analysis *a,
     }
     c->median_ip_gap_s = median_s(gaps, ng);
     char span[32], hand[32], gap[32], buf[768];
-    fmt_duration(span, sizeof span,
-                 c->first == MS_TIME_NONE ? -1 : (double)(c->last - c->first) / 1e9);
-    fmt_duration(hand, sizeof hand, c->median_handoff_s);
-    fmt_duration(gap, sizeof gap, c->median_ip_gap_s);
+    ms_duration_format(c->first == MS_TIME_NONE
+                           ? -1 : (double)(c->last - c->first) / 1e9,
+                       span, sizeof span);
+    ms_duration_format(c->median_handoff_s, hand, sizeof hand);
+    ms_duration_format(c->median_ip_gap_s, gap, sizeof gap);
     snprintf(buf, sizeof buf,
              "%zu IPs walked one list of %zu%s usernames in the same order%s; "
              "%llu tries over %s; consecutive tries came from different IPs "

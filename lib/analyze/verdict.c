@@ -28,6 +28,7 @@
 
 #include "analyze/bans.h"
 #include "analyze/ipstats.h"
+#include "core/timeconv.h"
 #include "core/u64map.h"
 
 const char *ms_vrule_name(ms_vrule r)
@@ -72,12 +73,10 @@ static void add(why *w, ms_vrule r, int against, int detail, int score,
     w->kinds++;
 }
 
+/* Tries within one second are "within 1 s". */
 static void span(char *buf, size_t n, uint32_t secs)
 {
-    if (secs < 120)
-        snprintf(buf, n, "%u s", secs);
-    else
-        snprintf(buf, n, "%u min", (secs + 30) / 60);
+    ms_duration_format(secs ? secs : 1, buf, n);
 }
 
 static const char *s_(uint32_t n)
@@ -157,7 +156,8 @@ int ms_judge_ip(const ms_analysis *a, const ms_analyze_opts *o, uint32_t ip,
     if (unknown && in->successes == 0)
         add(&w, MS_RULE_UNKNOWN, 1, 0,
             55 + (int)(unknown < 5 ? 5 * unknown : 25),
-            "tried %u username%s that do not exist", unknown, s_(unknown));
+            "tried %u username%s that do%s not exist", unknown, s_(unknown),
+            unknown == 1 ? "es" : "");
     if (in->relays)
         add(&w, MS_RULE_RELAY, 1, 0, 50 + (int)(in->relays < 8 ? 5 * in->relays : 40),
             "%u relay attempt%s", in->relays, s_(in->relays));
@@ -331,9 +331,11 @@ static int evidence(ms_analysis *a, comp_ctx *cx, uint32_t ip, uint32_t e,
             if (!cn->times && campaign_names_of(s, c, cn))
                 return -1;
             uint32_t k = tried_before(cn, s->user[e], s->time[e]);
+            char tried[32] = "no other name";
+            if (k)
+                snprintf(tried, sizeof tried, "%u other name%s", k, s_(k));
             snprintf(buf, n, "the address belongs to campaign %u, which tried "
-                     "%u other name%s before this success%s", c->id, k, s_(k),
-                     also);
+                     "%s before this success%s", c->id, tried, also);
             return BY_CAMPAIGN;
         }
     }

@@ -1,6 +1,7 @@
 /* timeconv.c — see timeconv.h. */
 #include "timeconv.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -190,4 +191,36 @@ void ms_time_format_memo(ms_time_memo *m, ms_time t)
         m->len = ms_time_format(t, m->s);
         m->t = t;
     }
+}
+
+size_t ms_duration_format(double secs, char *buf, size_t n)
+{
+    static const struct { uint64_t secs; const char *one, *many; } u[] = {
+        {86400, "day", "days"}, {3600, "h", "h"}, {60, "min", "min"},
+        {1, "s", "s"}};
+    if (!(secs >= 0.5)) {
+        snprintf(buf, n, "%s", secs >= 0 ? "under 1 s" : "?");
+        return strlen(buf);
+    }
+    /* Round to the smaller unit shown first, so that a part never holds a
+     * whole unit of the part above it (59.8 min is 1 h, not 60 min). */
+    uint64_t unit = secs < 600 ? 1 : secs < 36000 ? 60 : secs < 864000 ? 3600
+                                                                      : 86400;
+    uint64_t t = (uint64_t)(secs / (double)unit + 0.5) * unit;
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int i = 0, parts = 0; i < 4 && parts < 2 && len + 1 < n; i++) {
+        uint64_t v = t / u[i].secs;
+        t %= u[i].secs;
+        if (!v) {
+            if (parts)
+                break;
+            continue;
+        }
+        parts++;
+        int k = snprintf(buf + len, n - len, "%s%llu %s", len ? " " : "",
+                         (unsigned long long)v, v == 1 ? u[i].one : u[i].many);
+        len += k < 0 ? 0 : (size_t)k < n - len ? (size_t)k : n - len - 1;
+    }
+    return len;
 }

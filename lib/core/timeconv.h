@@ -43,6 +43,12 @@ typedef struct ms_time_memo {
 /* The text of t (m->s, m->len bytes), formatted only when t changed. */
 void ms_time_format_memo(ms_time_memo *m, ms_time t);
 
+/* A length of time as a person says it, in at most two units, rounded to
+ * the smaller: "40 s", "4 min 10 s", "37 min", "7 h 30 min", "14 h",
+ * "1 day 14 h", "406 days"; "under 1 s" below half a second, "?" when
+ * negative or not a number. Returns the length (cut to fit n). */
+size_t ms_duration_format(double secs, char *buf, size_t n);
+
 /* Parse what ms_time_format writes (and offsets like +02:00). */
 int ms_time_parse_iso(const char *s, size_t n, ms_time *out);
 
