@@ -90,12 +90,50 @@ static void gp_tail(ms_buf *b, int w, int h)
     ms_buf_adds(b, t);
 }
 
-static void gp_time_axis(ms_buf *b, int64_t span)
+/* The time axis from lo to hi (Unix seconds): its labels say what the
+ * period leaves open. Within a day, hours, the day named below the axis;
+ * within three days, day and hour; within a year, day and month, the year
+ * below the axis; across years, the year on every label (day, month and
+ * year over up to four months, else month and year). gnuplot places the
+ * ticks, on round days or months, at a spacing that keeps labels apart. */
+static void gp_time_axis(ms_buf *b, int64_t lo, int64_t hi)
 {
-    ms_buf_adds(b, "set xdata time\nset timefmt \"%s\"\n");
-    ms_buf_adds(b, span <= 3 * 86400 ? "set format x \"%d %b\\n%H:%M\"\n"
-                                     : "set format x \"%d %b\"\n");
-    ms_buf_adds(b, "set xlabel \"time (UTC)\"\n");
+    int64_t y1, y2;
+    unsigned m1, d1, m2, d2;
+    ms_civil_from_days(floor_to(lo, 86400) / 86400, &y1, &m1, &d1);
+    ms_civil_from_days(floor_to(hi, 86400) / 86400, &y2, &m2, &d2);
+    int day = y1 == y2 && m1 == m2 && d1 == d2, year = y1 == y2;
+    int64_t span = hi - lo;
+    const char *fmt = day                ? "%H:%M"
+                      : span <= 3 * 86400 ? (year ? "%d %b\\n%H:%M"
+                                                  : "%d %b %Y\\n%H:%M")
+                      : year              ? "%d %b"
+                      : span <= 122 * 86400 ? "%d %b\\n%Y"
+                                            : "%b\\n%Y";
+    char t[160];
+    snprintf(t, sizeof t, "set xdata time\nset timefmt \"%%s\"\n"
+                          "set format x \"%s\"\n", fmt);
+    ms_buf_adds(b, t);
+    if (!day && !year && span <= 3 * 86400) {
+        /* Wide labels: at most six, on round hours. */
+        static const int64_t steps[] = {3600, 7200, 10800, 21600, 43200};
+        int64_t step = 86400;
+        for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+            if (span / steps[i] < 6) {
+                step = steps[i];
+                break;
+            }
+        snprintf(t, sizeof t, "set xtics \"%lld\", %lld\n",
+                 (long long)floor_to(lo, step), (long long)step);
+        ms_buf_adds(b, t);
+    }
+    if (day || year)
+        snprintf(t, sizeof t,
+                 "set xlabel \"time (UTC), \".strftime(\"%s\", %lld)\n",
+                 day ? "%d %B %Y" : "%Y", (long long)lo);
+    else
+        snprintf(t, sizeof t, "set xlabel \"time (UTC)\"\n");
+    ms_buf_adds(b, t);
 }
 
 /* Add the line "%lld" and n more numbers. */
@@ -239,7 +277,7 @@ static int activity(ms_rfacts *f, ms_buf *gp, ms_buf *dat)
     free(cnt);
     ms_chart *c = &f->charts[MS_CH_ACTIVITY];
     gp_head(gp, c, 960, 400);
-    gp_time_axis(gp, hi - lo);
+    gp_time_axis(gp, lo, hi);
     char t[512];
     snprintf(t, sizeof t, "set ylabel \"tries per %s\"\nset yrange [0:*]\n"
                           "set xrange [\"%lld\":\"%lld\"]\n"
@@ -342,7 +380,7 @@ static int raster(ms_rfacts *f, ms_buf *gp, ms_buf *dat)
     int h = rows > 60 ? 560 : 420;
     gp_head(gp, c, 960, h);
     int64_t span = secs_of(k->last) - secs_of(k->first);
-    gp_time_axis(gp, span);
+    gp_time_axis(gp, secs_of(k->first), secs_of(k->last));
     size_t step = (rows / 5 + 9) / 10 * 10;   /* about five labelled rows */
     if (!step)
         step = 10;
@@ -395,7 +433,7 @@ static int campaign(ms_rfacts *f, size_t ki, ms_chart *c, ms_buf *gp,
         dat_row(dat, b0 + (int64_t)i * bk.secs, &cnt[i], 1);
     free(cnt);
     gp_head(gp, c, 960, 300);
-    gp_time_axis(gp, hi - lo);
+    gp_time_axis(gp, lo, hi);
     char t[512];
     snprintf(t, sizeof t,
              "set ylabel \"tries per %s\"\nset yrange [0:*]\nunset key\n"

@@ -320,23 +320,10 @@ void ms_doc_day(ms_doc *d, ms_time t)
                     (long long)y, h, mi);
 }
 
-static size_t fmt_dur(double secs, char *buf, size_t n)
-{
-    if (!(secs >= 0))
-        return (size_t)snprintf(buf, n, "?");
-    if (secs < 120)
-        return (size_t)snprintf(buf, n, "%.0f s", secs);
-    if (secs < 7200)
-        return (size_t)snprintf(buf, n, "%.0f min", secs / 60);
-    if (secs < 3 * 86400)
-        return (size_t)snprintf(buf, n, "%.1f h", secs / 3600);
-    return (size_t)snprintf(buf, n, "%.1f days", secs / 86400);
-}
-
 void ms_doc_dur(ms_doc *d, double secs)
 {
     char buf[48];
-    ms_buf_add(d->b, buf, fmt_dur(secs, buf, sizeof buf));
+    ms_buf_add(d->b, buf, ms_duration_format(secs, buf, sizeof buf));
 }
 
 /* ---- blocks ----------------------------------------------------------- */
@@ -431,9 +418,9 @@ void ms_doc_table(ms_doc *d, const char *const *cols, const char *align)
                                 "<thead><tr>"
                               : "|");
     for (; cols[d->ncols]; d->ncols++) {
-        int right = align[d->ncols] == 'r';
         if (d->html) {
-            ms_buf_adds(d->b, right ? "<th class=\"n\">" : "<th>");
+            ms_buf_adds(d->b, align[d->ncols] == 'r' ? "<th class=\"n\">"
+                                                     : "<th>");
             ms_doc_ours(d, cols[d->ncols]);
             ms_buf_adds(d->b, "</th>");
         } else {
@@ -450,6 +437,35 @@ void ms_doc_table(ms_doc *d, const char *const *cols, const char *align)
     for (size_t j = 0; j < d->ncols; j++)
         ms_buf_adds(d->b, d->align[j] == 'r' ? "---:|" : "---|");
     ms_buf_addc(d->b, '\n');
+}
+
+/* The class of a cell (the style says what each does), or NULL: by its
+ * column's align letter (ms_doc_table) and its kind. A name or path is
+ * broken anywhere only when long: a short one stays whole. */
+static const char *cell_class(char align, const ms_rv *c)
+{
+    if (align == 'r')
+        return "n";
+    if (align == 'w')
+        return "w";
+    if (align == 'p' && c->k == MS_RV_STR && c->n > 20)
+        return "p";
+    return c->k == MS_RV_IP ? "t" : NULL;
+}
+
+/* A time in a cell; in HTML its date is kept whole, and a narrow column
+ * breaks the line before the hour only. */
+static void add_time(ms_doc *d, const char *t, size_t n)
+{
+    const char *sp = d->html ? memchr(t, ' ', n) : NULL;
+    if (!sp) {
+        ms_buf_add(d->b, t, n);
+        return;
+    }
+    ms_buf_adds(d->b, "<span class=\"t\">");
+    ms_buf_add(d->b, t, (size_t)(sp - t));
+    ms_buf_adds(d->b, "</span>");
+    ms_buf_add(d->b, sp, n - (size_t)(sp - t));
 }
 
 /* The sort key of an address: v4 before v6, then by bytes. */
@@ -470,7 +486,13 @@ void ms_doc_row(ms_doc *d, const ms_rv *v)
     for (size_t j = 0; j < d->ncols; j++) {
         const ms_rv *c = &v[j];
         if (d->html) {
-            ms_buf_adds(b, d->align[j] == 'r' ? "<td class=\"n\"" : "<td");
+            const char *cls = cell_class(d->align[j], c);
+            ms_buf_adds(b, "<td");
+            if (cls) {
+                ms_buf_adds(b, " class=\"");
+                ms_buf_adds(b, cls);
+                ms_buf_addc(b, '"');
+            }
             switch (c->k) {
             case MS_RV_INT:
             case MS_RV_MS:
@@ -479,7 +501,6 @@ void ms_doc_row(ms_doc *d, const ms_rv *v)
                 ms_buf_addc(b, '"');
                 break;
             case MS_RV_TIME:
-                ms_buf_adds(b, " class=\"t\"");
                 if (c->i != MS_TIME_NONE) {
                     ms_buf_adds(b, " data-v=\"");
                     ms_buf_addi(b, c->i / MS_NS_PER_S);
@@ -487,7 +508,6 @@ void ms_doc_row(ms_doc *d, const ms_rv *v)
                 }
                 break;
             case MS_RV_IP:
-                ms_buf_adds(b, " class=\"t\"");
                 if (!ms_ip_is_unset(c->ip)) {
                     ms_buf_adds(b, " data-v=\"");
                     ip_key(b, c->ip);
@@ -514,11 +534,12 @@ void ms_doc_row(ms_doc *d, const ms_rv *v)
             }
             break;
         case MS_RV_MS:
-            ms_buf_add(b, t, fmt_dur((double)c->i / 1000, t, sizeof t));
+            ms_buf_add(b, t,
+                       ms_duration_format((double)c->i / 1000, t, sizeof t));
             break;
         case MS_RV_TIME:
             if (c->i != MS_TIME_NONE)
-                ms_buf_add(b, t, fmt_time(c->i, t, sizeof t));
+                add_time(d, t, fmt_time(c->i, t, sizeof t));
             break;
         case MS_RV_IP:
             if (!ms_ip_is_unset(c->ip))
@@ -622,12 +643,15 @@ static const char style[] =
     "table{border-collapse:collapse;font-size:.9rem}\n"
     "th,td{padding:.3rem .65rem;border-bottom:1px solid var(--line);"
     "text-align:left;vertical-align:top}\n"
-    "th{background:var(--soft);white-space:nowrap;cursor:pointer;"
+    "th{background:var(--soft);cursor:pointer;"
     "user-select:none}\n"
     "th[aria-sort=ascending]::after{content:' \\25B2';font-size:.7em}\n"
     "th[aria-sort=descending]::after{content:' \\25BC';font-size:.7em}\n"
-    ".n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
-    ".t{white-space:nowrap}\n"
+    ".n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "td.n,.t{white-space:nowrap}\n"
+    "td.p,td.w{overflow-wrap:anywhere}\n"
+    "td.p:not(:empty){min-width:8rem}\n"
+    "td.w:not(:empty){min-width:18rem}\n"
     "tbody tr:nth-child(even){background:#fbfcfd}\n"
     "tbody tr:hover{background:#fff8e6}\n"
     "code,.u{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,"
@@ -647,7 +671,8 @@ static const char style[] =
     "footer{margin-top:3rem;color:var(--mute);font-size:.85rem}\n"
     "@media (max-width:40rem){body{font-size:15px}main{padding:.6rem .8rem 2rem}"
     "h1{font-size:1.45rem}th,td{padding:.25rem .4rem}"
-    "figure{overflow-x:auto}figure img{width:40rem;max-width:none}}\n"
+    "figure{overflow-x:auto}figure img{width:40rem;max-width:none}"
+    "td.w:not(:empty){min-width:13rem}}\n"
     "@media print{body{font-size:10.5pt}main{max-width:none;padding:0}"
     "nav,summary{display:none}h2,h3{break-after:avoid}"
     "tr,figure{break-inside:avoid}.tw{overflow:visible}"

@@ -36,7 +36,7 @@ typedef struct ms_doc {
     ms_buf *b;
     int html;
     size_t ncols, col;       /* in a table: columns, cell being written */
-    const char *align;       /* per column: 'l' or 'r' */
+    const char *align;       /* per column, as ms_doc_table's */
     ms_buf tmp;              /* scratch for cleaning */
 } ms_doc;
 
@@ -74,7 +74,7 @@ void ms_doc_num(ms_doc *d, uint64_t v);       /* 12,345 */
 void ms_doc_ip(ms_doc *d, const ms_store *s, uint32_t ip);
 void ms_doc_time(ms_doc *d, ms_time t);       /* 2025-05-04 00:42:03 */
 void ms_doc_day(ms_doc *d, ms_time t);        /* 4 May 2025 00:42 */
-void ms_doc_dur(ms_doc *d, double secs);      /* 40 s, 12 min, 7.5 h, 3.2 days */
+void ms_doc_dur(ms_doc *d, double secs);      /* ms_duration_format */
 void ms_doc_ul(ms_doc *d);
 void ms_doc_li(ms_doc *d);
 void ms_doc_liend(ms_doc *d);
@@ -83,8 +83,10 @@ void ms_doc_ulend(ms_doc *d);
  * Markdown: a paragraph in bold. */
 void ms_doc_details(ms_doc *d, const char *summary);
 void ms_doc_details_end(ms_doc *d);
-/* A table: cols NULL-terminated, align one letter per column. Cells are
- * typed (results_int.h): text is attacker text; MS_RV_MS is a duration. */
+/* A table: cols NULL-terminated, align one letter per column: 'l' short
+ * text, 'r' a number, 'p' a name or path (broken anywhere when long), 'w'
+ * prose (given room: an evidence or reasons column). Cells are typed
+ * (results_int.h): text is attacker text; MS_RV_MS is a duration. */
 void ms_doc_table(ms_doc *d, const char *const *cols, const char *align);
 void ms_doc_row(ms_doc *d, const ms_rv *v);
 void ms_doc_tend(ms_doc *d);

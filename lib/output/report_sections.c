@@ -35,6 +35,15 @@ static void count(ms_doc *d, uint64_t n, const char *one, const char *many)
     ms_doc_ours(d, n == 1 ? one : many);
 }
 
+/* A figure in a list of figures: the number, or "none". */
+static void num_or_none(ms_doc *d, uint64_t n)
+{
+    if (n)
+        ms_doc_num(d, n);
+    else
+        ms_doc_ours(d, "none");
+}
+
 static double pct(uint64_t part, uint64_t whole)
 {
     return whole ? 100.0 * (double)part / (double)whole : 0;
@@ -188,24 +197,26 @@ static void headline(ms_doc *d, const ms_rfacts *f)
         if (a->nclusters) {
             ms_doc_ours(d, ": ");
             ms_doc_num(d, f->ncamp_ips);
-            ms_doc_ours(d, " in ");
-            count(d, a->nclusters, "coordinated campaign", "coordinated campaigns");
-            ms_doc_ours(d, " (");
-            for (size_t k = 0; k < a->nclusters && k < 3; k++) {
-                if (k)
-                    ms_doc_ours(d, k + 1 == a->nclusters ? " and " : ", ");
-                ms_doc_num(d, a->clusters[k].nmembers);
+            if (a->nclusters == 1) {
+                ms_doc_ours(d, " in one coordinated campaign taking turns "
+                               "through one username list");
+            } else {
+                ms_doc_ours(d, " in ");
+                count(d, a->nclusters, "coordinated campaign",
+                      "coordinated campaigns");
+                ms_doc_ours(d, " (");
+                for (size_t k = 0; k < a->nclusters && k < 3; k++) {
+                    if (k)
+                        ms_doc_ours(d, k + 1 == a->nclusters ? " and " : ", ");
+                    ms_doc_num(d, a->clusters[k].nmembers);
+                }
+                if (a->nclusters > 3)
+                    ms_doc_ours(d, ", \xE2\x80\xA6");
+                ms_doc_ours(d, " addresses), each taking turns through one "
+                               "username list");
             }
-            if (a->nclusters > 3)
-                ms_doc_ours(d, ", \xE2\x80\xA6");
-            ms_doc_ours(d,
-                        a->nclusters == 1
-                            ? " addresses) taking turns through one username "
-                              "list, each address too slow for a per-address "
-                              "limit such as fail2ban to notice"
-                            : " addresses), each taking turns through one "
-                              "username list, each address too slow for a "
-                              "per-address limit such as fail2ban to notice");
+            ms_doc_ours(d, ", each address too slow for a per-address limit "
+                           "such as fail2ban to notice");
             if (f->nfast) {
                 ms_doc_ours(d, ", and ");
                 count(d, f->nfast, "fast robot or brute forcer",
@@ -226,12 +237,13 @@ static void headline(ms_doc *d, const ms_rfacts *f)
     count(d, a->nbans, "entry", "entries");
     if (f->honest) {
         ms_doc_ours(d, "; ");
-        ms_doc_num(d, f->honest);
-        ms_doc_ours_fmt(
-            d,
-            " failed logins (%.1f%%) were honest mistakes or client "
-            "fallbacks and were not held against anyone",
-            pct(f->honest, fails));
+        count(d, f->honest, "failed login", "failed logins");
+        ms_doc_ours_fmt(d, " (%.1f%%) ", pct(f->honest, fails));
+        ms_doc_ours(d, f->honest == 1
+                           ? "was an honest mistake or a client fallback and "
+                             "was not held against anyone"
+                           : "were honest mistakes or client fallbacks and "
+                             "were not held against anyone");
     }
     ms_doc_ours(d, ". ");
     /* Where from, when known. */
@@ -381,8 +393,9 @@ static void summary(ms_doc *d, const ms_rfacts *f)
     count(d, f->nfiles, "file", "files");
     if (f->nevfiles) {
         ms_doc_ours(d, " (");
-        ms_doc_num(d, f->nevfiles);
-        ms_doc_ours(d, " of them events files)");
+        count(d, f->nevfiles, "of them an events file",
+              "of them events files");
+        ms_doc_ours(d, ")");
     }
     ms_doc_ours(d, ", ");
     count(d, f->lines, "line", "lines");
@@ -408,43 +421,47 @@ static void summary(ms_doc *d, const ms_rfacts *f)
     ms_doc_ours(d, ", ");
     count(d, f->by_outcome[MS_OUT_AUTH_OK], "successful login",
           "successful logins");
-    ms_doc_ours(d, ", ");
-    count(d, f->by_outcome[MS_OUT_RELAY_DENIED], "relay refused",
-          "relays refused");
-    ms_doc_ours(d, ", ");
-    count(d, f->by_outcome[MS_OUT_CONNECT], "bare connection",
-          "bare connections");
+    if (f->by_outcome[MS_OUT_RELAY_DENIED]) {
+        ms_doc_ours(d, ", ");
+        count(d, f->by_outcome[MS_OUT_RELAY_DENIED], "relay refused",
+              "relays refused");
+    }
+    if (f->by_outcome[MS_OUT_CONNECT]) {
+        ms_doc_ours(d, ", ");
+        count(d, f->by_outcome[MS_OUT_CONNECT], "bare connection",
+              "bare connections");
+    }
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Addresses:");
     ms_doc_ours(d, " ");
     ms_doc_num(d, f->nips);
     ms_doc_ours(d, " seen; ");
-    ms_doc_num(d, f->nban);
+    num_or_none(d, f->nban);
     ms_doc_ours(d, " to ban, ");
-    ms_doc_num(d, f->nwatch);
+    num_or_none(d, f->nwatch);
     ms_doc_ours(d, " to watch, ");
-    ms_doc_num(d, f->nips - f->nban - f->nwatch);
+    num_or_none(d, f->nips - f->nban - f->nwatch);
     ms_doc_ours(d, " benign");
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Campaigns:");
     ms_doc_ours(d, " ");
-    ms_doc_num(d, a->nclusters);
+    num_or_none(d, a->nclusters);
     if (a->nclusters) {
         ms_doc_ours(d, " (");
         count(d, f->ncamp_ips, "address", "addresses");
         ms_doc_ours(d, ")");
     }
     ms_doc_ours(d, "; fast robots and brute forcers: ");
-    ms_doc_num(d, f->nfast);
+    num_or_none(d, f->nfast);
     ms_doc_liend(d);
     ms_doc_li(d);
     ms_doc_strong(d, "Ban list:");
     ms_doc_ours(d, " ");
     count(d, a->nbans, "entry", "entries");
     ms_doc_ours(d, "; compromised accounts: ");
-    ms_doc_num(d, a->ncompromised);
+    num_or_none(d, a->ncompromised);
     ms_doc_liend(d);
     ms_doc_ulend(d);
     ms_doc_chart(d, &f->charts[MS_CH_ACTIVITY]);
@@ -475,7 +492,7 @@ static void servers(ms_doc *d, const ms_rfacts *f)
     ms_doc_pend(d);
     ms_doc_table(d, COLS("server", "events", "failed logins",
                          "successful logins", "IPs", "banned IPs",
-                         "first event", "last event"), "lrrrrrll");
+                         "first event", "last event"), "prrrrrll");
     for (size_t r = 0; r < f->nservers; r++) {
         const ms_rserver *v = &f->servers[r];
         ms_rv row[8] = {
@@ -512,7 +529,7 @@ static void compromised(ms_doc *d, const ms_rfacts *f)
     ms_doc_ours(d, ".");
     ms_doc_pend(d);
     ms_doc_table(d, COLS("account", "from", "time (UTC)", "service", "log line",
-                         "evidence"), "lllllll");
+                         "evidence"), "plllpw");
     for (size_t i = 0; i < a->ncompromised; i++) {
         const ms_compromise *c = &a->compromised[i];
         int ev = c->event < s->n;
@@ -596,7 +613,10 @@ static void campaign(ms_doc *d, const ms_rfacts *f, size_t k)
     ms_doc_ours(d, " ");
     count(d, c->nmembers, "IP address", "IP addresses");
     ms_doc_ours(d, " (");
-    ms_doc_num(d, r->banned);
+    if (r->banned == c->nmembers)
+        ms_doc_ours(d, c->nmembers == 1 ? "it" : "all");
+    else
+        num_or_none(d, r->banned);
     ms_doc_ours(d, " on the ban list)");
     ms_doc_liend(d);
     ms_doc_li(d);
@@ -615,9 +635,12 @@ static void campaign(ms_doc *d, const ms_rfacts *f, size_t k)
     ms_doc_strong(d, "Tries:");
     ms_doc_ours(d, " ");
     ms_doc_num(d, c->attempts);
-    if (c->nmembers)
-        ms_doc_ours_fmt(d, ", %.1f per address",
-                        (double)c->attempts / (double)c->nmembers);
+    if (c->nmembers) {
+        /* 18 per address, 2.5 per address */
+        double per = (double)c->attempts / (double)c->nmembers;
+        int whole = (uint64_t)(per * 10 + 0.5) % 10 == 0;
+        ms_doc_ours_fmt(d, ", %.*f per address", whole ? 0 : 1, per);
+    }
     ms_doc_ours(d, "; services: ");
     services(d, c->services);
     ms_doc_liend(d);
@@ -724,7 +747,7 @@ static void campaigns(ms_doc *d, const ms_rfacts *f)
         return;
     ms_doc_h(d, 3, "Smaller campaigns");
     ms_doc_table(d, COLS("campaign", "IPs", "tries", "first try", "last try",
-                         "first names"), "rrrlll");
+                         "first names"), "rrrllw");
     ms_buf names = {0};
     for (size_t k = CAMP_DETAILED; k < a->nclusters; k++) {
         const ms_cluster *c = &a->clusters[k];
@@ -804,7 +827,7 @@ static void attackers(ms_doc *d, const ms_rfacts *f)
         ms_doc_pend(d);
         ms_doc_table(d, COLS("IP", "score", "failed logins", "usernames",
                              "first seen", "last seen", "reasons"),
-                     "lrrrlll");
+                     "lrrrllw");
         size_t n = f->nothers < TOP_ROWS ? f->nothers : TOP_ROWS;
         for (size_t i = 0; i < n; i++) {
             uint32_t id = f->others[i];
@@ -829,7 +852,7 @@ static void attackers(ms_doc *d, const ms_rfacts *f)
         ms_doc_code(d, "\\xNN");
         ms_doc_ours(d, ").");
         ms_doc_pend(d);
-        ms_doc_table(d, COLS("username", "failed logins", "IPs"), "lrr");
+        ms_doc_table(d, COLS("username", "failed logins", "IPs"), "prr");
         for (size_t i = 0; i < f->nusers; i++) {
             ms_rv v[3] = {v_user(s, f->users[i].id), v_int((int64_t)f->users[i].n),
                           v_int((int64_t)f->users[i].ips)};
@@ -851,18 +874,19 @@ static void attackers(ms_doc *d, const ms_rfacts *f)
 static void honest(ms_doc *d, const ms_rfacts *f)
 {
     static const char *const what[MS_HONEST__COUNT] = {
-        [MS_HONEST_FALLBACK] = "method fallback: a client failed with one "
-            "authentication method and the same user logged in from the same "
-            "address within a minute (such as a POP3 client trying APOP or "
-            "CRAM-MD5 before PLAIN)",
-        [MS_HONEST_TYPO] = "typing mistakes: a near miss (case, a dropped "
-            "domain or dot, a letter or two off) of a name that logs in from "
-            "the same address, or of a real account the address only ever "
-            "tried",
-        [MS_HONEST_STALE] = "stale passwords: a user who logs in from that "
-            "address failing a few times, as a phone with an old password does",
-        [MS_HONEST_SHARED] = "shared addresses: a real user failing behind an "
-            "address many users log in from (carrier or office NAT)",
+        [MS_HONEST_FALLBACK] = " from method fallbacks: a client failed "
+            "with one authentication method and the same user logged in from "
+            "the same address within a minute (such as a POP3 client trying "
+            "APOP or CRAM-MD5 before PLAIN)",
+        [MS_HONEST_TYPO] = " from typing mistakes: a near miss (case, a "
+            "dropped domain or dot, a letter or two off) of a name that logs "
+            "in from the same address, or of a real account the address only "
+            "ever tried",
+        [MS_HONEST_STALE] = " from stale passwords: a user who logs in from "
+            "that address failing a few times, as a phone with an old "
+            "password does",
+        [MS_HONEST_SHARED] = " behind shared addresses: a real user failing "
+            "behind an address many users log in from (carrier or office NAT)",
     };
     const ms_analysis *a = f->a;
     uint64_t fails = f->by_outcome[MS_OUT_AUTH_FAIL];
@@ -881,18 +905,18 @@ static void honest(ms_doc *d, const ms_rfacts *f)
     count(d, fails, "failed login", "failed logins");
     ms_doc_ours(d, ", ");
     ms_doc_num(d, f->honest);
-    ms_doc_ours_fmt(d,
-                    " (%.1f%%) were explained by honest use and were not held "
-                    "against anyone:",
-                    pct(f->honest, fails));
+    ms_doc_ours_fmt(d, " (%.1f%%) ", pct(f->honest, fails));
+    ms_doc_ours(d, f->honest == 1 ? "was explained by honest use and was not "
+                                    "held against anyone:"
+                                  : "were explained by honest use and were "
+                                    "not held against anyone:");
     ms_doc_pend(d);
     ms_doc_ul(d);
     for (int h = 1; h < MS_HONEST__COUNT; h++) {
         if (!a->honest_count[h])
             continue;
         ms_doc_li(d);
-        ms_doc_num(d, a->honest_count[h]);
-        ms_doc_ours(d, " ");
+        count(d, a->honest_count[h], "failure", "failures");
         ms_doc_ours(d, what[h]);
         ms_doc_liend(d);
     }
@@ -925,31 +949,53 @@ static void banlist(ms_doc *d, const ms_rfacts *f)
         ms_doc_pend(d);
         return;
     }
+    static const char *const levels[3] = {"high", "medium", "low"};
     ms_doc_ours(d, "The suggested ban list has ");
     count(d, a->nbans, "entry", "entries");
-    ms_doc_ours(d, " (");
-    ms_doc_num(d, a->nbans - f->ban_blocks);
-    ms_doc_ours(d, " single addresses, ");
-    count(d, f->ban_blocks, "block", "blocks");
-    ms_doc_ours(d, "; ");
-    ms_doc_num(d, f->ban_v6);
-    ms_doc_ours(d, " IPv6). Confidence: ");
-    ms_doc_num(d, f->ban_conf[0]);
-    ms_doc_ours(d, " high, ");
-    ms_doc_num(d, f->ban_conf[1]);
-    ms_doc_ours(d, " medium, ");
-    ms_doc_num(d, f->ban_conf[2]);
-    ms_doc_ours(d, " low. ");
-    ms_doc_ours(d, "Campaign members: ");
-    ms_doc_num(d, f->ban_camp);
-    ms_doc_ours(d, "; fast robots and brute forcers: ");
-    ms_doc_num(d, f->ban_fast);
-    if (f->nignored) {
-        ms_doc_ours(d, "; ");
-        count(d, f->nignored, "address", "addresses");
-        ms_doc_ours(d, " on the ignore list were left off");
+    if (f->ban_blocks || f->ban_v6) {
+        ms_doc_ours(d, " (");
+        count(d, a->nbans - f->ban_blocks, "single address",
+              "single addresses");
+        if (f->ban_blocks) {
+            ms_doc_ours(d, ", ");
+            count(d, f->ban_blocks, "block", "blocks");
+        }
+        if (f->ban_v6) {
+            ms_doc_ours(d, "; ");
+            ms_doc_num(d, f->ban_v6);
+            ms_doc_ours(d, " IPv6");
+        }
+        ms_doc_ours(d, ")");
     }
-    ms_doc_ours(d, ". The whole list is in ");
+    ms_doc_ours(d, ". Confidence:");
+    for (int i = 0, any = 0; i < 3; i++)
+        if (f->ban_conf[i]) {
+            ms_doc_ours(d, any++ ? ", " : " ");
+            ms_doc_num(d, f->ban_conf[i]);
+            ms_doc_ours(d, " ");
+            ms_doc_ours(d, levels[i]);
+        }
+    ms_doc_ours(d, ".");
+    if (f->ban_camp || f->ban_fast)
+        ms_doc_ours(d, " Of them,");
+    if (f->ban_camp) {
+        ms_doc_ours(d, " ");
+        count(d, f->ban_camp, "is a campaign member", "are campaign members");
+    }
+    if (f->ban_fast) {
+        ms_doc_ours(d, f->ban_camp ? " and " : " ");
+        count(d, f->ban_fast, "is a fast robot or brute forcer",
+              "are fast robots or brute forcers");
+    }
+    if (f->ban_camp || f->ban_fast)
+        ms_doc_ours(d, ".");
+    if (f->nignored) {
+        ms_doc_ours(d, " ");
+        count(d, f->nignored, "address on the ignore list was",
+              "addresses on the ignore list were");
+        ms_doc_ours(d, " left off.");
+    }
+    ms_doc_ours(d, " The whole list is in ");
     ms_doc_code(d, "bans.csv");
     ms_doc_ours(d, "; ");
     ms_doc_code(d, "mailsleuth bans --as nft");
@@ -961,7 +1007,7 @@ static void banlist(ms_doc *d, const ms_rfacts *f)
     ms_doc_pend(d);
     ms_doc_table(d, COLS("entry", "score", "confidence", "failed logins",
                          "campaign", "first seen", "last seen", "reasons"),
-                 "lrlrrlll");
+                 "lrlrrllw");
     size_t n = a->nbans < TOP_ROWS ? a->nbans : TOP_ROWS;
     char net[MS_IP_STRLEN + 8];
     for (size_t i = 0; i < n; i++) {
@@ -1182,7 +1228,7 @@ static void coverage(ms_doc *d, const ms_rfacts *f)
                  ". The events kept are those they "
                  "chose; each file's count below is of all its events.");
     ms_doc_table(d, COLS("file", "format", "lines", "events", "first line",
-                         "last line", "problem"), "llrrlll");
+                         "last line", "problem"), "plrrllw");
     size_t n = in->n < FILE_ROWS ? in->n : FILE_ROWS;
     for (size_t i = 0; i < n; i++) {
         const ms_input_file *x = &in->v[i];

@@ -96,6 +96,28 @@ static void test_sha256_base64(void **state)
     ms_buf_free(&b);
 }
 
+/* Durations as the report and the reasons say them. */
+static void test_duration(void **state)
+{
+    (void)state;
+    static const struct { double secs; const char *text; } cases[] = {
+        {-1, "?"}, {0, "under 1 s"}, {0.4, "under 1 s"}, {1, "1 s"},
+        {59.4, "59 s"}, {59.6, "1 min"}, {250, "4 min 10 s"},
+        {599.4, "9 min 59 s"}, {600, "10 min"}, {2370, "40 min"},
+        {3590, "1 h"}, {27000, "7 h 30 min"}, {50400, "14 h"},
+        {86000, "1 day"}, {136800, "1 day 14 h"}, {172800, "2 days"},
+        {86400 * 474.4, "474 days"}};
+    char buf[48];
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = ms_duration_format(cases[i].secs, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].text);
+        assert_int_equal(n, strlen(cases[i].text));
+    }
+    char small[6];   /* cut, still terminated */
+    assert_int_equal(ms_duration_format(250, small, sizeof small), 5);
+    assert_string_equal(small, "4 min");
+}
+
 /* ---- running gnuplot -------------------------------------------------- */
 
 static void write_exec(const char *path, const char *text)
@@ -432,6 +454,7 @@ int main(void)
         cmocka_unit_test(test_md_escape),
         cmocka_unit_test(test_html_escape),
         cmocka_unit_test(test_sha256_base64),
+        cmocka_unit_test(test_duration),
         cmocka_unit_test(test_plot),
         cmocka_unit_test(test_report),
         cmocka_unit_test(test_report_chart_fails),
