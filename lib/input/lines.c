@@ -209,18 +209,20 @@ int ms_lines_block(ms_lines *l, const char **text, size_t *len, ms_error *err)
         }
         ptrdiff_t n;
         unsigned j = next_slot(l, &n, err);
+        if (n < 0) {   /* a partial line before the error is dropped; the
+                          slot may have no buffer (its allocation failed) */
+            give_back(l);
+            l->eof = true;
+            return -1;
+        }
         char *data = l->buf[j] + l->head - l->tail_len;
         if (l->tail_len)
             memcpy(data, l->buf[l->cur] + l->tail_off, l->tail_len);
-        size_t total = l->tail_len + (n > 0 ? (size_t)n : 0);
+        size_t total = l->tail_len + (size_t)n;
         l->tail_len = 0;
         give_back(l);
         l->held = 1;
         l->cur = j;
-        if (n < 0) {   /* a partial line before the error is dropped */
-            l->eof = true;
-            return -1;
-        }
         if (n == 0) {
             l->eof = true;
             if (!total || l->skipping)
