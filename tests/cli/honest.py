@@ -36,7 +36,6 @@ Usage: honest.py MAILSLEUTH SOURCE_ROOT [SEED ...]
 """
 import bisect
 import copy
-import csv
 import ipaddress
 import json
 import os
@@ -44,7 +43,9 @@ import subprocess
 import sys
 import tempfile
 from collections import defaultdict
-from datetime import datetime
+
+import jail_util
+from jail_util import rows, ts
 
 # seed: extra gen-corpus arguments (timing, rotation and stamps vary too)
 SEEDS = {
@@ -59,13 +60,6 @@ ATTACKERS = ("fast_pop3", "smtp_brute", "ssh_brute", "burst_named", "burst_namel
              "campaign_a", "campaign_b", "scanners", "relay")
 
 
-def rows(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def ts(s):
-    return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 
 
 def norm(ip):
@@ -81,17 +75,7 @@ def jail(events, maxretry=5, findtime=600):
     for e in events:
         if e["outcome"] == "fail":
             times[e["ip"]].append(ts(e["time"]))
-    out = set()
-    for ip, t in times.items():
-        t.sort()
-        lo = 0
-        for hi in range(len(t)):
-            while t[hi] - t[lo] > findtime:
-                lo += 1
-            if hi - lo + 1 >= maxretry:
-                out.add(ip)
-                break
-    return out
+    return jail_util.jail(times, maxretry, findtime)
 
 
 class Results:

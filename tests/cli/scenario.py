@@ -13,26 +13,18 @@ and without usernames) are held to the same rules: honest ones never
 banned, bursts always; tests/cli/honest.py checks them in depth.
 Usage: scenario.py MAILSLEUTH SOURCE_ROOT [SEED]
 """
-import csv
 import json
 import os
 import subprocess
 import sys
 import tempfile
 from collections import defaultdict
-from datetime import datetime
+
+import jail_util
+from jail_util import rows, ts
 
 HONEST = ("legit", "fallback", "typo", "self_typo", "typo_no_success", "stale_phone", "nat")
 MUST_BAN = ("fast_pop3", "smtp_brute", "ssh_brute", "burst_named", "burst_nameless")
-
-
-def rows(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def ts(s):
-    return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
 
 
 def jail(events, maxretry=5, findtime=600):
@@ -41,17 +33,7 @@ def jail(events, maxretry=5, findtime=600):
     for e in events:
         if e["outcome"] == "auth_fail" and e["ip"] and e["time"]:
             times[e["ip"]].append(ts(e["time"]))
-    banned = set()
-    for ip, t in times.items():
-        t.sort()
-        lo = 0
-        for hi in range(len(t)):
-            while t[hi] - t[lo] > findtime:
-                lo += 1
-            if hi - lo + 1 >= maxretry:
-                banned.add(ip)
-                break
-    return banned
+    return jail_util.jail(times, maxretry, findtime)
 
 
 def main():
