@@ -41,7 +41,7 @@ static int hexup(char c)
 
 size_t ms_evfmt_unescape(char *s, size_t n)
 {
-    char *bs = memchr(s, '\\', n);
+    char *bs = n ? memchr(s, '\\', n) : NULL;
     if (!bs)
         return n;
     size_t j = (size_t)(bs - s);
