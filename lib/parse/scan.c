@@ -260,8 +260,14 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
     out->mtime = INT64_MIN;
     out->first = out->last = MS_TIME_NONE;
     ms_reader *rd = ms_reader_open(path, out->name, &out->error);
-    if (!rd)
-        return 0;
+    if (!rd) {
+        /* Unreadable: noted in out->error. Out of memory: fatal. */
+        if (out->error.code != MS_ERR_NOMEM)
+            return 0;
+        if (err)
+            *err = out->error;
+        return -1;
+    }
     out->opened = 1;
     out->codec = ms_reader_codec(rd);
     if (ms_frame_attach(rd, err) < 0) {
@@ -319,7 +325,11 @@ int ms_scan_file(ms_matcher *m, const char *path, const ms_scan_opts *opts,
             atomic_fetch_add_explicit(&pg->bytes, out->bytes - told,
                                       memory_order_relaxed);
     }
-    if (rc < 0)
+    if (rc < 0 && out->error.code == MS_ERR_NOMEM) {
+        if (ret == 0 && err)   /* out of memory: fatal, not damage */
+            *err = out->error;
+        ret = -1;
+    } else if (rc < 0)
         out->damaged = 1;
     while (ret == 0 && ms_match_flush(m, &cap)) {
         if (add_event(out, &cap, &x.dd))
