@@ -339,7 +339,7 @@ static int list_names(const char *dir, char ***out, size_t *nout)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return -1;
+        return errno == ENOMEM ? -2 : -1;
     char **v = NULL;
     size_t n = 0, cap = 0;
     struct dirent *e;
@@ -429,6 +429,10 @@ static int visit(builder *b, walk_ctx *c, const char *name)
     if (b->o && b->o->judge) {
         char why[256] = "";
         int j = b->o->judge(b->o->judge_ctx, path, why, sizeof why);
+        if (j == -2) {
+            free(path);
+            return -1;
+        }
         if (j < 0) {
             left_out(b, path, why);
             return 0;

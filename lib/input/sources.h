@@ -54,7 +54,8 @@ typedef struct ms_source_list {
 } ms_source_list;
 
 /* Whether the file at path is a log: 1 yes; 0 no, with the reason in why;
- * -1 it could not be read, with the reason in why (warned about). */
+ * -1 it could not be read, with the reason in why (warned about); -2 memory
+ * ran out (ms_sources_expand fails). */
 typedef int (*ms_judge_fn)(void *ctx, const char *path, char *why,
                            size_t why_len);
 

@@ -109,7 +109,8 @@ int ms_sniff(const char *buf, size_t n, bool whole, const ms_sniff_opts *o,
     return 0;
 }
 
-/* The reader's message without the "path: " it starts with. */
+/* The reader's message without the "path: " it starts with; -1, or -2
+ * when memory ran out. */
 static int fail(const ms_error *err, const char *path, char *why,
                 size_t why_len)
 {
@@ -118,7 +119,7 @@ static int fail(const ms_error *err, const char *path, char *why,
     if (strncmp(m, path, pl) == 0 && m[pl] == ':' && m[pl + 1] == ' ')
         m += pl + 2;
     snprintf(why, why_len, "%s", m);
-    return -1;
+    return err->code == MS_ERR_NOMEM ? -2 : -1;
 }
 
 int ms_sniff_file(void *ctx, const char *path, char *why, size_t why_len)
@@ -135,7 +136,7 @@ int ms_sniff_file(void *ctx, const char *path, char *why, size_t why_len)
     if (!buf) {
         ms_reader_close(r);
         snprintf(why, why_len, "out of memory");
-        return -1;
+        return -2;
     }
     size_t n = 0, line_start = 0;
     int full = 0;   /* non-empty lines read whole */
@@ -152,7 +153,7 @@ int ms_sniff_file(void *ctx, const char *path, char *why, size_t why_len)
         n += (size_t)k;
     }
     /* A file that broke part-way is judged on what could be read. */
-    int rc = k < 0 && n == 0
+    int rc = k < 0 && (n == 0 || err.code == MS_ERR_NOMEM)
                  ? fail(&err, path, why, why_len)
                  : ms_sniff(buf, n, k <= 0, ctx, why, why_len);
     free(buf);

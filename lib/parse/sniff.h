@@ -30,7 +30,7 @@ int ms_sniff(const char *buf, size_t n, bool whole, const ms_sniff_opts *o,
 
 /* The same on a file's first bytes (ctx: const ms_sniff_opts *, may be
  * NULL); -1 when it cannot be opened or nothing of it could be read, with
- * the reason (without the file's name) in why. The shape of the judge of
+ * the reason (without the file's name) in why; -2 when memory ran out. The shape of the judge of
  * ms_sources_opts. */
 int ms_sniff_file(void *ctx, const char *path, char *why, size_t why_len);
 

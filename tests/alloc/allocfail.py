@@ -78,6 +78,10 @@ REGRESSIONS = {
     "stdin": (244, 245, 246, 249, 269),
     "explain": (247, 248, 249, 252, 270),
     "bans": (288, 289, 293, 317, 319, 320, 396),
+    # sniff.c, sources.c: a file met in a folder not judged for lack of
+    # memory was left out as unreadable (exit 1).
+    "analyze-sample": (48, 59, 60, 61, 63, 67, 68, 69, 71, 81, 87, 104, 110,
+                       122, 371, 655, 695),
 }
 
 
