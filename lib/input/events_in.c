@@ -603,15 +603,16 @@ static size_t fill_first(ms_reader *rdr, char *buf, size_t cap, int *broke,
 
 int ms_events_sniff_file(const char *path)
 {
-    ms_reader *rdr = ms_reader_open(path, path, NULL);
+    ms_error err = {0};
+    ms_reader *rdr = ms_reader_open(path, path, &err);
     if (!rdr)
-        return MS_EVFILE_NONE;
+        return err.code == MS_ERR_NOMEM ? -1 : MS_EVFILE_NONE;
     char *buf = malloc(CHUNK);
-    int kind = MS_EVFILE_NONE;
+    int kind = -1;
     if (buf && ms_reader_give_back(rdr) == 0) {
         int broke = 0;
-        size_t n = fill_first(rdr, buf, CHUNK, &broke, NULL);
-        kind = ms_events_sniff(buf, n);
+        size_t n = fill_first(rdr, buf, CHUNK, &broke, &err);
+        kind = broke && err.code == MS_ERR_NOMEM ? -1 : ms_events_sniff(buf, n);
     }
     free(buf);
     ms_reader_close(rdr);

@@ -36,7 +36,8 @@ int ms_events_sniff(const char *first_bytes, size_t n);
 /* The same for a file, on its first 64 KiB decompressed (ms_reader; "-" is
  * standard input, whose bytes are given back, so that the next reader of
  * stdin, events or log, reads it from its start). MS_EVFILE_NONE also when
- * the file cannot be opened or read: the caller's log reader reports why. */
+ * the file cannot be opened or read: the caller's log reader reports why;
+ * -1 when memory ran out. */
 int ms_events_sniff_file(const char *path);
 
 /* Called once per event. e's strings (user, method, reason, session, host)

@@ -87,7 +87,12 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
         a.failed = 1;
     for (size_t i = 0; i < src->n; i++) {
         ms_error e = {0};
-        if (ms_events_sniff_file(src->v[i].path) == MS_EVFILE_NONE) {
+        int kind = ms_events_sniff_file(src->v[i].path);
+        if (kind < 0) {
+            a.failed = 1;
+            break;
+        }
+        if (kind == MS_EVFILE_NONE) {
             logs->v[logs->n++] = src->v[i];
             continue;
         }
@@ -98,6 +103,10 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
         size_t before = r->store.n;
         int bad = ms_events_read(src->v[i].path, src->v[i].path, add_event, &a,
                                  w, &e) && !a.failed;
+        if (bad && e.code == MS_ERR_NOMEM) {
+            a.failed = 1;
+            break;
+        }
         if (bad) {
             r->damaged++;
             ms_warn(w, NULL, 0, "%s", e.msg);
