@@ -9,13 +9,14 @@
 int ms_users_load(ms_intern *t, const char *path, ms_error *err)
 {
     FILE *fp = fopen(path, "r");
-    if (!fp)
-        return ms_fail(err, MS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!fp)   /* out of memory is fatal, not a bad setting */
+        return ms_fail(err, errno == ENOMEM ? MS_ERR_NOMEM : MS_ERR_IO,
+                       "%s: %s", path, strerror(errno));
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     int rc = 0;
-    while ((n = getline(&line, &cap, fp)) != -1) {
+    while ((errno = 0, n = getline(&line, &cap, fp)) != -1) {
         size_t len = strcspn(line, ",\r\n");
         const char *p = line;
         while (len && (*p == ' ' || *p == '\t')) {
@@ -31,7 +32,9 @@ int ms_users_load(ms_intern *t, const char *path, ms_error *err)
             break;
         }
     }
-    if (rc == 0 && ferror(fp))
+    if (rc == 0 && errno == ENOMEM)   /* getline could not grow line */
+        rc = ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", path);
+    else if (rc == 0 && ferror(fp))
         rc = ms_fail(err, MS_ERR_IO, "%s: %s", path, strerror(errno));
     free(line);
     fclose(fp);
