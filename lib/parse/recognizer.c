@@ -598,13 +598,16 @@ static int has_literal(const compiled_rule *c, const ms_record *rec)
 /* A built-in row's pattern, on its first line (under jit_lock): the
  * code and its groups. -1 when it does not compile (a test holds every
  * built-in row to compiling) or has more groups than the bound that sized
- * every matcher's match data. */
+ * every matcher's match data; -2 when memory ran out (nothing kept: the
+ * run fails). */
 static int lazy_compile(compiled_rule *c, uint32_t max_pairs)
 {
     int code;
     PCRE2_SIZE off;
     pcre2_code *p = pcre2_compile((PCRE2_SPTR)c->rule->pattern,
                                   PCRE2_ZERO_TERMINATED, 0, &code, &off, NULL);
+    if (!p && code == PCRE2_ERROR_HEAP_FAILED)
+        return -2;
     uint32_t cap = 0;
     if (!p || pcre2_pattern_info(p, PCRE2_INFO_CAPTURECOUNT, &cap) != 0 ||
         cap + 1 > max_pairs) {
@@ -624,7 +627,8 @@ static int lazy_compile(compiled_rule *c, uint32_t max_pairs)
  * JIT-compiles it on first use: the row is shared by every matcher, so
  * under the lock, and no thread matches with it before both are done
  * (without JIT, PCRE2 interprets; a row that does not compile matches
- * nothing). */
+ * nothing). -1 when memory ran out (compiling or matching): no "no match",
+ * which would lose the line's event. */
 static int row_matches(ms_matcher *m, const compiled_rule *c,
                        const ms_record *rec)
 {
@@ -634,7 +638,12 @@ static int row_matches(ms_matcher *m, const compiled_rule *c,
         pthread_mutex_lock(lock);
         if (!(jit = atomic_load_explicit(&c->jitted, memory_order_relaxed))) {
             compiled_rule *w = (compiled_rule *)c;
-            if (!w->code && lazy_compile(w, m->r->max_pairs))
+            int rc = w->code ? 0 : lazy_compile(w, m->r->max_pairs);
+            if (rc == -2) {
+                pthread_mutex_unlock(lock);
+                return -1;
+            }
+            if (rc)
                 jit = -1;
             else
                 jit = pcre2_jit_compile(w->code, PCRE2_JIT_COMPLETE) == 0 ? 2 : 1;
@@ -645,10 +654,13 @@ static int row_matches(ms_matcher *m, const compiled_rule *c,
     if (jit < 0)
         return 0;
     PCRE2_SPTR body = (PCRE2_SPTR)rec->body;
-    return (jit == 2 ? pcre2_jit_match(c->code, body, rec->body_len, 0, 0,
-                                       m->md, m->mc)
-                     : pcre2_match(c->code, body, rec->body_len, 0, 0, m->md,
-                                   m->mc)) >= 0;
+    int rc = jit == 2 ? pcre2_jit_match(c->code, body, rec->body_len, 0, 0,
+                                        m->md, m->mc)
+                      : pcre2_match(c->code, body, rec->body_len, 0, 0, m->md,
+                                    m->mc);
+    if (rc == PCRE2_ERROR_NOMEMORY)
+        return -1;
+    return rc >= 0;
 }
 
 static int match_rows(ms_matcher *m, const ms_record *rec, uint64_t line,
@@ -669,7 +681,10 @@ static int match_rows(ms_matcher *m, const ms_record *rec, uint64_t line,
             if (c->nlit && !(seen && m->key_base && key_in_body(m, c, rec)) &&
                 !has_literal(c, rec))
                 continue;
-            if (!row_matches(m, c, rec))
+            int ok = row_matches(m, c, rec);
+            if (ok < 0)
+                return -1;
+            if (!ok)
                 continue;
             fill(m, cf, c, rec, line, out);
             if (rule_out)

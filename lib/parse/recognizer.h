@@ -58,7 +58,8 @@ void ms_matcher_free(ms_matcher *m);
 
 /* Match one parsed line. Returns 1 with *out filled (strings point into the
  * line) when it yields an event, 0 otherwise. *rule_out (may be NULL) names
- * the row that matched even when nothing is emitted (state-only rows). */
+ * the row that matched even when nothing is emitted (state-only rows). -1
+ * when memory ran out (compiling a row's pattern, or matching it). */
 int ms_match(ms_matcher *m, const ms_record *rec, uint64_t line,
              ms_capture *out, const ms_rule **rule_out);
 

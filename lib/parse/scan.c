@@ -136,6 +136,8 @@ static int full_line(scan_ctx *x, const char *line, size_t len,
     ms_event got;
     int hit = keys ? ms_match_hits(x->m, &rec, lineno, keys, &cap, &rule)
                    : ms_match(x->m, &rec, lineno, &cap, &rule);
+    if (hit < 0)
+        return -1;
     if (hit) {
         if (add_event(out, &cap, &x->dd))
             return -1;
