@@ -230,6 +230,14 @@ static void ts_message(ms_buf *m, const ms_event *e, ms_str server)
     }
 }
 
+/* o[key] = v (v NULL: memory ran out); b fails when it could not be set,
+ * rather than the line going out without the field. */
+static void json_put(ms_buf *b, json_t *o, const char *key, json_t *v)
+{
+    if (json_object_set_new(o, key, v))
+        b->failed = 1;
+}
+
 /* An event as NDJSON; ts: a Timesketch line (m: the writer's message
  * buffer), which leaves out an event with no time. */
 static void json_row(ms_buf *b, const ms_event *e, const char *file,
@@ -247,15 +255,13 @@ static void json_row(ms_buf *b, const ms_event *e, const char *file,
         ts_message(ts, e, sv);
         if (ts->failed)
             b->failed = 1;
-        json_object_set_new(o, "message", ms_json_str(ts->p, ts->n));
-        json_object_set_new(o, "datetime",
-                            json_cell(e, file, sv, MS_EVCOL_TIME));
-        json_object_set_new(o, "timestamp_desc",
-                            json_string(timestamp_desc(e->outcome)));
+        json_put(b, o, "message", ms_json_str(ts->p, ts->n));
+        json_put(b, o, "datetime", json_cell(e, file, sv, MS_EVCOL_TIME));
+        json_put(b, o, "timestamp_desc",
+                 json_string(timestamp_desc(e->outcome)));
     }
     for (int c = 0; c < MS_EVCOL__COUNT; c++)
-        json_object_set_new(o, ms_evcol_names[c],
-                            json_cell(e, file, sv, (ms_evcol)c));
+        json_put(b, o, ms_evcol_names[c], json_cell(e, file, sv, (ms_evcol)c));
     ms_json_dump(b, o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     ms_buf_addc(b, '\n');

@@ -92,7 +92,11 @@ REGRESSIONS = {
                     68, 69, 71, 73),
     # users.c: --users not opened for lack of memory was a usage error
     # (exit 2).
-    "analyze-both": (31,),
+    "analyze-both": (31,
+                     # events_out.c: a JSON field jansson could not make was
+                     # left out of the line (a partial events.json).
+                     455, 465, 476, 486, 507, 517, 527, 537),
+    "events-o": (249, 252, 282, 285, 288, 291, 294, 297, 299, 302, 305, 308),
 }
 
 
