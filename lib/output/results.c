@@ -155,7 +155,10 @@ static void render(ms_buf *b, FILE *fp, ms_rctx *c, const ms_table *t,
     else
         ms_buf_adds(b, n ? "[\n" : "[]\n");
     for (size_t i = 0; i < n && !b->failed; i++) {
-        t->row(c, i, v);
+        if (ms_rctx_row(c, t, i, v)) {
+            b->failed = 1;
+            break;
+        }
         if (json) {
             json_row(b, names, v, ncols);
             ms_buf_adds(b, i + 1 < n ? ",\n" : "\n]\n");

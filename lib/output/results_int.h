@@ -108,6 +108,10 @@ enum { MS_RCTX_TIMELINE = 1, MS_RCTX_GEO = 2, MS_RCTX_SERVERS = 4 };
 void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need);
 void ms_rctx_free(ms_rctx *c);
 
+/* t's row i into v; -1 when memory ran out filling it (a cell built in the
+ * scratch space would be cut short: the write must fail). */
+int ms_rctx_row(ms_rctx *c, const ms_table *t, size_t i, ms_rv *v);
+
 /* The servers the events of ip id came from (MS_RCTX_SERVERS), as indexes
  * into c->servers, ascending (so by name), into c->server_row; returns how
  * many. Events with no server give index nservers, last. */

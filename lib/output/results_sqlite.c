@@ -238,8 +238,8 @@ static int write_table(sq *q, ms_rctx *c, const ms_table *t)
     }
     size_t n = t->count(c);
     for (size_t i = 0; i < n; i++) {
-        t->row(c, i, v);
-        int r = bind_row(st, t->cols, v, ncols, pos, cb);
+        int r = ms_rctx_row(c, t, i, v) ? SQLITE_NOMEM
+                : bind_row(st, t->cols, v, ncols, pos, cb);
         if (r == SQLITE_OK)
             r = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         if (r == SQLITE_NOMEM) {

@@ -252,6 +252,12 @@ void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need)
         c->failed = 1;
 }
 
+int ms_rctx_row(ms_rctx *c, const ms_table *t, size_t i, ms_rv *v)
+{
+    t->row(c, i, v);
+    return c->scratch[0].failed || c->scratch[1].failed ? -1 : 0;
+}
+
 void ms_rctx_free(ms_rctx *c)
 {
     free(c->ips);

@@ -238,7 +238,10 @@ static void table_sheet(xl *x, ms_rctx *c, const ms_table *t, size_t n,
                                       (lxw_col_t)(ncols - 1)));
     ms_rv v[MS_RES_MAXCOLS];
     for (size_t i = 0; i < rows && x->bad == LXW_NO_ERROR; i++) {
-        t->row(c, i, v);
+        if (ms_rctx_row(c, t, i, v)) {
+            x->bad = LXW_ERROR_MEMORY_MALLOC_FAILED;
+            break;
+        }
         for (size_t j = 0; j < ncols; j++)
             put_cell(x, ws, (lxw_row_t)(i + 1), (lxw_col_t)j, &v[j]);
     }
