@@ -54,7 +54,10 @@ int ms_intern_init(ms_intern *t)
 {
     memset(t, 0, sizeof *t);
     ms_arena_init(&t->arena);
-    return ms_intern_put(t, "", 0) == UINT32_MAX ? -1 : 0;
+    if (ms_intern_put(t, "", 0) != UINT32_MAX)
+        return 0;
+    ms_intern_free(t);   /* nothing kept when it fails */
+    return -1;
 }
 
 void ms_intern_free(ms_intern *t)
