@@ -36,8 +36,11 @@ int ms_inputs_add_scan(ms_inputs *in, const ms_file_scan *f, uint64_t events)
             ms_unmatched *u = &x->unmatched[k];
             *u = f->unmatched[k];
             for (unsigned e = 0; e < u->nexamples; e++)
-                if (!(u->examples[e] = strdup(f->unmatched[k].examples[e])))
+                if (!(u->examples[e] = strdup(f->unmatched[k].examples[e]))) {
+                    while (e--)   /* the row is not counted: free its own */
+                        free(u->examples[e]);
                     return -1;
+                }
             x->nunmatched++;
         }
     }

@@ -87,7 +87,10 @@ REGRESSIONS = {
     # sniff.c, sources.c: a file met in a folder not judged for lack of
     # memory was left out as unreadable (exit 1).
     "analyze-sample": (48, 59, 60, 61, 63, 67, 68, 69, 71, 81, 87, 104, 110,
-                       122, 371, 655, 695),
+                       122, 371, 655, 695,
+                       # inputs.c: a row of unmatched examples cut short by
+                       # lack of memory leaked its copies (ASan build).
+                       771, 777, 783, 788, 800, 806, 812, 823, 829, 835),
     # events_in.c, run_store.c: out of memory sniffing or reading an events
     # file back (its reader, its interned names, a CSV field) was a damaged
     # file (exit 1).
