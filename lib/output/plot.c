@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,16 @@ static int executable(const char *path)
            access(path, X_OK) == 0;
 }
 
-char *ms_plot_find(const char *prog)
+int ms_plot_find(const char *prog, char **found)
 {
+    *found = NULL;
     if (!prog || !prog[0])
-        return NULL;
-    if (strchr(prog, '/'))
-        return executable(prog) ? strdup(prog) : NULL;
+        return -1;
+    if (strchr(prog, '/')) {
+        if (!executable(prog))
+            return -1;
+        return (*found = strdup(prog)) ? 0 : MS_PLOT_NOMEM;
+    }
     const char *path = getenv("PATH");
     if (!path)
         path = "/usr/local/bin:/usr/bin:/bin";
@@ -43,17 +48,19 @@ char *ms_plot_find(const char *prog)
         if (n) {   /* an empty element would mean the current folder: skip */
             char *cand = malloc(n + np + 2);
             if (!cand)
-                return NULL;
+                return MS_PLOT_NOMEM;
             memcpy(cand, path, n);
             cand[n] = '/';
             memcpy(cand + n + 1, prog, np + 1);
-            if (executable(cand))
-                return cand;
+            if (executable(cand)) {
+                *found = cand;
+                return 0;
+            }
             free(cand);
         }
         path += n + (end != NULL);
     }
-    return NULL;
+    return -1;
 }
 
 static char *join(const char *dir, const char *file)
@@ -68,39 +75,47 @@ static char *join(const char *dir, const char *file)
     return p;
 }
 
+/* dir/file into path[PATH_MAX], without allocating (so that what cleans up
+ * after running out of memory cannot run out itself); -1 if too long. */
+static int join_into(char *path, const char *dir, const char *file)
+{
+    int k = snprintf(path, PATH_MAX, "%s/%s", dir, file);
+    return k < 0 || k >= PATH_MAX ? -1 : 0;
+}
+
 int ms_plot_save(const char *dir, const char *file, const ms_buf *b,
                  ms_error *err)
 {
-    char *path = join(dir, file);
-    if (!path)
-        return ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    char path[PATH_MAX];
+    if (join_into(path, dir, file))
+        return ms_fail(err, MS_ERR_IO, "%s/%s: name too long", dir, file);
+    if (b->failed)
+        return ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", path);
     ms_atomic f;
-    int rc = -1;
-    if (b->failed) {
-        ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", path);
-    } else if (ms_atomic_open(&f, path, err) == 0) {
-        if (b->n)
-            fwrite(b->p, 1, b->n, f.fp);
-        rc = ms_atomic_commit(&f, err);
-    }
-    free(path);
-    return rc;
+    if (ms_atomic_open(&f, path, err))
+        return -1;
+    if (b->n)
+        fwrite(b->p, 1, b->n, f.fp);
+    return ms_atomic_commit(&f, err);
 }
 
 void ms_plot_remove(const char *dir, const char *file)
 {
-    char *path = join(dir, file);
-    if (path)
+    char path[PATH_MAX];
+    if (join_into(path, dir, file) == 0)
         unlink(path);
-    free(path);
 }
 
-/* The whole of a (small) file, NUL-terminated; NULL if unreadable. */
-static char *slurp(const char *path, size_t max, size_t *n)
+/* The whole of a (small) file, NUL-terminated; NULL if unreadable, with
+ * *nomem set when that was for lack of memory. */
+static char *slurp(const char *path, size_t max, size_t *n, int *nomem)
 {
+    *nomem = 0;
     FILE *fp = fopen(path, "rb");
-    if (!fp)
+    if (!fp) {
+        *nomem = errno == ENOMEM;
         return NULL;
+    }
     ms_buf b = {0};
     char chunk[65536];
     size_t k;
@@ -110,6 +125,7 @@ static char *slurp(const char *path, size_t max, size_t *n)
     fclose(fp);
     ms_buf_addc(&b, '\0');
     if (bad || b.failed) {
+        *nomem = b.failed;
         ms_buf_free(&b);
         return NULL;
     }
@@ -129,7 +145,8 @@ static int64_t now_ms(void)
 static void last_message(const char *errpath, char *why, size_t nwhy)
 {
     size_t n = 0;
-    char *msg = slurp(errpath, 1 << 16, &n);
+    int nomem;
+    char *msg = slurp(errpath, 1 << 16, &n, &nomem);
     if (!msg)
         return;
     const char *last = NULL;
@@ -207,7 +224,7 @@ int ms_plot_start(ms_plot_job *j, const char *gnuplot, const char *dir,
         if (!j->png_path[i] || !j->svg_path[i]) {
             snprintf(why, nwhy, "out of memory");
             ms_plot_done(j);
-            return -1;
+            return MS_PLOT_NOMEM;
         }
     }
     argv[a] = NULL;
@@ -215,7 +232,7 @@ int ms_plot_start(ms_plot_job *j, const char *gnuplot, const char *dir,
     if (!(j->err_path = join(dir, errt))) {
         snprintf(why, nwhy, "out of memory");
         ms_plot_done(j);
-        return -1;
+        return MS_PLOT_NOMEM;
     }
     pid_t pid = fork();
     if (pid < 0) {
@@ -283,7 +300,12 @@ int ms_plot_wait(ms_plot_job *j, char *why, size_t nwhy)
 int ms_plot_take(ms_plot_job *j, const char *dir, int i, char **svg,
                  size_t *nsvg, char *why, size_t nwhy)
 {
-    *svg = slurp(j->svg_path[i], (size_t)64 << 20, nsvg);
+    int nomem;
+    *svg = slurp(j->svg_path[i], (size_t)64 << 20, nsvg, &nomem);
+    if (nomem) {
+        snprintf(why, nwhy, "out of memory");
+        return MS_PLOT_NOMEM;
+    }
     struct stat st;
     if (!*svg || *nsvg == 0 || stat(j->png_path[i], &st) != 0 ||
         st.st_size == 0) {
@@ -294,19 +316,15 @@ int ms_plot_take(ms_plot_job *j, const char *dir, int i, char **svg,
         *nsvg = 0;
         return -1;
     }
-    char png[80];
+    char png[80], final[PATH_MAX];
     snprintf(png, sizeof png, "%s.png", j->name[i]);
-    char *final = join(dir, png);
-    if (!final || rename(j->png_path[i], final) != 0) {
-        snprintf(why, nwhy, "cannot write %s: %s", png,
-                 final ? strerror(errno) : "out of memory");
-        free(final);
+    if (join_into(final, dir, png) || rename(j->png_path[i], final) != 0) {
+        snprintf(why, nwhy, "cannot write %s: %s", png, strerror(errno));
         free(*svg);
         *svg = NULL;
         *nsvg = 0;
         return -1;
     }
-    free(final);
     return 0;
 }
 
@@ -317,10 +335,12 @@ int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
     ms_plot_job j;
     *svg = NULL;
     *nsvg = 0;
-    if (ms_plot_start(&j, gnuplot, dir, &name, 1, timeout_s, why, nwhy))
-        return -1;
-    int rc = ms_plot_wait(&j, why, nwhy) != 0 ||
-             ms_plot_take(&j, dir, 0, svg, nsvg, why, nwhy) ? -1 : 0;
+    int rc = ms_plot_start(&j, gnuplot, dir, &name, 1, timeout_s, why, nwhy);
+    if (rc)
+        return rc;
+    rc = ms_plot_wait(&j, why, nwhy);
+    if (rc == 0)
+        rc = ms_plot_take(&j, dir, 0, svg, nsvg, why, nwhy);
     ms_plot_done(&j);
-    return rc;
+    return rc == MS_PLOT_NOMEM ? rc : rc ? -1 : 0;
 }

@@ -19,9 +19,13 @@
 #include "core/buf.h"
 #include "core/error.h"
 
-/* The full path of prog found in PATH (malloc'd), or NULL. A name with a
- * slash is taken as it is if executable. */
-char *ms_plot_find(const char *prog);
+/* Returned by the calls below when memory ran out (nothing drawn). */
+#define MS_PLOT_NOMEM (-3)
+
+/* 0 with *found the full path of prog found in PATH (malloc'd), -1 if not
+ * found, MS_PLOT_NOMEM. A name with a slash is taken as it is if
+ * executable. */
+int ms_plot_find(const char *prog, char **found);
 
 /* Write dir/file from b, atomically. */
 int ms_plot_save(const char *dir, const char *file, const ms_buf *b,
@@ -29,7 +33,8 @@ int ms_plot_save(const char *dir, const char *file, const ms_buf *b,
 
 /* Draw dir/NAME.gp: NAME.png written, *svg (malloc'd, *nsvg bytes) held.
  * -1 with why (gnuplot's first message, its exit status, or the time
- * limit) when it failed; no PNG or SVG is left then. */
+ * limit) when it failed, MS_PLOT_NOMEM when memory ran out; no PNG or SVG
+ * is left then. */
 int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
                  int timeout_s, char **svg, size_t *nsvg, char *why,
                  size_t nwhy);
@@ -37,11 +42,13 @@ int ms_plot_draw(const char *gnuplot, const char *dir, const char *name,
 /* The same in steps, for several charts at once. ms_plot_start runs one
  * gnuplot for names[0 .. n) (each script after a `reset`, with its own
  * pngout and svgout: one start-up, which is most of a chart's time) and
- * returns -1 with why if it could not. ms_plot_wait waits for it (until
+ * returns -1 with why if it could not (MS_PLOT_NOMEM for lack of
+ * memory). ms_plot_wait waits for it (until
  * timeout_s a chart, counted from the start): 0 when gnuplot succeeded,
  * MS_PLOT_TOO_LONG when it was stopped at the time limit, else -1; with
  * why, and no picture kept, when not 0. Then ms_plot_take collects chart
- * i as ms_plot_draw does (-1 with why when gnuplot wrote none), and
+ * i as ms_plot_draw does (-1 with why when gnuplot wrote none,
+ * MS_PLOT_NOMEM when it could not be read for lack of memory), and
  * ms_plot_done frees the job and removes what is left. Every started job
  * must be done. */
 #define MS_PLOT_BATCH 16
@@ -64,7 +71,7 @@ int ms_plot_take(ms_plot_job *j, const char *dir, int i, char **svg,
                  size_t *nsvg, char *why, size_t nwhy);
 void ms_plot_done(ms_plot_job *j);
 
-/* Remove dir/file; missing is fine. */
+/* Remove dir/file; missing is fine. Allocates nothing. */
 void ms_plot_remove(const char *dir, const char *file);
 
 #endif

@@ -14,13 +14,12 @@
 static int render(const char *dir, const ms_rfacts *f, const ms_report_opts *o,
                   int html, ms_error *err)
 {
-    ms_buf body = {0}, page = {0}, title = {0};
+    ms_buf body = {0}, page = {0};
     ms_doc d = {.b = &body, .html = html};
     ms_report_body(&d, f, o);
-    ms_report_title(&title, f);
-    ms_buf_addc(&title, '\0');
-    ms_doc_page(&page, title.failed ? "Mail server attacks" : title.p, &body,
-                html);
+    char title[MS_REPORT_TITLE];
+    ms_report_title(title, sizeof title, f);
+    ms_doc_page(&page, title, &body, html);
     int rc;
     if (body.failed || page.failed || d.tmp.failed)
         rc = ms_fail(err, MS_ERR_NOMEM, "%s/report.%s: out of memory", dir,
@@ -30,7 +29,6 @@ static int render(const char *dir, const ms_rfacts *f, const ms_report_opts *o,
     ms_doc_free(&d);
     ms_buf_free(&body);
     ms_buf_free(&page);
-    ms_buf_free(&title);
     return rc;
 }
 
@@ -53,10 +51,11 @@ int ms_report_write(const char *dir, const ms_analysis *a,
         ms_fail(err, MS_ERR_NOMEM, "out of memory");
         goto out;
     }
-    if (ms_report_charts(f, dir, o, err))
+    if (ms_report_charts(f, dir, o, err) || render(dir, f, o, 0, err) ||
+        render(dir, f, o, 1, err)) {
+        ms_report_charts_unwind(f, dir);
         goto out;
-    if (render(dir, f, o, 0, err) || render(dir, f, o, 1, err))
-        goto out;
+    }
     if (res) {
         res->charts = (int)f->nscripts;
         res->drawn = (int)f->ndrawn;

@@ -174,6 +174,8 @@ static void dat_label(ms_buf *b, const char *s)
         n++;
     }
     ms_buf_addc(b, '"');
+    if (t.failed)
+        b->failed = 1;
     ms_buf_free(&t);
 }
 
@@ -467,7 +469,10 @@ static int bars(ms_rfacts *f, int asn, ms_buf *gp, ms_buf *dat)
             ms_buf_adds(&t, v[i].label);
         }
         ms_buf_addc(&t, '\0');
-        dat_label(dat, t.failed ? "?" : t.p);
+        if (t.failed)
+            dat->failed = 1;
+        else
+            dat_label(dat, t.p);
         ms_buf_free(&t);
         uint64_t x[2] = {v[i].n, v[i].ips};
         ms_buf_addc(dat, ' ');
@@ -502,23 +507,17 @@ static int save_chart(ms_rfacts *f, ms_chart *c, const char *dir,
     if (ms_plot_save(dir, file, dat, err))
         return -1;
     snprintf(file, sizeof file, "%s.gp", c->name);
-    if (ms_plot_save(dir, file, gp, err))
+    if (ms_plot_save(dir, file, gp, err)) {
+        snprintf(file, sizeof file, "%s.dat", c->name);
+        ms_plot_remove(dir, file);
         return -1;
+    }
     c->state = MS_CHART_SCRIPT;
     f->nscripts++;
     return 0;
 }
-/* After gnuplot: the chart drawn (rc 0; its script and data removed) or
- * failed. */
-static void took(ms_rfacts *f, ms_chart *c, int rc, const char *dir)
+static void remove_script(const ms_chart *c, const char *dir)
 {
-    if (rc) {
-        c->state = MS_CHART_FAILED;
-        f->nfailed++;
-        return;
-    }
-    c->state = MS_CHART_DRAWN;
-    f->ndrawn++;
     char file[64];
     snprintf(file, sizeof file, "%s.gp", c->name);
     ms_plot_remove(dir, file);
@@ -526,11 +525,30 @@ static void took(ms_rfacts *f, ms_chart *c, int rc, const char *dir)
     ms_plot_remove(dir, file);
 }
 
-static void draw_one(ms_rfacts *f, ms_chart *c, const char *prog,
-                     const char *dir, int timeout)
+void ms_report_charts_unwind(ms_rfacts *f, const char *dir)
 {
-    took(f, c, ms_plot_draw(prog, dir, c->name, timeout, &c->svg, &c->nsvg,
-                            c->why, sizeof c->why), dir);
+    for (int i = 0; i < MS_REPORT_NCHARTS; i++)
+        if (f->charts[i].state == MS_CHART_SCRIPT ||
+            f->charts[i].state == MS_CHART_FAILED)
+            remove_script(&f->charts[i], dir);
+}
+
+/* After gnuplot: the chart drawn (rc 0; its script and data removed) or
+ * failed; out of memory is left to the caller (rc MS_PLOT_NOMEM: the
+ * chart stays a script). Returns rc. */
+static int took(ms_rfacts *f, ms_chart *c, int rc, const char *dir)
+{
+    if (rc == MS_PLOT_NOMEM)
+        return rc;
+    if (rc) {
+        c->state = MS_CHART_FAILED;
+        f->nfailed++;
+        return rc;
+    }
+    c->state = MS_CHART_DRAWN;
+    f->ndrawn++;
+    remove_script(c, dir);
+    return 0;
 }
 
 int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
@@ -586,7 +604,9 @@ int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
     if (o && o->gnuplot && !o->gnuplot[0]) {
         f->gnuplot_state = -2;
     } else {
-        prog = ms_plot_find(o && o->gnuplot ? o->gnuplot : "gnuplot");
+        if (ms_plot_find(o && o->gnuplot ? o->gnuplot : "gnuplot", &prog) ==
+                MS_PLOT_NOMEM)
+            return ms_fail(err, MS_ERR_NOMEM, "out of memory");
         f->gnuplot_state = prog ? 1 : -1;
     }
     if (prog)
@@ -607,6 +627,7 @@ int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
                    "a gnuplot run takes every chart");
     ms_plot_job jobs[4];
     int member[4][MS_PLOT_BATCH], nmember[4] = {0}, started[4] = {0};
+    int nomem = 0;
     for (int k = 0; k < ntodo; k++) {
         int r = k % nruns;
         member[r][nmember[r]++] = todo[k];
@@ -616,27 +637,32 @@ int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
         for (int i = 0; i < nmember[r]; i++)
             names[i] = f->charts[member[r][i]].name;
         char why[200];
-        started[r] = ms_plot_start(&jobs[r], prog, dir, names, nmember[r],
-                                   timeout, why, sizeof why) == 0;
+        int s = ms_plot_start(&jobs[r], prog, dir, names, nmember[r], timeout,
+                              why, sizeof why);
+        started[r] = s == 0;
+        nomem |= s == MS_PLOT_NOMEM;
     }
     for (int r = 0; r < nruns; r++) {
         char why[200];
         int done = started[r] ? ms_plot_wait(&jobs[r], why, sizeof why) : -1;
-        for (int i = 0; i < nmember[r]; i++) {
+        for (int i = 0; i < nmember[r] && !nomem; i++) {
             ms_chart *c = &f->charts[member[r][i]];
+            int got;
             if (done == 0) {
-                took(f, c, ms_plot_take(&jobs[r], dir, i, &c->svg, &c->nsvg,
-                                        c->why, sizeof c->why), dir);
+                got = ms_plot_take(&jobs[r], dir, i, &c->svg, &c->nsvg,
+                                   c->why, sizeof c->why);
             } else if (done == MS_PLOT_TOO_LONG) {   /* no second wait */
                 snprintf(c->why, sizeof c->why, "%s", why);
-                took(f, c, -1, dir);
+                got = -1;
             } else {
-                draw_one(f, c, prog, dir, timeout);
+                got = ms_plot_draw(prog, dir, c->name, timeout, &c->svg,
+                                   &c->nsvg, c->why, sizeof c->why);
             }
+            nomem |= took(f, c, got, dir) == MS_PLOT_NOMEM;
         }
         if (started[r])
             ms_plot_done(&jobs[r]);
     }
     free(prog);
-    return 0;
+    return nomem ? ms_fail(err, MS_ERR_NOMEM, "out of memory") : 0;
 }

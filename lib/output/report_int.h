@@ -197,13 +197,18 @@ void ms_rfacts_free(ms_rfacts *f);
 
 /* Write the charts' scripts and data into dir, then draw them when
  * o->gnuplot allows (report_charts.c). -1 only when a file could not be
- * written (err); gnuplot's failures are kept per chart. */
+ * written or memory ran out (err); gnuplot's failures are kept per chart.
+ * ms_report_charts_unwind removes the scripts and data it left, for a
+ * report that failed after it. */
 int ms_report_charts(ms_rfacts *f, const char *dir, const ms_report_opts *o,
                      ms_error *err);
+void ms_report_charts_unwind(ms_rfacts *f, const char *dir);
 
 /* The report's text (report_sections.c). */
 void ms_report_body(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o);
-/* The title: "Mail server attacks, 4–5 May 2025". */
-void ms_report_title(ms_buf *b, const ms_rfacts *f);
+/* The title, "Mail server attacks, 4 to 5 May 2025", into title[n] (n at
+ * least MS_REPORT_TITLE: it allocates nothing). */
+#define MS_REPORT_TITLE 160
+void ms_report_title(char *title, size_t n, const ms_rfacts *f);
 
 #endif

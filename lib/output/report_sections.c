@@ -82,9 +82,9 @@ static void day_of(ms_time t, int64_t *y, unsigned *m, unsigned *dd)
     ms_civil_from_days(secs / 86400 - (secs % 86400 < 0), y, m, dd);
 }
 
-void ms_report_title(ms_buf *b, const ms_rfacts *f)
+void ms_report_title(char *title, size_t n, const ms_rfacts *f)
 {
-    ms_buf_adds(b, "Mail server attacks");
+    snprintf(title, n, "Mail server attacks");
     if (f->first == MS_TIME_NONE)
         return;
     int64_t y1, y2;
@@ -103,7 +103,7 @@ void ms_report_title(ms_buf *b, const ms_rfacts *f)
     else
         snprintf(t, sizeof t, ", %u %s %lld to %u %s %lld", d1, months[m1 - 1],
                  (long long)y1, d2, months[m2 - 1], (long long)y2);
-    ms_buf_adds(b, t);
+    snprintf(title, n, "Mail server attacks%s", t);
 }
 
 /* The named servers: host names, else folders (ms_store_server). */
@@ -1431,11 +1431,9 @@ static void method(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
 
 void ms_report_body(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
 {
-    ms_buf title = {0};
-    ms_report_title(&title, f);
-    ms_buf_addc(&title, '\0');
-    ms_doc_h(d, 1, title.failed ? "Mail server attacks" : title.p);
-    ms_buf_free(&title);
+    char title[MS_REPORT_TITLE];
+    ms_report_title(title, sizeof title, f);
+    ms_doc_h(d, 1, title);
     headline(d, f);
     filters_note(d, f,
                  "Only the events chosen by these filters were "

@@ -22,10 +22,13 @@ the runs start with old files in place, the other half with none).
 Exit status 0 when every run passed; the failures are listed, each with
 the first functions of ours in the failing call's stack.
 
-Not yet in scripts/test: it fails today on the bugs listed in issue 18's
-notes (exit statuses 1 and 2 for lack of memory, events lost, partial
-files, a hang). Run it by hand: tests/alloc/allocfail.py
-build/tests/mailsleuth-allocfail . [SCENARIO...]
+One failure is not ours and is let pass: AddressSanitizer's own start of a
+thread (the reading-ahead helper) calls pthread_getattr_np, which
+allocates; when that allocation is the one failed, the sanitizer stops on
+an internal CHECK before any of our code runs in the thread.
+
+Run by meson (suite cli) in both builds of scripts/test; by hand:
+tests/alloc/allocfail.py build/tests/mailsleuth-allocfail . [SCENARIO...]
 """
 import concurrent.futures
 import os
@@ -38,6 +41,7 @@ import tempfile
 LIMIT = 300          # Ns tried per scenario, spread over its count
 SANITIZER = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
              "runtime error:")
+SANITIZER_OWN = re.compile(r"CHECK failed:.*pthread_getattr_np")
 SHIM = {"malloc", "calloc", "realloc", "posix_memalign", "aligned_alloc",
         "strdup", "strndup"}
 SEED = "testdata/seeds/000-dovecot.log"
@@ -161,6 +165,8 @@ def check(binary, root, scenario, whole, n, old):
         trace, _, err = p.stderr.decode("utf-8", "replace").rpartition(
             "(end of trace)\n")
         bad = []
+        if SANITIZER_OWN.search(err):
+            return []
         if p.returncode < 0:
             bad.append("hung for 60 s" if err.endswith("hung\n") else
                        "killed by signal %d" % -p.returncode)

@@ -159,15 +159,21 @@ static void test_plot(void **state)
 
     char *old = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
     setenv("PATH", dir, 1);
-    assert_null(ms_plot_find("no-such-gnuplot"));
+    char *found = NULL;
+    assert_int_equal(ms_plot_find("no-such-gnuplot", &found), -1);
+    assert_null(found);
     snprintf(prog, sizeof prog, "%s/fakeplot", dir);
     write_exec(prog, fake_ok);
-    char *found = ms_plot_find("fakeplot");
+    assert_int_equal(ms_plot_find("fakeplot", &found), 0);
     assert_non_null(found);
     assert_string_equal(found, prog);
     free(found);
+    assert_int_equal(ms_plot_find(prog, &found), 0);
+    assert_string_equal(found, prog);
+    free(found);
     setenv("PATH", "", 1);
-    assert_null(ms_plot_find("fakeplot"));
+    assert_int_equal(ms_plot_find("fakeplot", &found), -1);
+    assert_null(found);
     if (old)
         setenv("PATH", old, 1);
     free(old);
