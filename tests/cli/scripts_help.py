@@ -14,8 +14,10 @@ import tempfile
 def main():
     root = sys.argv[1]
     folder = os.path.join(root, "scripts")
+    # Executable files (scripts/fleet, a folder, holds the playbook).
     names = sorted(n for n in os.listdir(folder)
-                   if os.access(os.path.join(folder, n), os.X_OK))
+                   if os.path.isfile(os.path.join(folder, n))
+                   and os.access(os.path.join(folder, n), os.X_OK))
     assert len(names) >= 5, names
     failed = []
     for name in names:
