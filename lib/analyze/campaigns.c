@@ -91,7 +91,7 @@ static uint32_t *build_stream(const ms_store *s, const ms_analysis *a, size_t *n
         return NULL;
     size_t k = 0;
     for (size_t e = 0; e < s->n; e++)
-        if (s->outcome[e] == MS_OUT_AUTH_FAIL && a->honest[e] == MS_HONEST_NO &&
+        if (ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL && a->honest[e] == MS_HONEST_NO &&
             !a->fast[s->ip[e]] && s->user[e] != 0 && s->time[e] != MS_TIME_NONE &&
             ms_store_ip_real(s, s->ip[e]))
             st[k++] = (uint32_t)e;
@@ -341,10 +341,10 @@ static int describe(const ms_store *s, ms_cluster *c, ms_analysis *a,
         ms_time prev = MS_TIME_NONE;
         for (size_t i = 0; i < k; i++) {
             uint32_t e = ev[i];
-            if (s->outcome[e] != MS_OUT_AUTH_FAIL || s->time[e] == MS_TIME_NONE)
+            if (ms_store_outcome(s, e) != MS_OUT_AUTH_FAIL || s->time[e] == MS_TIME_NONE)
                 continue;
-            c->attempts += s->attempts[e];
-            c->services |= 1u << s->service[e];
+            c->attempts += ms_store_attempts(s, e);
+            c->services |= 1u << ms_store_service(s, e);
             if (c->first == MS_TIME_NONE || s->time[e] < c->first)
                 c->first = s->time[e];
             if (c->last == MS_TIME_NONE || s->time[e] > c->last)

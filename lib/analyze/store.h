@@ -83,6 +83,22 @@ static inline uint32_t ms_store_server(const ms_store *s, size_t i)
     return s->file[i] < s->nfiles ? s->file_server[s->file[i]] : 0;
 }
 
+/* The fields the analyses read most, of event i. */
+static inline uint8_t ms_store_outcome(const ms_store *s, size_t i)
+{
+    return s->outcome[i];
+}
+
+static inline uint8_t ms_store_service(const ms_store *s, size_t i)
+{
+    return s->service[i];
+}
+
+static inline uint16_t ms_store_attempts(const ms_store *s, size_t i)
+{
+    return s->attempts[i];
+}
+
 static inline const ms_ip *ms_store_ip(const ms_store *s, uint32_t id)
 {
     return (const ms_ip *)(const void *)s->ips.str[id];
