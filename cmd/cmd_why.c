@@ -45,18 +45,19 @@ static void cite(ms_buf *b, const ms_store *s, const ms_cited_lines *lines,
                  uint32_t e)
 {
     const ms_cited *c = ms_cited_find(lines, s, e);
-    const char *name = s->file[e] < s->nfiles ? s->files[s->file[e]] : "?";
+    uint32_t f = ms_store_file(s, e);
+    const char *name = f < s->nfiles ? s->files[f] : "?";
     ms_buf_adds(b, "    ");
     clean(b, name, strlen(name));
     ms_buf_addc(b, ':');
-    ms_buf_addu(b, s->line[e]);
+    ms_buf_addu(b, ms_store_line(s, e));
     if (c && c->text) {
         ms_buf_adds(b, ": ");
         clean(b, c->text, c->len);
     } else {
         char t[40];
         ms_buf_adds(b, ": (line not read again) ");
-        ms_buf_adds(b, ms_outcome_name(s->outcome[e]));
+        ms_buf_adds(b, ms_outcome_name(ms_store_outcome(s, e)));
         ms_buf_adds(b, " at ");
         ms_buf_add(b, t, ms_time_format(s->time[e], t));
         ms_buf_adds(b, " user=");

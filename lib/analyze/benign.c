@@ -125,17 +125,17 @@ static void gather(const ms_store *s, const ms_analyze_opts *o,
     uint32_t after = NO_OK;
     for (size_t i = k; i-- > 0;) {
         n->next_ok[i] = after;
-        if (s->outcome[ev[i]] == MS_OUT_AUTH_OK)
+        if (ms_store_outcome(s, ev[i]) == MS_OUT_AUTH_OK)
             after = (uint32_t)i;
     }
     n->nok = n->ntargets = n->nfailed = 0;
     for (size_t i = 0; i < k; i++) {
         uint32_t e = ev[i], u = s->user[e];
-        if (s->outcome[e] == MS_OUT_AUTH_FAIL && u != 0)
+        if (ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL && u != 0)
             n->failed[n->nfailed++] = u;
         /* The names that succeed here: few, so a plain list will do; a
          * huge shared address keeps enough of them to judge. */
-        if (s->outcome[e] != MS_OUT_AUTH_OK || n->nok == OK_NAMES ||
+        if (ms_store_outcome(s, e) != MS_OUT_AUTH_OK || n->nok == OK_NAMES ||
             has(n->ok, n->nok, u))
             continue;
         n->ok[n->nok++] = u;
@@ -176,8 +176,8 @@ static void mark(const ms_store *s, ms_analysis *a, uint32_t e, ms_honest h)
 {
     a->honest[e] = (uint8_t)h;
     if (h != MS_HONEST_NO) {
-        a->ip[s->ip[e]].honest_failures += s->attempts[e];
-        a->honest_count[h] += s->attempts[e];
+        a->ip[s->ip[e]].honest_failures += ms_store_attempts(s, e);
+        a->honest_count[h] += ms_store_attempts(s, e);
     }
 }
 
@@ -209,7 +209,7 @@ int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         }
         gather(s, o, ev, k, &n, info);
         for (size_t i = 0; i < k; i++)
-            if (s->outcome[ev[i]] == MS_OUT_AUTH_FAIL)
+            if (ms_store_outcome(s, ev[i]) == MS_OUT_AUTH_FAIL)
                 mark(s, a, ev[i], judge(s, o, info, ev, i, &n));
     }
     free(n.ok);
@@ -256,7 +256,8 @@ static const char *one_account(const ms_store *s, const ms_analyze_opts *o,
     size_t n = 0;
     for (uint32_t i = s->ip_start[ip]; i < s->ip_start[ip + 1]; i++) {
         uint32_t e = s->by_ip[i], u = s->user[e];
-        if (s->outcome[e] == MS_OUT_AUTH_FAIL && u && !has(names, n, u))
+        if (ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL && u &&
+            !has(names, n, u))
             names[n++] = u;   /* fail_users <= MS_TYPO_NAMES: room enough */
     }
     *nnames = n;
@@ -310,7 +311,7 @@ int ms_benign_real(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a,
             continue;
         for (uint32_t i = s->ip_start[ip]; i < s->ip_start[ip + 1]; i++) {
             uint32_t e = s->by_ip[i];
-            if (s->outcome[e] == MS_OUT_AUTH_FAIL && s->user[e])
+            if (ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL && s->user[e])
                 mark(s, a, e, MS_HONEST_TYPO);
         }
         in->typo_users = in->typo_unknown = slips;

@@ -44,9 +44,9 @@ static void names(const ms_store *s, const ms_analyze_opts *o, const uint32_t *e
     uint32_t *ok = tmp + k;
     for (size_t i = 0; i < k; i++) {
         uint32_t e = ev[i], u = s->user[e];
-        if (s->outcome[e] == MS_OUT_AUTH_OK)
+        if (ms_store_outcome(s, e) == MS_OUT_AUTH_OK)
             ok[nok++] = u;
-        else if (s->outcome[e] == MS_OUT_AUTH_FAIL && u != 0)
+        else if (ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL && u != 0)
             tmp[nf++] = u;
     }
     qsort(tmp, nf, sizeof *tmp, cmp_u32);
@@ -82,7 +82,8 @@ static void peak(const ms_store *s, const uint32_t *ev, size_t k, int64_t *t,
     size_t n = 0, lo = 0;
     for (size_t i = 0; i < k; i++) {
         uint32_t e = ev[i];
-        if ((s->outcome[e] == MS_OUT_AUTH_FAIL || s->outcome[e] == MS_OUT_CONNECT) &&
+        uint8_t out = ms_store_outcome(s, e);
+        if ((out == MS_OUT_AUTH_FAIL || out == MS_OUT_CONNECT) &&
             s->time[e] != MS_TIME_NONE)
             t[n++] = s->time[e];
     }
@@ -98,7 +99,8 @@ static void peak(const ms_store *s, const uint32_t *ev, size_t k, int64_t *t,
 
 int ms_held(const ms_store *s, const ms_analysis *a, uint32_t e)
 {
-    return s->outcome[e] == MS_OUT_AUTH_FAIL && a->honest[e] == MS_HONEST_NO;
+    return ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL &&
+           a->honest[e] == MS_HONEST_NO;
 }
 
 uint32_t ms_densest(const ms_store *s, const ms_analysis *a, uint32_t ip,
@@ -115,10 +117,10 @@ uint32_t ms_densest(const ms_store *s, const ms_analysis *a, uint32_t ip,
     for (size_t hi = 0; hi < k; hi++) {
         if (!IN(hi))
             continue;
-        sum += s->attempts[ev[hi]];
+        sum += ms_store_attempts(s, ev[hi]);
         while (!IN(lo) || s->time[ev[hi]] - s->time[ev[lo]] > win) {
             if (IN(lo))
-                sum -= s->attempts[ev[lo]];
+                sum -= ms_store_attempts(s, ev[lo]);
             lo++;
         }
         if (sum > best) {
@@ -167,8 +169,10 @@ int ms_ipstats(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         info->events = (uint32_t)k;
         for (size_t i = 0; i < k; i++) {
             uint32_t e = ev[i];
-            switch (s->outcome[e]) {
-            case MS_OUT_AUTH_FAIL: info->failures += s->attempts[e]; break;
+            switch (ms_store_outcome(s, e)) {
+            case MS_OUT_AUTH_FAIL:
+                info->failures += ms_store_attempts(s, e);
+                break;
             case MS_OUT_AUTH_OK:
                 info->successes++;
                 if (s->time[e] != MS_TIME_NONE) {

@@ -1,5 +1,7 @@
-/* store.c — see store.h. Sorting permutes every column through one index
- * array sorted by (time, file, line); events without a time sort first. */
+/* store.c — see store.h. Sorting sorts an array of event indexes by
+ * (time, file, line), events without a time first, then moves the columns'
+ * rows along its cycles in place (a bit a row marks those moved), so no
+ * column is ever copied whole. */
 #include "store.h"
 
 #include <stdlib.h>
@@ -12,11 +14,14 @@
 int ms_store_init(ms_store *s)
 {
     memset(s, 0, sizeof *s);
+    _Static_assert(sizeof(ms_shape) == 28, "ms_shape has padding");
     if (ms_intern_init(&s->ips) || ms_intern_init(&s->users) ||
-        ms_intern_init(&s->strs)) {
+        ms_intern_init(&s->strs) || ms_intern_init(&s->shape_ids) ||
+        !(s->shapes = calloc(16, sizeof *s->shapes))) {
         ms_store_free(s);
         return -1;
     }
+    s->shapes_cap = 16;
     return 0;
 }
 
@@ -25,20 +30,15 @@ void ms_store_free(ms_store *s)
     free(s->time);
     free(s->ip);
     free(s->user);
-    free(s->method);
-    free(s->reason);
-    free(s->source);
-    free(s->host);
-    free(s->file);
-    free(s->line);
-    free(s->outcome);
-    free(s->service);
-    free(s->attempts);
+    free(s->shape);
+    free(s->line_lo);
     free(s->by_ip);
     free(s->ip_start);
     ms_intern_free(&s->ips);
     ms_intern_free(&s->users);
     ms_intern_free(&s->strs);
+    ms_intern_free(&s->shape_ids);
+    free(s->shapes);
     for (size_t i = 0; i < s->nfiles; i++)
         free(s->files[i]);
     free(s->files);
@@ -86,15 +86,8 @@ static int grow(ms_store *s, size_t cap)
     GROW(time);
     GROW(ip);
     GROW(user);
-    GROW(method);
-    GROW(reason);
-    GROW(source);
-    GROW(host);
-    GROW(file);
-    GROW(line);
-    GROW(outcome);
-    GROW(service);
-    GROW(attempts);
+    GROW(shape);
+    GROW(line_lo);
     s->cap = cap;
     return 0;
 }
@@ -117,6 +110,20 @@ static uint32_t put(ms_intern *t, uint32_t *last, const char *str, size_t n)
     return *last = ms_intern_put(t, str, n);
 }
 
+/* Room for the shape ids the table may give next (its ids are dense). */
+static int grow_shapes(ms_store *s)
+{
+    size_t cap = 2 * s->shapes_cap > s->shape_ids.n ? 2 * s->shapes_cap
+                                                     : s->shape_ids.n + 16;
+    ms_shape *p = realloc(s->shapes, cap * sizeof *p);
+    if (!p)
+        return -1;
+    memset(p + s->shapes_cap, 0, (cap - s->shapes_cap) * sizeof *p);
+    s->shapes = p;
+    s->shapes_cap = cap;
+    return 0;
+}
+
 #define READY(field) \
     ms_prefault(s->field + from, (to - from) * sizeof *s->field)
 
@@ -128,15 +135,8 @@ static void get_ready(ms_store *s)
     READY(time);
     READY(ip);
     READY(user);
-    READY(method);
-    READY(reason);
-    READY(source);
-    READY(host);
-    READY(file);
-    READY(line);
-    READY(outcome);
-    READY(service);
-    READY(attempts);
+    READY(shape);
+    READY(line_lo);
     s->ready = to;
 }
 
@@ -161,20 +161,44 @@ int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
     for (int k = 0; k < 6; k++)
         if (ids[k] == UINT32_MAX)
             return -1;
+    ms_shape h = {
+        .method = ids[2], .reason = ids[3], .source = ids[4], .host = ids[5],
+        .file = file, .line_hi = (uint32_t)(e->line >> 32),
+        .attempts = e->attempts, .outcome = e->outcome, .service = e->service,
+    };
+    uint32_t shape = put(&s->shape_ids, &last[6], (const char *)&h, sizeof h);
+    if (shape == UINT32_MAX || (shape >= s->shapes_cap && grow_shapes(s)))
+        return -1;
+    s->shapes[shape] = h;
     s->time[i] = e->time;
     s->ip[i] = ids[0];
     s->user[i] = ids[1];
-    s->method[i] = ids[2];
-    s->reason[i] = ids[3];
-    s->source[i] = ids[4];
-    s->host[i] = ids[5];
-    s->file[i] = file;
-    s->line[i] = e->line;
-    s->outcome[i] = e->outcome;
-    s->service[i] = e->service;
-    s->attempts[i] = e->attempts;
+    s->shape[i] = shape;
+    s->line_lo[i] = (uint32_t)e->line;
     s->n++;
     return 0;
+}
+
+void ms_store_event(const ms_store *s, size_t i, ms_event *e)
+{
+    const ms_shape *h = ms_store_shape(s, i);
+#define STR(tab, id) {(tab).str[id], (tab).len[id]}
+    *e = (ms_event){
+        .time = s->time[i],
+        .ip = *ms_store_ip(s, s->ip[i]),
+        .outcome = h->outcome,
+        .service = h->service,
+        .attempts = h->attempts,
+        .file = h->file,
+        .line = ms_store_line(s, i),
+        .source = s->strs.str[h->source],
+        .user = STR(s->users, s->user[i]),
+        .method = STR(s->strs, h->method),
+        .reason = STR(s->strs, h->reason),
+        .host = STR(s->strs, h->host),
+        .session = {"", 0},
+    };
+#undef STR
 }
 
 static const ms_store *sort_store;
@@ -185,23 +209,45 @@ static int by_time(const void *a, const void *b)
     const ms_store *s = sort_store;
     if (s->time[i] != s->time[j])
         return s->time[i] < s->time[j] ? -1 : 1;
-    if (s->file[i] != s->file[j])
-        return s->file[i] < s->file[j] ? -1 : 1;
-    if (s->line[i] != s->line[j])
-        return s->line[i] < s->line[j] ? -1 : 1;
+    uint32_t fi = ms_store_shape(s, i)->file, fj = ms_store_shape(s, j)->file;
+    if (fi != fj)
+        return fi < fj ? -1 : 1;
+    uint64_t li = ms_store_line(s, i), lj = ms_store_line(s, j);
+    if (li != lj)
+        return li < lj ? -1 : 1;
     return i < j ? -1 : i > j;
 }
 
-#define PERMUTE(field) do {                                            \
-        void *p_ = malloc(s->n * sizeof *s->field);                   \
-        if (!p_)                                                      \
-            goto fail;                                                \
-        __typeof__(s->field) dst_ = p_;                                \
-        for (size_t k_ = 0; k_ < s->n; k_++)                          \
-            dst_[k_] = s->field[perm[k_]];                            \
-        free(s->field);                                               \
-        s->field = dst_;                                              \
-    } while (0)
+/* Row k of every column takes row perm[k]'s, following perm's cycles;
+ * done has a bit a row, all clear. */
+static void permute(ms_store *s, const uint32_t *perm, uint8_t *done)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (done[i >> 3] & (1u << (i & 7)))
+            continue;
+        ms_time time = s->time[i];
+        uint32_t ip = s->ip[i], user = s->user[i], shape = s->shape[i],
+                 line = s->line_lo[i];
+        size_t j = i;
+        for (;;) {
+            done[j >> 3] |= (uint8_t)(1u << (j & 7));
+            size_t k = perm[j];
+            if (k == i)
+                break;
+            s->time[j] = s->time[k];
+            s->ip[j] = s->ip[k];
+            s->user[j] = s->user[k];
+            s->shape[j] = s->shape[k];
+            s->line_lo[j] = s->line_lo[k];
+            j = k;
+        }
+        s->time[j] = time;
+        s->ip[j] = ip;
+        s->user[j] = user;
+        s->shape[j] = shape;
+        s->line_lo[j] = line;
+    }
+}
 
 /* Sort perm by by_time with insertion sort if it is nearly sorted already
  * (a log is, but for the odd line written a second late): 1 when done; 0
@@ -238,21 +284,15 @@ int ms_store_finish(ms_store *s)
     size_t moved = 0;
     while (moved < s->n && perm[moved] == moved)
         moved++;
-    if (moved == s->n)
-        goto by_ip;   /* already in order: nothing to move */
-    PERMUTE(time);
-    PERMUTE(ip);
-    PERMUTE(user);
-    PERMUTE(method);
-    PERMUTE(reason);
-    PERMUTE(source);
-    PERMUTE(host);
-    PERMUTE(file);
-    PERMUTE(line);
-    PERMUTE(outcome);
-    PERMUTE(service);
-    PERMUTE(attempts);
-by_ip:
+    if (moved < s->n) {   /* not already in order */
+        uint8_t *done = calloc(s->n / 8 + 1, 1);
+        if (!done) {
+            free(perm);
+            return -1;
+        }
+        permute(s, perm, done);
+        free(done);
+    }
     free(perm);
     /* Counting sort by ip keeps time order within each ip. */
     free(s->ip_start);
@@ -273,9 +313,6 @@ by_ip:
         s->by_ip[fill[s->ip[i]]++] = (uint32_t)i;
     free(fill);
     return 0;
-fail:
-    free(perm);
-    return -1;
 }
 
 int ms_store_keep_window(ms_store *s, ms_time from, ms_time to)
@@ -303,22 +340,9 @@ int ms_store_keep_window(ms_store *s, ms_time from, ms_time to)
         if (tm == MS_TIME_NONE || (from != MS_TIME_NONE && tm < from) ||
             (to != MS_TIME_NONE && tm >= to))
             continue;
-#define STR(tab, id) {(tab).str[id], (tab).len[id]}
-        ms_event e = {
-            .time = tm,
-            .ip = *ms_store_ip(s, s->ip[i]),
-            .outcome = s->outcome[i],
-            .service = s->service[i],
-            .attempts = s->attempts[i],
-            .line = s->line[i],
-            .source = s->strs.str[s->source[i]],
-            .user = STR(s->users, s->user[i]),
-            .method = STR(s->strs, s->method[i]),
-            .reason = STR(s->strs, s->reason[i]),
-            .host = STR(s->strs, s->host[i]),
-        };
-#undef STR
-        if (ms_store_add(&t, &e, s->file[i]))
+        ms_event e;
+        ms_store_event(s, i, &e);
+        if (ms_store_add(&t, &e, e.file))
             goto fail;
     }
     ms_store_free(s);

@@ -3,15 +3,19 @@
  * Columns (one array per field) instead of an array of structs: analyses
  * read two or three fields of millions of events, and 16-byte addresses and
  * strings are interned once (ids 0…n in first-seen order, so the same input
- * gives the same ids). About 50 bytes per event. Duplicate events (one
- * attempt logged twice, see parse/dedup.h) are not stored. After
- * ms_store_finish the events are sorted by (time, file, line) and each ip
- * has the list of its events, in time order.
+ * gives the same ids). What varies little from event to event (outcome,
+ * service, attempts, method, reason, source, host, file and the line's
+ * high 32 bits) is interned together as one "shape", so an event takes 24
+ * bytes: time, ip, user, shape, the line's low 32 bits; and 4 more for the
+ * per-ip index. Duplicate events (one attempt logged twice, see
+ * parse/dedup.h) are not stored. After ms_store_finish the events are
+ * sorted by (time, file, line) and each ip has the list of its events, in
+ * time order.
  *
  * Each event has a server: the host name its line carries, else the label
  * of its file (the folder the file was found in, or the server an events
- * file read back names), else none. A label per file and the host column
- * give it: no column of its own. */
+ * file read back names), else none. A label per file and the host give it:
+ * no column of its own. */
 #ifndef MS_STORE_H
 #define MS_STORE_H
 
@@ -22,21 +26,31 @@
 #include "core/event.h"
 #include "core/intern.h"
 
+/* The fields of an event that few events differ in. No padding: its bytes
+ * are its key in the shapes table. */
+typedef struct ms_shape {
+    uint32_t method, reason, source, host;   /* ids in strs */
+    uint32_t file;        /* index in files */
+    uint32_t line_hi;     /* line >> 32 */
+    uint16_t attempts;
+    uint8_t outcome, service;
+} ms_shape;
+
 typedef struct ms_store {
     size_t n, cap;
     size_t ready;         /* rows below it are mapped in (prefault.h) */
     ms_time *time;
     uint32_t *ip;         /* id in ips */
     uint32_t *user;       /* id in users */
-    uint32_t *method, *reason, *source, *host;  /* ids in strs */
-    uint32_t *file;       /* index in files */
-    uint64_t *line;
-    uint8_t *outcome, *service;
-    uint16_t *attempts;
+    uint32_t *shape;      /* index in shapes */
+    uint32_t *line_lo;    /* line & 0xffffffff */
     ms_intern ips;        /* 16-byte ms_ip values */
     ms_intern users;
     ms_intern strs;
-    uint32_t last[6];     /* ids of the last event added (ms_store_add) */
+    ms_intern shape_ids;  /* ms_shape bytes -> index in shapes */
+    ms_shape *shapes;     /* by index; shapes[0] is all zero */
+    size_t shapes_cap;
+    uint32_t last[7];     /* ids of the last event added (ms_store_add) */
     char **files;         /* file names as the user gave them */
     uint32_t *file_server;   /* by file: its server label, id in strs */
     size_t nfiles;
@@ -75,28 +89,50 @@ int ms_store_keep_window(ms_store *s, ms_time from, ms_time to);
 /* Sort by time and build the per-ip index. -1 when memory ran out. */
 int ms_store_finish(ms_store *s);
 
-/* The server of event i, an id in strs; 0 ("") when it has none. */
-static inline uint32_t ms_store_server(const ms_store *s, size_t i)
+/* Event i's outcome, service, attempts, method, reason, source, host and
+ * file. */
+static inline const ms_shape *ms_store_shape(const ms_store *s, size_t i)
 {
-    if (s->host[i])
-        return s->host[i];
-    return s->file[i] < s->nfiles ? s->file_server[s->file[i]] : 0;
+    return &s->shapes[s->shape[i]];
 }
 
 /* The fields the analyses read most, of event i. */
 static inline uint8_t ms_store_outcome(const ms_store *s, size_t i)
 {
-    return s->outcome[i];
+    return ms_store_shape(s, i)->outcome;
 }
 
 static inline uint8_t ms_store_service(const ms_store *s, size_t i)
 {
-    return s->service[i];
+    return ms_store_shape(s, i)->service;
 }
 
 static inline uint16_t ms_store_attempts(const ms_store *s, size_t i)
 {
-    return s->attempts[i];
+    return ms_store_shape(s, i)->attempts;
+}
+
+static inline uint32_t ms_store_file(const ms_store *s, size_t i)
+{
+    return ms_store_shape(s, i)->file;
+}
+
+static inline uint64_t ms_store_line(const ms_store *s, size_t i)
+{
+    return (uint64_t)ms_store_shape(s, i)->line_hi << 32 | s->line_lo[i];
+}
+
+/* Event i as an ms_event (no session, no dup_of); its strings point into
+ * the store. */
+void ms_store_event(const ms_store *s, size_t i, ms_event *e);
+
+/* The server of event i, an id in strs; 0 ("") when it has none. */
+static inline uint32_t ms_store_server(const ms_store *s, size_t i)
+{
+    const ms_shape *h = ms_store_shape(s, i);
+    if (h->host)
+        return h->host;
+    return h->file < s->nfiles ? s->file_server[h->file] : 0;
 }
 
 static inline const ms_ip *ms_store_ip(const ms_store *s, uint32_t id)

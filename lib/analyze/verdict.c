@@ -93,8 +93,8 @@ static void honest(const ms_analysis *a, uint32_t ip, why *w)
     const uint32_t *ev = s->by_ip + s->ip_start[ip];
     size_t k = s->ip_start[ip + 1] - s->ip_start[ip];
     for (size_t i = 0; i < k && in->honest_failures; i++)
-        if (s->outcome[ev[i]] == MS_OUT_AUTH_FAIL)
-            by[a->honest[ev[i]]] += s->attempts[ev[i]];
+        if (ms_store_outcome(s, ev[i]) == MS_OUT_AUTH_FAIL)
+            by[a->honest[ev[i]]] += ms_store_attempts(s, ev[i]);
     for (int h = 1; h < MS_HONEST__COUNT; h++) {
         if (!by[h])
             continue;
@@ -242,7 +242,7 @@ static int campaign_names_of(const ms_store *s, const ms_cluster *c,
         uint32_t ip = c->members[m];
         for (uint32_t i = s->ip_start[ip]; i < s->ip_start[ip + 1]; i++) {
             uint32_t e = s->by_ip[i];
-            if (s->outcome[e] == MS_OUT_AUTH_FAIL && s->user[e] &&
+            if (ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL && s->user[e] &&
                 s->time[e] != MS_TIME_NONE)
                 cn->by_user[n++] = (first_try){s->user[e], s->time[e]};
         }
@@ -371,15 +371,16 @@ static int compromise(const ms_store *s, ms_analysis *a, uint32_t ip,
     int rc = 0;
     for (size_t i = 0; i < k && rc == 0; i++) {
         uint32_t e = ev[i], u = s->user[e];
-        if (s->outcome[e] == MS_OUT_AUTH_FAIL && a->honest[e] == MS_HONEST_NO) {
-            held += s->attempts[e];
+        if (ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL &&
+            a->honest[e] == MS_HONEST_NO) {
+            held += ms_store_attempts(s, e);
             if (u && ms_u64map_get(&seen, u) == 0) {
                 names++;
                 if (ms_u64map_add(&seen, u, 1) == UINT32_MAX)
                     rc = -1;
             }
         }
-        if (s->outcome[e] != MS_OUT_AUTH_OK ||
+        if (ms_store_outcome(s, e) != MS_OUT_AUTH_OK ||
             ms_u64map_get(&seen, ms_pair(1, u)))
             continue;
         char buf[400];

@@ -52,7 +52,8 @@ static void take(ms_why_rule *x, uint32_t e)
 static int fail_or_connect(const ms_store *s, const ms_analysis *a, uint32_t e)
 {
     (void)a;
-    return s->outcome[e] == MS_OUT_AUTH_FAIL || s->outcome[e] == MS_OUT_CONNECT;
+    uint8_t out = ms_store_outcome(s, e);
+    return out == MS_OUT_AUTH_FAIL || out == MS_OUT_CONNECT;
 }
 
 /* The events of ip's densest window of secs seconds that keep holds for. */
@@ -114,7 +115,8 @@ static void supports(const ms_analysis *a, const ms_analyze_opts *o,
     }
     for (size_t i = 0; i < k; i++) {
         uint32_t e = ev[i], u = s->user[e];
-        int held = ms_held(s, a, e), ok = s->outcome[e] == MS_OUT_AUTH_OK;
+        int held = ms_held(s, a, e);
+        int ok = ms_store_outcome(s, e) == MS_OUT_AUTH_OK;
         int64_t day = s->time[e] / (86400 * MS_NS_PER_S);
         switch (x->rule) {
         case MS_RULE_CAMPAIGN:
@@ -131,11 +133,12 @@ static void supports(const ms_analysis *a, const ms_analyze_opts *o,
                 take(x, e);
             break;
         case MS_RULE_RELAY:
-            if (s->outcome[e] == MS_OUT_RELAY_DENIED)
+            if (ms_store_outcome(s, e) == MS_OUT_RELAY_DENIED)
                 take(x, e);
             break;
         case MS_RULE_HONEST:
-            if ((s->outcome[e] == MS_OUT_AUTH_FAIL && a->honest[e] == x->detail) ||
+            if ((ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL &&
+                 a->honest[e] == x->detail) ||
                 (ok && x->detail == MS_HONEST_TYPO && u == target &&
                  first_of(seen, &nseen, u)))
                 take(x, e);

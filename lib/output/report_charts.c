@@ -205,11 +205,11 @@ static uint64_t attack_weight(const ms_rfacts *f, size_t e)
     const ms_store *s = f->s;
     if (s->time[e] == MS_TIME_NONE || !ms_store_ip_real(s, s->ip[e]))
         return 0;
-    switch (s->outcome[e]) {
+    switch (ms_store_outcome(s, e)) {
     case MS_OUT_AUTH_FAIL:
         if (f->a->honest && f->a->honest[e])
             return 0;
-        return s->attempts[e] ? s->attempts[e] : 1;
+        return ms_store_attempts(s, e) ? ms_store_attempts(s, e) : 1;
     case MS_OUT_RELAY_DENIED:
         return 1;
     case MS_OUT_CONNECT:
@@ -368,7 +368,8 @@ static int raster(ms_rfacts *f, ms_buf *gp, ms_buf *dat)
         size_t nip = ms_ip_format(ms_store_ip(s, id), ip);
         for (uint32_t j = s->ip_start[id]; j < s->ip_start[id + 1]; j++) {
             uint32_t e = s->by_ip[j];
-            if (s->outcome[e] != MS_OUT_AUTH_FAIL || s->time[e] == MS_TIME_NONE)
+            if (ms_store_outcome(s, e) != MS_OUT_AUTH_FAIL ||
+                s->time[e] == MS_TIME_NONE)
                 continue;
             ms_buf_addi(dat, secs_of(s->time[e]));
             ms_buf_addc(dat, ' ');
@@ -423,11 +424,13 @@ static int campaign(ms_rfacts *f, size_t ki, ms_chart *c, ms_buf *gp,
         uint32_t id = k->members[m];
         for (uint32_t j = s->ip_start[id]; j < s->ip_start[id + 1]; j++) {
             uint32_t e = s->by_ip[j];
-            if (s->outcome[e] != MS_OUT_AUTH_FAIL || s->time[e] == MS_TIME_NONE)
+            if (ms_store_outcome(s, e) != MS_OUT_AUTH_FAIL ||
+                s->time[e] == MS_TIME_NONE)
                 continue;
             int64_t t = secs_of(s->time[e]);
             if (t >= b0 && (size_t)((t - b0) / bk.secs) < nb)
-                cnt[(t - b0) / bk.secs] += s->attempts[e] ? s->attempts[e] : 1;
+                cnt[(t - b0) / bk.secs] +=
+                    ms_store_attempts(s, e) ? ms_store_attempts(s, e) : 1;
         }
     }
     ms_buf_adds(dat, "# bucket start (Unix seconds, UTC), tries\n");

@@ -188,7 +188,7 @@ static int usernames(ms_rfacts *f)
         uint32_t ip = f->rc.ips[i];
         for (uint32_t k = s->ip_start[ip]; k < s->ip_start[ip + 1]; k++) {
             uint32_t e = s->by_ip[k], u = s->user[e];
-            if (s->outcome[e] != MS_OUT_AUTH_FAIL ||
+            if (ms_store_outcome(s, e) != MS_OUT_AUTH_FAIL ||
                 (f->a->honest && f->a->honest[e]) || u == 0 || u >= nu)
                 continue;
             cnt[u]++;
@@ -255,8 +255,8 @@ static int servers(ms_rfacts *f)
     for (size_t i = 0; i < s->n; i++) {
         ms_rserver *v = &f->servers[c->server_rank[ms_store_server(s, i)]];
         v->events++;
-        v->fails += s->outcome[i] == MS_OUT_AUTH_FAIL;
-        v->oks += s->outcome[i] == MS_OUT_AUTH_OK;
+        v->fails += ms_store_outcome(s, i) == MS_OUT_AUTH_FAIL;
+        v->oks += ms_store_outcome(s, i) == MS_OUT_AUTH_OK;
         if (s->time[i] != MS_TIME_NONE) {
             if (v->first == MS_TIME_NONE)
                 v->first = s->time[i];
@@ -316,9 +316,10 @@ int ms_rfacts_init(ms_rfacts *f, const ms_analysis *a, const ms_inputs *in)
         }
     f->events = s->n;
     for (size_t i = 0; i < s->n; i++) {
-        if (s->outcome[i] < MS_OUT__COUNT)
-            f->by_outcome[s->outcome[i]]++;
-        if (s->outcome[i] == MS_OUT_AUTH_FAIL && s->time[i] != MS_TIME_NONE) {
+        if (ms_store_outcome(s, i) < MS_OUT__COUNT)
+            f->by_outcome[ms_store_outcome(s, i)]++;
+        if (ms_store_outcome(s, i) == MS_OUT_AUTH_FAIL &&
+            s->time[i] != MS_TIME_NONE) {
             int64_t secs = s->time[i] / MS_NS_PER_S;
             int64_t h = secs % 86400 / 3600;
             if (h < 0)

@@ -534,16 +534,17 @@ static void compromised(ms_doc *d, const ms_rfacts *f)
         const ms_compromise *c = &a->compromised[i];
         int ev = c->event < s->n;
         char where[64] = "";
-        const char *file = ev && s->file[c->event] < s->nfiles
-                               ? s->files[s->file[c->event]] : "";
+        const char *file = ev && ms_store_file(s, c->event) < s->nfiles
+                               ? s->files[ms_store_file(s, c->event)] : "";
         if (ev)
             snprintf(where, sizeof where, ":%llu",
-                     (unsigned long long)s->line[c->event]);
+                     (unsigned long long)ms_store_line(s, c->event));
         ms_buf loc = {0};
         ms_buf_adds(&loc, file);
         ms_buf_adds(&loc, where);
         ms_rv v[6] = {v_user(s, c->user), v_ip(s, c->ip), v_time(c->time),
-                      v_str(ev ? ms_service_name(s->service[c->event]) : ""),
+                      v_str(ev ? ms_service_name(ms_store_service(s, c->event))
+                               : ""),
                       {.k = MS_RV_STR, .s = loc.p ? loc.p : "", .n = loc.n},
                       v_str(c->evidence)};
         ms_doc_row(d, v);

@@ -179,25 +179,13 @@ static void render_events(ms_buf *b, FILE *fp, const ms_store *s, int json)
     ms_event_writer_init(&w, f);
     ms_events_header(b, f);
     for (size_t i = 0; i < s->n && !b->failed; i++) {
-        ms_event e = {
-            .time = s->time[i],
-            .outcome = s->outcome[i],
-            .service = s->service[i],
-            .attempts = s->attempts[i],
-            .file = s->file[i],
-            .line = s->line[i],
-            .source = s->strs.str[s->source[i]],
-            .user = {s->users.str[s->user[i]], s->users.len[s->user[i]]},
-            .method = {s->strs.str[s->method[i]], s->strs.len[s->method[i]]},
-            .reason = {s->strs.str[s->reason[i]], s->strs.len[s->reason[i]]},
-            .host = {s->strs.str[s->host[i]], s->strs.len[s->host[i]]},
-            .session = {"", 0},
-        };
-        if (ms_store_ip_real(s, s->ip[i]))
-            e.ip = *ms_store_ip(s, s->ip[i]);
-        int known = s->file[i] < s->nfiles;
-        ms_event_write(&w, b, &e, known ? s->files[s->file[i]] : "",
-                       known ? s->strs.str[s->file_server[s->file[i]]] : "");
+        ms_event e;
+        ms_store_event(s, i, &e);
+        if (!ms_store_ip_real(s, s->ip[i]))
+            e.ip = (ms_ip){0};
+        int known = e.file < s->nfiles;
+        ms_event_write(&w, b, &e, known ? s->files[e.file] : "",
+                       known ? s->strs.str[s->file_server[e.file]] : "");
         spill(b, fp, 0);
     }
     ms_event_writer_free(&w);

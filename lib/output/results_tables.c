@@ -308,17 +308,17 @@ static void events_row(ms_rctx *c, size_t i, ms_rv *v)
     const ms_store *s = c->s;
     v[MS_EVCOL_TIME] = v_time(s->time[i]);
     v[MS_EVCOL_IP] = v_ip(s, s->ip[i]);
-    v[MS_EVCOL_SERVICE] = v_str(ms_service_name(s->service[i]));
-    v[MS_EVCOL_SOURCE] = v_sstr(s, s->source[i]);
-    v[MS_EVCOL_OUTCOME] = v_str(ms_outcome_name(s->outcome[i]));
+    v[MS_EVCOL_SERVICE] = v_str(ms_service_name(ms_store_service(s, i)));
+    v[MS_EVCOL_SOURCE] = v_sstr(s, ms_store_shape(s, i)->source);
+    v[MS_EVCOL_OUTCOME] = v_str(ms_outcome_name(ms_store_outcome(s, i)));
     v[MS_EVCOL_USER] = v_user(s, s->user[i]);
-    v[MS_EVCOL_METHOD] = v_sstr(s, s->method[i]);
-    v[MS_EVCOL_FILE] = v_str(file_name(s, s->file[i]));
-    v[MS_EVCOL_LINE] = v_int((int64_t)s->line[i]);
-    v[MS_EVCOL_REASON] = v_sstr(s, s->reason[i]);
-    v[MS_EVCOL_ATTEMPTS] = v_int((int64_t)s->attempts[i]);
+    v[MS_EVCOL_METHOD] = v_sstr(s, ms_store_shape(s, i)->method);
+    v[MS_EVCOL_FILE] = v_str(file_name(s, ms_store_file(s, i)));
+    v[MS_EVCOL_LINE] = v_int((int64_t)ms_store_line(s, i));
+    v[MS_EVCOL_REASON] = v_sstr(s, ms_store_shape(s, i)->reason);
+    v[MS_EVCOL_ATTEMPTS] = v_int((int64_t)ms_store_attempts(s, i));
     v[MS_EVCOL_SESSION] = v_str("");        /* the store keeps none */
-    v[MS_EVCOL_HOST] = v_sstr(s, s->host[i]);
+    v[MS_EVCOL_HOST] = v_sstr(s, ms_store_shape(s, i)->host);
     v[MS_EVCOL_DUP_OF] = (ms_rv){.k = MS_RV_NULL};   /* no duplicates */
     v[MS_EVCOL_SERVER] = v_sstr(s, ms_store_server(s, i));
 }
@@ -346,12 +346,8 @@ static void prefetch_rows(const ms_rctx *c, size_t i)
         __builtin_prefetch(&s->ip[f]);
         __builtin_prefetch(&s->time[f]);
         __builtin_prefetch(&s->user[f]);
-        __builtin_prefetch(&s->outcome[f]);
-        __builtin_prefetch(&s->service[f]);
-        __builtin_prefetch(&s->source[f]);
-        __builtin_prefetch(&s->method[f]);
-        __builtin_prefetch(&s->file[f]);
-        __builtin_prefetch(&s->line[f]);
+        __builtin_prefetch(&s->shape[f]);
+        __builtin_prefetch(&s->line_lo[f]);
         if (c->a->honest)
             __builtin_prefetch(&c->a->honest[f]);
     }
@@ -378,15 +374,15 @@ static void timeline_row(ms_rctx *c, size_t i, ms_rv *v)
     uint8_t h = c->a->honest ? c->a->honest[e] : MS_HONEST_NO;
     v[0] = v_ip(s, s->ip[e]);
     v[1] = v_time(s->time[e]);
-    v[2] = v_str(ms_outcome_name(s->outcome[e]));
+    v[2] = v_str(ms_outcome_name(ms_store_outcome(s, e)));
     v[3] = v_user(s, s->user[e]);
-    v[4] = v_str(ms_service_name(s->service[e]));
+    v[4] = v_str(ms_service_name(ms_store_service(s, e)));
     v[5] = gap;
-    v[6] = v_sstr(s, s->source[e]);
-    v[7] = v_sstr(s, s->method[e]);
+    v[6] = v_sstr(s, ms_store_shape(s, e)->source);
+    v[7] = v_sstr(s, ms_store_shape(s, e)->method);
     v[8] = v_str(h != MS_HONEST_NO ? ms_honest_name(h) : "");
-    v[9] = v_str(file_name(s, s->file[e]));
-    v[10] = v_int((int64_t)s->line[e]);
+    v[9] = v_str(file_name(s, ms_store_file(s, e)));
+    v[10] = v_int((int64_t)ms_store_line(s, e));
 }
 
 const ms_table ms_tab_timeline = {
@@ -677,9 +673,10 @@ static void compromised_row(ms_rctx *c, size_t i, ms_rv *v)
     v[1] = v_user(s, k->user);
     v[2] = v_time(k->time);
     v[3] = v_str(k->evidence);
-    v[4] = ev ? v_str(ms_service_name(s->service[k->event])) : v_str("");
-    v[5] = ev ? v_str(file_name(s, s->file[k->event])) : v_str("");
-    v[6] = ev ? v_int((int64_t)s->line[k->event]) : (ms_rv){.k = MS_RV_NULL};
+    v[4] = v_str(ev ? ms_service_name(ms_store_service(s, k->event)) : "");
+    v[5] = ev ? v_str(file_name(s, ms_store_file(s, k->event))) : v_str("");
+    v[6] = ev ? v_int((int64_t)ms_store_line(s, k->event))
+              : (ms_rv){.k = MS_RV_NULL};
 }
 
 const ms_table ms_tab_compromised = {

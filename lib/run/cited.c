@@ -65,7 +65,8 @@ void ms_cited_read(const ms_run_settings *s, const ms_store *st,
     for (size_t i = 0; i < w->nrules; i++)
         for (size_t k = 0; k < w->rules[i].nevents; k++) {
             uint32_t e = w->rules[i].events[k];
-            out->v[out->n++] = (ms_cited){st->file[e], st->line[e], NULL, 0};
+            out->v[out->n++] = (ms_cited){ms_store_file(st, e),
+                                          ms_store_line(st, e), NULL, 0};
         }
     qsort(out->v, out->n, sizeof *out->v, cmp_cited);
     if (!n)
@@ -87,7 +88,7 @@ void ms_cited_read(const ms_run_settings *s, const ms_store *st,
 const ms_cited *ms_cited_find(const ms_cited_lines *c, const ms_store *st,
                               uint32_t e)
 {
-    return find(c, st->file[e], st->line[e]);
+    return find(c, ms_store_file(st, e), ms_store_line(st, e));
 }
 
 void ms_cited_free(ms_cited_lines *c)

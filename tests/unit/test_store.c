@@ -48,7 +48,7 @@ static void check(const ms_store *s, const int64_t *t)
 {
     assert_int_equal(s->n, N);
     for (size_t i = 0; i < N; i++) {
-        uint64_t line = s->line[i];
+        uint64_t line = ms_store_line(s, i);
         char user[32];
         snprintf(user, sizeof user, "u%llu", (unsigned long long)line);
         assert_string_equal(s->users.str[s->user[i]], user);
@@ -56,7 +56,7 @@ static void check(const ms_store *s, const int64_t *t)
         if (i) {
             assert_true(s->time[i - 1] <= s->time[i]);
             if (s->time[i - 1] == s->time[i])
-                assert_true(s->line[i - 1] < s->line[i]);
+                assert_true(ms_store_line(s, i - 1) < ms_store_line(s, i));
         }
     }
     for (uint32_t ip = 0; ip < s->ips.n; ip++)
@@ -113,7 +113,8 @@ static void test_repeated_strings(void **state)
         for (size_t j = 0; j < k; j++)
             assert_int_equal(s.user[j] == u, users[j].n == users[k].n &&
                              memcmp(users[j].p, users[k].p, users[k].n) == 0);
-        assert_string_equal(s.strs.str[s.source[k]], k % 2 ? "x" : "y");
+        assert_string_equal(s.strs.str[ms_store_shape(&s, k)->source],
+                            k % 2 ? "x" : "y");
         assert_int_equal(s.ip[k] == s.ip[0], k % 3 == 0);
     }
     assert_int_equal(s.users.n, 1 + 5);   /* "", ab, cd, a\0b, a\0c, abc */
@@ -175,7 +176,8 @@ static void test_servers(void **state)
     assert_int_equal(ms_store_finish(&s), 0);
     for (size_t i = 0; i < s.n; i++) {
         uint32_t id = ms_store_server(&s, i);
-        assert_string_equal(s.strs.str[id], rows[s.line[i] - 1].server);
+        assert_string_equal(s.strs.str[id],
+                            rows[ms_store_line(&s, i) - 1].server);
     }
     assert_int_equal(ms_store_server(&s, 0), ms_store_server(&s, 3));
     assert_int_equal(ms_store_server(&s, 2), 0);
