@@ -57,14 +57,19 @@ typedef struct ms_geo_row {
     uint64_t ips, attempts, banned;
 } ms_geo_row;
 
+/* Where the timeline's row `first` begins: at the first event of ips[pos]. */
+typedef struct ms_tl_cursor {
+    size_t pos, first;
+} ms_tl_cursor;
+
 typedef struct ms_rctx {
     const ms_analysis *a;
     const ms_store *s;
     int failed;                 /* out of memory while preparing */
     uint32_t *ips;              /* real ips with events, canonical order */
     size_t nips;
-    uint32_t *tl;               /* timeline: event indices, by ip then time */
-    size_t ntl;
+    size_t ntl;                 /* timeline: every event, by ip then time */
+    ms_tl_cursor tl[3];         /* its row written, and two read ahead */
     ms_geo_row *geo;
     size_t ngeo;
     size_t mcluster, mbase;     /* cluster_members: where the last row was */
