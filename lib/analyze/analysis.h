@@ -74,7 +74,9 @@ typedef struct ms_cluster {
     double median_ip_gap_s;        /* between one member's own tries */
     uint32_t services;             /* bit per ms_service seen */
     int domain_then_bare;          /* the order tries name@domain then name */
-    const char *evidence;
+    const char *steps;             /* the order's steps against chance, in
+                                      words ("" when none recurred) */
+    const char *evidence;          /* a sentence that holds steps */
 } ms_cluster;
 
 typedef struct ms_ban {

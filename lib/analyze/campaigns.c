@@ -4,29 +4,47 @@
  *    not a fast robot, with a name, in time order.
  * 2. Steps: for each failure, the next `lookahead` failures within
  *    `handoff_window_s` that come from other ips. A pair of names (u, v)
- *    seen this way is a dictionary step when it recurs at least
+ *    seen this way may be a dictionary step when it recurs at least
  *    `min_step_support` times (twice for `name@domain` -> `name`) and at
- *    least a quarter as often as u's most frequent next name. Only pairs
- *    seen twice (core/seen.h) are counted, so memory follows the steps
- *    that recur, not every pair.
- * 3. Edges: each observed dictionary step joins the two ips. An ip needs two
- *    such edges to take part, so a one-off scanner whose single try happens
- *    to fit the list is not pulled in.
+ *    least a quarter as often as u's most frequent next name; it is one
+ *    when it also recurs far more often than chance gives: more than the
+ *    count its names' frequencies predict, or than its reverse (v, u),
+ *    each judged by its tail probability, and the pairs kept chosen among
+ *    all the recurring ones at a false discovery rate of MS_STEP_FDR
+ *    (chance.h). Only pairs seen twice (core/seen.h) are counted, so memory
+ *    follows the pairs that recur, not every pair.
+ * 3. Edges: each observed dictionary step joins the two ips, and makes both
+ *    tries fit the list. An ip needs two such edges to take part, and its
+ *    fits must fall at k moments or more (fits more than `handoff_window_s`
+ *    apart are two), for the least k at which chance brings in at most
+ *    MS_MEMBER_CHANCE as many ips, measured by shuffling the other ips'
+ *    names (keep_members): 1 on a small server, more among thousands of
+ *    scanners trying the same names.
  * 4. Groups: union-find over the edges in time order; a group of three or
  *    more ips joins another group of three or more only when two or more
  *    edges join them, so one chance handoff cannot fuse two campaigns.
- * 5. Groups of at least `min_cluster_ips` ips are campaigns; each gets its
- *    walking order (the chain of the most frequent next names among its own
- *    consecutive tries), its pace and a sentence of evidence. */
+ * 5. Groups of at least `min_cluster_ips` ips whose walking order (the chain
+ *    of the most frequent next names among their own consecutive tries,
+ *    from the first name another member's try followed) holds two names or
+ *    more are campaigns; each gets its pace and a sentence of evidence,
+ *    with its steps' counts next to chance's. */
 #include "campaigns.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/chance.h"
 #include "core/seen.h"
 #include "core/timeconv.h"
 #include "core/u64map.h"
+
+/* The share of chance steps expected among the steps kept. */
+#define MS_STEP_FDR 0.1
+/* The most members chance may bring in, as a share of the members; and how
+ * many shuffles measure it. */
+#define MS_MEMBER_CHANCE 0.02
+#define MS_SHUFFLES 4
 
 typedef struct edge {
     uint32_t a, b;
@@ -99,102 +117,319 @@ static uint32_t *build_stream(const ms_store *s, const ms_analysis *a, size_t *n
     return st;
 }
 
-/* Calls fn(ctx, i, j) for every step pair of the stream (step 2). */
-#define FOR_STEPS(s, o, st, n, BODY) do {                                  \
+/* Runs BODY for every step pair of the stream (step 2): i, then j, one of
+ * the next `lookahead` tries from other ips within `handoff_window_s`,
+ * whose names ui = names[i] and uj = names[j] differ (ei, ej: their
+ * events). */
+#define FOR_STEPS(s, o, st, names, n, BODY) do {                           \
         const int64_t win_ = (int64_t)(o)->handoff_window_s * MS_NS_PER_S; \
         for (size_t i = 0; i < (n); i++) {                                 \
-            uint32_t ei = (st)[i];                                         \
+            uint32_t ei = (st)[i], ui = (names)[i];                        \
             int seen_ = 0;                                                 \
             for (size_t j = i + 1; j < (n) && seen_ < (o)->lookahead; j++) { \
-                uint32_t ej = (st)[j];                                     \
+                uint32_t ej = (st)[j], uj = (names)[j];                    \
                 if ((s)->time[ej] - (s)->time[ei] > win_)                  \
                     break;                                                 \
                 if ((s)->ip[ej] == (s)->ip[ei])                            \
                     continue;                                              \
                 seen_++;                                                   \
-                if ((s)->user[ej] == (s)->user[ei])                        \
+                if (uj == ui)                                              \
                     continue;                                              \
                 BODY                                                       \
             }                                                              \
         }                                                                  \
     } while (0)
 
-/* A step must recur, and be at least a quarter as common as u's most
- * common next name: two campaigns interleaving in time pair each other's
- * names too, but spread over a whole list, so far less often. */
-static int kept(const ms_store *s, const ms_analyze_opts *o,
-                const ms_u64map *steps, const uint32_t *best, uint32_t u,
-                uint32_t v)
+/* The pairs of step 2: how often each name begins and ends one, and all of
+ * them (what chance predicts of a pair); the recurring pairs' counts (with
+ * their reverses'); and the dictionary steps among them. */
+typedef struct pairs {
+    uint32_t *out, *in, *best;   /* by user id; best: u's most common pair */
+    uint64_t total;
+    ms_u64map count, kept;       /* kept: the dictionary steps, value 1 */
+} pairs;
+
+static void pairs_free(pairs *p)
 {
-    uint32_t c = ms_u64map_get(steps, ms_pair(u, v));
-    if (c * 4 < best[u])
-        return 0;
-    return c >= (uint32_t)o->min_step_support || (c >= 2 && domain_form(s, u, v));
+    free(p->out);
+    free(p->in);
+    free(p->best);
+    ms_u64map_free(&p->count);
+    ms_u64map_free(&p->kept);
 }
 
-/* Steps 2-3: the edges, in time order, and each ip's degree. */
-static int find_edges(const ms_store *s, const ms_analyze_opts *o,
-                      const uint32_t *st, size_t n, edge **out, size_t *nout,
-                      uint32_t *deg)
+static void add_sat(uint32_t *x)
 {
-    /* Only a step seen twice can count, and most pairs occur once (with
-     * many distinct names, nearly all): a filter of a few bits per pair
-     * picks the recurring ones, which alone are then counted exactly. */
-    size_t npairs = 0;
-    FOR_STEPS(s, o, st, n, { npairs++; });
-    ms_u64map steps = {0};
+    if (*x != UINT32_MAX)
+        ++*x;
+}
+
+/* The count of (u, v) chance predicts from how often u begins a pair and v
+ * ends one. */
+static double expected(const pairs *p, uint32_t u, uint32_t v)
+{
+    return ms_pair_expected(p->out[u], p->in[v], p->total);
+}
+
+/* How likely chance makes pair (u, v) recur as it does: 1 unless it recurs
+ * enough (min_step_support times, twice for `name@domain` -> `name`) and at
+ * least a quarter as often as u's most common next name (two campaigns
+ * interleaving in time pair each other's names too, but spread over a
+ * whole list, so far less often); else the smaller of two tails: its count
+ * where chance predicts expected(), and its count out of its own and its
+ * reverse's where each way is as likely (chance pairs two names both ways;
+ * a list walked in order, one way). */
+static double step_chance(const ms_store *s, const ms_analyze_opts *o,
+                          const pairs *p, uint32_t u, uint32_t v)
+{
+    uint32_t c = ms_u64map_get(&p->count, ms_pair(u, v));
+    if (c * 4 < p->best[u])
+        return 1;
+    if (c < (uint32_t)o->min_step_support && !(c >= 2 && domain_form(s, u, v)))
+        return 1;
+    uint32_t r = ms_u64map_get(&p->count, ms_pair(v, u));
+    double a = ms_poisson_tail(expected(p, u, v), c);
+    double b = ms_binomial_tail((uint64_t)c + r, c, 0.5);
+    return a < b ? a : b;
+}
+
+/* Step 2: count the pairs and pick the dictionary steps. Only a step seen
+ * twice can count, and most pairs occur once (with many distinct names,
+ * nearly all): a filter of a few bits per pair picks the recurring ones,
+ * which alone (and their reverses) are then counted exactly. */
+static int find_steps(const ms_store *s, const ms_analyze_opts *o,
+                      const uint32_t *st, const uint32_t *names, size_t n,
+                      pairs *p)
+{
+    p->out = calloc(s->users.n + 1, sizeof *p->out);
+    p->in = calloc(s->users.n + 1, sizeof *p->in);
+    p->best = calloc(s->users.n + 1, sizeof *p->best);
+    if (!p->out || !p->in || !p->best)
+        return -1;
+    FOR_STEPS(s, o, st, names, n, {
+        add_sat(&p->out[ui]);
+        add_sat(&p->in[uj]);
+        p->total++;
+    });
     ms_seen once;
-    int fail = ms_seen_init(&once, npairs) != 0;
-    FOR_STEPS(s, o, st, n, {
-        uint64_t key = ms_pair(s->user[ei], s->user[ej]);
+    if (ms_seen_init(&once, p->total))
+        return -1;
+    int fail = 0;
+    FOR_STEPS(s, o, st, names, n, {
+        uint64_t key = ms_pair(ui, uj);
         if (!fail && ms_seen_mark(&once, key) &&
-            ms_u64map_add(&steps, key, 0) == UINT32_MAX)
+            ms_u64map_add(&p->count, key, 0) == UINT32_MAX)
             fail = 1;
     });
     ms_seen_free(&once);
-    FOR_STEPS(s, o, st, n, {
-        uint32_t *c = ms_u64map_find(&steps, ms_pair(s->user[ei], s->user[ej]));
+    ms_u64map *m = &p->count;
+    size_t nk = 0;
+    uint64_t *keys = fail ? NULL : malloc((m->n ? m->n : 1) * sizeof *keys);
+    for (size_t k = 0; keys && k < m->cap; k++)
+        if (m->key[k] != UINT64_MAX)
+            keys[nk++] = m->key[k];
+    for (size_t k = 0; keys && k < nk; k++)
+        if (ms_u64map_add(m, keys[k] << 32 | keys[k] >> 32, 0) == UINT32_MAX)
+            fail = 1;
+    free(keys);
+    if (fail || !keys)
+        return -1;
+    FOR_STEPS(s, o, st, names, n, {
+        uint32_t *c = ms_u64map_find(m, ms_pair(ui, uj));
         if (c)
             ++*c;
     });
-    uint32_t *best = calloc(s->users.n + 1, sizeof *best);
-    if (!best)
-        fail = 1;
-    for (size_t k = 0; !fail && k < steps.cap; k++) {
-        uint32_t u = (uint32_t)(steps.key[k] >> 32);
-        if (steps.key[k] != UINT64_MAX && steps.val[k] > best[u])
-            best[u] = steps.val[k];
+    for (size_t k = 0; k < m->cap; k++) {
+        uint32_t u = (uint32_t)(m->key[k] >> 32);
+        if (m->key[k] != UINT64_MAX && m->val[k] > p->best[u])
+            p->best[u] = m->val[k];
     }
+    /* Each pair that recurs is a test; the others cannot be steps. */
+    double *pv = malloc((m->n ? m->n : 1) * sizeof *pv);
+    if (!pv)
+        return -1;
+    size_t np = 0;
+    for (size_t k = 0; k < m->cap; k++)
+        if (m->key[k] != UINT64_MAX && m->val[k] >= 2)
+            pv[np++] = step_chance(s, o, p, (uint32_t)(m->key[k] >> 32),
+                                   (uint32_t)m->key[k]);
+    double cut = ms_fdr_cut(pv, np, np, MS_STEP_FDR);
+    free(pv);
+    for (size_t k = 0; k < m->cap; k++)
+        if (m->key[k] != UINT64_MAX &&
+            step_chance(s, o, p, (uint32_t)(m->key[k] >> 32),
+                        (uint32_t)m->key[k]) <= cut &&
+            ms_u64map_add(&p->kept, m->key[k], 1) == UINT32_MAX)
+            return -1;
+    return 0;
+}
+
+/* Step 3: each ip's degree, which tries of the stream fit the list (have a
+ * dictionary step to or from another ip's try) and, when out is not NULL,
+ * the edges in time order. */
+static int find_edges(const ms_store *s, const ms_analyze_opts *o,
+                      const uint32_t *st, const uint32_t *names, size_t n,
+                      const pairs *p, edge **out, size_t *nout, uint32_t *deg,
+                      uint8_t *fit)
+{
     size_t cap = 0, ne = 0;
     edge *ev = NULL;
-    FOR_STEPS(s, o, st, n, {
-        if (fail || !kept(s, o, &steps, best, s->user[ei], s->user[ej]))
+    int fail = 0;
+    FOR_STEPS(s, o, st, names, n, {
+        if (fail || !ms_u64map_get(&p->kept, ms_pair(ui, uj)))
+            continue;
+        deg[s->ip[ei]]++;
+        deg[s->ip[ej]]++;
+        fit[i] = fit[j] = 1;
+        if (!out)
             continue;
         if (ne == cap) {
             size_t ncap = cap ? cap * 2 : 1024;
-            edge *p = realloc(ev, ncap * sizeof *p);
-            if (!p) {
+            edge *q = realloc(ev, ncap * sizeof *q);
+            if (!q) {
                 fail = 1;
                 continue;
             }
-            ev = p;
+            ev = q;
             cap = ncap;
         }
         ev[ne].a = s->ip[ei];
         ev[ne].b = s->ip[ej];
-        deg[ev[ne].a]++;
-        deg[ev[ne].b]++;
         ne++;
     });
-    ms_u64map_free(&steps);
-    free(best);
     if (fail) {
         free(ev);
         return -1;
     }
-    *out = ev;
-    *nout = ne;
+    if (out) {
+        *out = ev;
+        *nout = ne;
+    }
     return 0;
+}
+
+/* Each ip's moments: its tries that fit, counted once per stretch of fits
+ * no more than handoff_window_s apart. */
+static void count_moments(const ms_store *s, const ms_analyze_opts *o,
+                          const uint32_t *st, size_t n, const uint8_t *fit,
+                          uint32_t *moments, ms_time *last)
+{
+    const int64_t win = (int64_t)o->handoff_window_s * MS_NS_PER_S;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t ip = s->ip[st[i]];
+        if (!fit[i])
+            continue;
+        if (last[ip] == MS_TIME_NONE || s->time[st[i]] - last[ip] > win)
+            moments[ip]++;
+        last[ip] = s->time[st[i]];
+    }
+}
+
+/* How many of the ips with fewer than k moments would reach k moments and
+ * two edges by chance: the names of their tries are shuffled among those
+ * tries (the others keep theirs), and the steps and fits are found again
+ * on that stream; the mean over MS_SHUFFLES shuffles (a fixed seed). -1
+ * when memory ran out. */
+static double chance_members(const ms_store *s, const ms_analyze_opts *o,
+                             const uint32_t *st, const uint32_t *names,
+                             size_t n, const uint32_t *moments, uint32_t k)
+{
+    size_t nips = s->ips.n + 1;
+    uint32_t *shuffled = malloc((n ? n : 1) * sizeof *shuffled);
+    uint32_t *pool = malloc((n ? n : 1) * sizeof *pool);
+    uint32_t *deg = malloc(nips * sizeof *deg);
+    uint32_t *mom = malloc(nips * sizeof *mom);
+    ms_time *last = malloc(nips * sizeof *last);
+    uint8_t *fit = malloc(n ? n : 1);
+    double e = -1;
+    if (!shuffled || !pool || !deg || !mom || !last || !fit)
+        goto out;
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        if (moments[s->ip[st[i]]] < k)
+            pool[np++] = names[i];
+    uint64_t rng = 0x9e3779b97f4a7c15u, found = 0;
+    for (int r = 0; r < MS_SHUFFLES; r++) {
+        for (size_t x = np; x > 1; x--) {   /* Fisher-Yates, xorshift64 */
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            size_t y = (size_t)(rng % x);
+            uint32_t t = pool[x - 1];
+            pool[x - 1] = pool[y];
+            pool[y] = t;
+        }
+        for (size_t i = 0, x = 0; i < n; i++)
+            shuffled[i] = moments[s->ip[st[i]]] < k ? pool[x++] : names[i];
+        memset(deg, 0, nips * sizeof *deg);
+        memset(mom, 0, nips * sizeof *mom);
+        memset(fit, 0, n ? n : 1);
+        for (size_t i = 0; i < nips; i++)
+            last[i] = MS_TIME_NONE;
+        pairs p = {0};
+        int bad = find_steps(s, o, st, shuffled, n, &p) ||
+                  find_edges(s, o, st, shuffled, n, &p, NULL, NULL, deg, fit);
+        pairs_free(&p);
+        if (bad)
+            goto out;
+        count_moments(s, o, st, n, fit, mom, last);
+        for (uint32_t ip = 0; ip < s->ips.n; ip++)
+            found += moments[ip] < k && deg[ip] >= 2 && mom[ip] >= k;
+    }
+    e = (double)found / MS_SHUFFLES;
+out:
+    free(shuffled);
+    free(pool);
+    free(deg);
+    free(mom);
+    free(last);
+    free(fit);
+    return e;
+}
+
+/* Step 3, the addresses. An ip with two edges takes part when its fits
+ * fall at k moments or more, for the least k at which chance brings in at
+ * most MS_MEMBER_CHANCE as many ips as there are such ips (chance_members).
+ * A member of a slow campaign comes back hours later and fits again, a
+ * scanner tries its names within seconds: on a small server, where hardly
+ * anything but the campaign tries its names, k is 1 (a campaign may use
+ * each address once); among thousands of scanners trying the same names,
+ * k grows until their chance fits are left out. Drops the others' degree
+ * to 0. */
+static int keep_members(const ms_store *s, const ms_analyze_opts *o,
+                        const uint32_t *st, const uint32_t *names, size_t n,
+                        const uint8_t *fit, uint32_t *deg)
+{
+    size_t nips = s->ips.n + 1;
+    uint32_t *moments = calloc(nips, sizeof *moments);
+    ms_time *last = malloc(nips * sizeof *last);
+    int rc = -1;
+    if (!moments || !last)
+        goto out;
+    for (size_t i = 0; i < nips; i++)
+        last[i] = MS_TIME_NONE;
+    count_moments(s, o, st, n, fit, moments, last);
+    uint32_t k = 1;
+    for (;; k++) {
+        uint64_t members = 0;
+        for (uint32_t ip = 0; ip < s->ips.n; ip++)
+            members += deg[ip] >= 2 && moments[ip] >= k;
+        if (!members)
+            break;
+        double e = chance_members(s, o, st, names, n, moments, k);
+        if (e < 0)
+            goto out;
+        if (e <= MS_MEMBER_CHANCE * (double)members)
+            break;
+    }
+    for (uint32_t ip = 0; ip < s->ips.n; ip++)
+        if (moments[ip] < k)
+            deg[ip] = 0;
+    rc = 0;
+out:
+    free(moments);
+    free(last);
+    return rc;
 }
 
 /* Step 4. */
@@ -259,8 +494,9 @@ static int cmp_groups(const void *x, const void *y)
                      ms_store_ip(cmp_store, b->min_ip));
 }
 
-/* The walking order: from the first name tried, follow the most frequent
- * next name not yet in the order. */
+/* The walking order: from the first name tried that another member's try
+ * followed (a lone try before the walk is no part of it), follow the most
+ * frequent next name not yet in the order. */
 static int infer_order(const ms_store *s, const ms_analyze_opts *o,
                        const uint32_t *st, size_t n, const ms_analysis *a,
                        uint32_t id, ms_cluster *c, ms_arena *arena)
@@ -276,14 +512,14 @@ static int infer_order(const ms_store *s, const ms_analyze_opts *o,
         uint32_t e = st[i];
         if (a->ip[s->ip[e]].cluster != id)
             continue;
-        if (start == UINT32_MAX)
-            start = s->user[e];
         if (prev != UINT32_MAX && s->ip[e] != prev_ip &&
             s->time[e] - prev_t <= (int64_t)o->handoff_window_s * MS_NS_PER_S) {
             handoffs[nh++] = s->time[e] - prev_t;
             if (prev != s->user[e] &&
                 ms_u64map_add(&next, ms_pair(prev, s->user[e]), 1) == UINT32_MAX)
                 goto fail;
+            if (prev != s->user[e] && start == UINT32_MAX)
+                start = prev;
         }
         prev = s->user[e];
         prev_ip = s->ip[e];
@@ -329,8 +565,45 @@ fail:
     return -1;
 }
 
-static int describe(const ms_store *s, ms_cluster *c, ms_analysis *a,
-                    int64_t *gaps)
+static int cmp_dbl(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return a < b ? -1 : a > b;
+}
+
+static double median_d(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_dbl);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The steps of c's order as the whole stream counted them: the median
+ * count, the median count chance predicts, and the median count of their
+ * reverses; all -1 when no step of the order recurred. */
+static int order_steps(const pairs *p, const ms_cluster *c, double fig[3])
+{
+    fig[0] = fig[1] = fig[2] = -1;
+    size_t n = c->norder ? c->norder - 1 : 0, k = 0;
+    double *v = malloc((3 * n + 1) * sizeof *v);
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t a = c->order[i], b = c->order[i + 1];
+        uint32_t got = ms_u64map_get(&p->count, ms_pair(a, b));
+        if (!got)
+            continue;
+        v[k] = got;
+        v[n + k] = expected(p, a, b);
+        v[2 * n + k++] = ms_u64map_get(&p->count, ms_pair(b, a));
+    }
+    for (int f = 0; k && f < 3; f++)
+        fig[f] = median_d(v + (size_t)f * n, k);
+    free(v);
+    return 0;
+}
+
+static int describe(const ms_store *s, const pairs *p, ms_cluster *c,
+                    ms_analysis *a, int64_t *gaps)
 {
     size_t ng = 0;
     c->first = c->last = MS_TIME_NONE;
@@ -355,19 +628,32 @@ static int describe(const ms_store *s, ms_cluster *c, ms_analysis *a,
         }
     }
     c->median_ip_gap_s = median_s(gaps, ng);
-    char span[32], hand[32], gap[32], buf[768];
+    double fig[3];
+    if (order_steps(p, c, fig))
+        return -1;
+    char span[32], hand[32], gap[32], buf[1024], steps[256] = "";
+    if (fig[0] >= 0)
+        snprintf(steps, sizeof steps,
+                 "each step of that order was taken a median %.3g times "
+                 "from one IP to the next, where chance predicts %.2g from "
+                 "how often its names were tried, and %.3g times the other "
+                 "way round", fig[0], fig[1], fig[2]);
+    c->steps = ms_arena_strndup(&a->arena, steps, strlen(steps));
+    if (!c->steps)
+        return -1;
     ms_duration_format(c->first == MS_TIME_NONE
                            ? -1 : (double)(c->last - c->first) / 1e9,
                        span, sizeof span);
     ms_duration_format(c->median_handoff_s, hand, sizeof hand);
     ms_duration_format(c->median_ip_gap_s, gap, sizeof gap);
     snprintf(buf, sizeof buf,
-             "%zu IPs walked one list of %zu%s usernames in the same order%s; "
+             "%zu IPs walked one list of %zu%s usernames in the same order%s%s%s; "
              "%llu tries over %s; consecutive tries came from different IPs "
              "a median %s apart, while each IP waited a median %s between "
              "its own tries",
              c->nmembers, c->norder, c->norder == 256 ? "+" : "",
              c->domain_then_bare ? " (name@domain, then name)" : "",
+             *steps ? "; " : "", steps,
              (unsigned long long)c->attempts, span, hand, gap);
     c->evidence = ms_arena_strndup(&a->arena, buf, strlen(buf));
     return c->evidence ? 0 : -1;
@@ -381,17 +667,24 @@ int ms_campaigns(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
     group_ref *groups = NULL;
     int64_t *gaps = NULL;
     int rc = -1;
+    pairs p = {0};
     uint32_t *st = build_stream(s, a, &n);
     uint32_t *deg = calloc(s->ips.n + 1, sizeof *deg);
+    uint8_t *fit = calloc(n + 1, 1);
+    uint32_t *names = malloc((n + 1) * sizeof *names);
     u.parent = malloc((s->ips.n + 1) * sizeof *u.parent);
     u.size = malloc((s->ips.n + 1) * sizeof *u.size);
-    if (!st || !deg || !u.parent || !u.size)
+    if (!st || !deg || !fit || !names || !u.parent || !u.size)
         goto out;
+    for (size_t i = 0; i < n; i++)
+        names[i] = s->user[st[i]];
     for (uint32_t i = 0; i < s->ips.n; i++) {
         u.parent[i] = i;
         u.size[i] = 1;
     }
-    if (find_edges(s, o, st, n, &ev, &ne, deg) || group(&u, ev, ne, deg))
+    if (find_steps(s, o, st, names, n, &p) ||
+        find_edges(s, o, st, names, n, &p, &ev, &ne, deg, fit) ||
+        keep_members(s, o, st, names, n, fit, deg) || group(&u, ev, ne, deg))
         goto out;
 
     /* Step 5: groups big enough, in a stable order. */
@@ -457,16 +750,30 @@ int ms_campaigns(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
     for (size_t g = 0; g < ng; g++)
         qsort(a->clusters[g].members, a->clusters[g].nmembers,
               sizeof *a->clusters[g].members, cmp_ip_ids);
-    for (size_t g = 0; g < ng; g++) {
-        ms_cluster *c = &a->clusters[g];
-        if (infer_order(s, o, st, n, a, c->id, c, &a->arena) ||
-            describe(s, c, a, gaps))
+    for (size_t g = 0; g < ng; g++)
+        if (infer_order(s, o, st, n, a, a->clusters[g].id, &a->clusters[g], &a->arena))
             goto out;
+    /* A list of one name is no order: such a group is no campaign. */
+    size_t kept_n = 0;
+    for (size_t g = 0; g < ng; g++) {
+        ms_cluster c = a->clusters[g];
+        c.id = c.norder >= 2 ? (uint32_t)kept_n + 1 : 0;
+        for (size_t m = 0; m < c.nmembers; m++)
+            a->ip[c.members[m]].cluster = c.id;
+        if (c.id)
+            a->clusters[kept_n++] = c;
     }
+    a->nclusters = kept_n;
+    for (size_t g = 0; g < kept_n; g++)
+        if (describe(s, &p, &a->clusters[g], a, gaps))
+            goto out;
     rc = 0;
 out:
+    pairs_free(&p);
     free(st);
     free(deg);
+    free(fit);
+    free(names);
     free(ev);
     free(u.parent);
     free(u.size);

@@ -162,6 +162,22 @@ static void supports(const ms_analysis *a, const ms_analyze_opts *o,
     }
 }
 
+/* The campaign rule says how its steps compare with chance. */
+static int with_steps(ms_why *w, ms_why_rule *x, const ms_cluster *c)
+{
+    size_t lt = strlen(x->text), ls = strlen(c->steps);
+    if (!ls)
+        return 0;
+    char *t = ms_arena_alloc(&w->arena, lt + 2 + ls + 1);
+    if (!t)
+        return -1;
+    memcpy(t, x->text, lt);
+    memcpy(t + lt, "; ", 2);
+    memcpy(t + lt + 2, c->steps, ls + 1);
+    x->text = t;
+    return 0;
+}
+
 int ms_why_ip(const ms_analysis *a, const ms_analyze_opts *o, uint32_t ip,
               ms_why *w)
 {
@@ -178,9 +194,13 @@ int ms_why_ip(const ms_analysis *a, const ms_analyze_opts *o, uint32_t ip,
         if (!c.failed)
             take(&w->rules[w->nrules - 1], k->event);
     }
-    for (size_t i = 0; i < w->nrules && !c.failed; i++)
+    for (size_t i = 0; i < w->nrules && !c.failed; i++) {
+        if (w->rules[i].rule == MS_RULE_CAMPAIGN &&
+            with_steps(w, &w->rules[i], &a->clusters[a->ip[ip].cluster - 1]))
+            c.failed = 1;
         if (w->rules[i].rule != MS_RULE_COMPROMISE)
             supports(a, o, ip, &w->rules[i]);
+    }
     if (c.failed || w->score < 0) {
         ms_why_free(w);
         return -1;

@@ -1,7 +1,10 @@
 /* test_campaigns.c — username-order clusters on hand-made event streams:
  * two campaigns interleaved in time on one service stay two; one-off
  * scanners are not glued in; honest and fast ips stay out; the walking
- * order and the `name@domain` then `name` form are found. */
+ * order and the `name@domain` then `name` form are found; thousands of
+ * scanners drawing from the campaign's own list stay out of it, some of
+ * them coming back, while a campaign that uses each address once on a
+ * quiet server is still found whole, its order starting with the walk. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,10 +110,126 @@ static void test_two_interleaved_campaigns(void **state)
     ms_store_free(&st);
 }
 
+/* Of the cluster holding ip, how many members begin with prefix. */
+static void members_of(const ms_analysis *a, const char *ip, const char *prefix,
+                       size_t *size, size_t *with_prefix)
+{
+    int c = cluster_of(a, ip);
+    *size = *with_prefix = 0;
+    if (c <= 0)
+        return;
+    const ms_cluster *k = &a->clusters[c - 1];
+    *size = k->nmembers;
+    for (size_t m = 0; m < k->nmembers; m++) {
+        char buf[64];
+        buf[ms_ip_format(ms_store_ip(&st, k->members[m]), buf)] = 0;
+        *with_prefix += strncmp(buf, prefix, strlen(prefix)) == 0;
+    }
+}
+
+static void analyze_it(ms_analysis *a)
+{
+    assert_int_equal(ms_store_finish(&st), 0);
+    ms_analyze_opts o;
+    ms_analyze_defaults(&o);
+    ms_error err;
+    assert_int_equal(ms_analyze(&st, &o, a, &err), 0);
+}
+
+static void test_scanners_sharing_the_list(void **state)
+{
+    (void)state;
+    assert_int_equal(ms_store_init(&st), 0);
+    assert_true(ms_store_add_file(&st, "x") == 0);
+    static char names[60][16];
+    for (int i = 0; i < 60; i++)
+        snprintf(names[i], sizeof names[i], "n%02d", i);
+    char ip[32];
+    /* The campaign: 40 addresses (10.9.0.x), one try a minute across
+     * them, each address back only two hours later, for two days. */
+    int64_t last[40];
+    for (int i = 0; i < 40; i++)
+        last[i] = -100000;
+    int pos = 0;
+    for (int64_t t = 0; t < 2 * 86400; t += 40 + next_rand() % 40) {
+        int k = (int)(next_rand() % 40);
+        for (int tries = 0; tries < 40 && t - last[k] < 7200; tries++)
+            k = (k + 1) % 40;
+        if (t - last[k] < 7200)
+            continue;
+        last[k] = t;
+        snprintf(ip, sizeof ip, "10.9.0.%d", k + 1);
+        add(t, ip, names[pos++ % 60], MS_OUT_AUTH_FAIL);
+    }
+    /* 1500 scanners (172.16.x.y) trying 1-4 names of the same list within
+     * seconds, the first names far more often; one in three comes back. */
+    for (int sc = 0; sc < 1500; sc++) {
+        snprintf(ip, sizeof ip, "172.16.%d.%d", sc / 250, sc % 250 + 1);
+        int visits = next_rand() % 3 == 0 ? 2 + (int)(next_rand() % 2) : 1;
+        for (int v = 0; v < visits; v++) {
+            int64_t t = (int64_t)(next_rand() % 17280) * 10 + 3;
+            for (int n = 1 + (int)(next_rand() % 4); n > 0; n--) {
+                unsigned r = next_rand() % 1000;
+                add(t, ip, names[r < 500 ? r % 8 : r % 60], MS_OUT_AUTH_FAIL);
+                t += 2 + next_rand() % 13;
+            }
+        }
+    }
+    ms_analysis a;
+    analyze_it(&a);
+    size_t size, campaign;
+    members_of(&a, "10.9.0.1", "10.9.", &size, &campaign);
+    assert_int_equal(a.nclusters, 1);
+    assert_true(campaign >= 36);
+    assert_int_equal(size, campaign);
+    ms_analysis_free(&a);
+    ms_store_free(&st);
+}
+
+static void test_one_try_per_address(void **state)
+{
+    (void)state;
+    assert_int_equal(ms_store_init(&st), 0);
+    assert_true(ms_store_add_file(&st, "x") == 0);
+    char ip[32], name[48];
+    /* A quiet server: 200 addresses try once each, 30 s apart, walking 20
+     * names as name@dom then name, five times over; a few one-off
+     * scanners try names of their own. The first address tried a name of
+     * its own well before the walk: the order starts with the walk. */
+    add(0, "10.8.0.1", "lone", MS_OUT_AUTH_FAIL);
+    for (int i = 0; i < 200; i++) {
+        int n = i % 40;
+        snprintf(ip, sizeof ip, "10.8.%d.%d", i / 100, i % 100 + 1);
+        if (n % 2)
+            snprintf(name, sizeof name, "u%02d", n / 2);
+        else
+            snprintf(name, sizeof name, "u%02d@dom.example", n / 2);
+        add(1000 + 30 * i, ip, name, MS_OUT_AUTH_FAIL);
+        if (i % 25 == 0) {
+            snprintf(ip, sizeof ip, "172.17.0.%d", i / 25 + 1);
+            snprintf(name, sizeof name, "guess%d", i);
+            add(1000 + 30 * i + 7, ip, name, MS_OUT_AUTH_FAIL);
+        }
+    }
+    ms_analysis a;
+    analyze_it(&a);
+    size_t size, campaign;
+    members_of(&a, "10.8.0.50", "10.8.", &size, &campaign);
+    assert_int_equal(a.nclusters, 1);
+    assert_true(campaign >= 190);
+    assert_int_equal(size, campaign);
+    assert_int_equal(a.clusters[0].norder, 40);
+    assert_string_equal(st.users.str[a.clusters[0].order[0]], "u00@dom.example");
+    ms_analysis_free(&a);
+    ms_store_free(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_interleaved_campaigns),
+        cmocka_unit_test(test_scanners_sharing_the_list),
+        cmocka_unit_test(test_one_try_per_address),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
