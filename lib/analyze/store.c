@@ -124,6 +124,27 @@ static int grow_shapes(ms_store *s)
     return 0;
 }
 
+/* The id of shape h: a few shapes take turns in most logs (successes and
+ * failures, two services), so a small table of recent ones, indexed by a
+ * cheap mix of the fields, spares most events the hash of 28 bytes.
+ * UINT32_MAX when memory ran out. */
+static uint32_t shape_id(ms_store *s, const ms_shape *h)
+{
+    uint32_t mix = h->method * 0x9e3779b1u ^ h->reason * 0x85ebca6bu ^
+                   h->source * 0xc2b2ae35u ^ h->host * 0x27d4eb2fu ^
+                   h->file * 0x165667b1u ^ h->line_hi ^
+                   ((uint32_t)h->attempts << 16 | (uint32_t)h->outcome << 8 |
+                    h->service) * 0x61c88647u;
+    uint32_t *slot = &s->recent[(mix >> 26) & 63];
+    if (*slot && memcmp(&s->shapes[*slot], h, sizeof *h) == 0)
+        return *slot;
+    uint32_t id = ms_intern_put(&s->shape_ids, (const char *)h, sizeof *h);
+    if (id == UINT32_MAX || (id >= s->shapes_cap && grow_shapes(s)))
+        return UINT32_MAX;
+    s->shapes[id] = *h;
+    return *slot = id;
+}
+
 #define READY(field) \
     ms_prefault(s->field + from, (to - from) * sizeof *s->field)
 
@@ -166,10 +187,9 @@ int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
         .file = file, .line_hi = (uint32_t)(e->line >> 32),
         .attempts = e->attempts, .outcome = e->outcome, .service = e->service,
     };
-    uint32_t shape = put(&s->shape_ids, &last[6], (const char *)&h, sizeof h);
-    if (shape == UINT32_MAX || (shape >= s->shapes_cap && grow_shapes(s)))
+    uint32_t shape = shape_id(s, &h);
+    if (shape == UINT32_MAX)
         return -1;
-    s->shapes[shape] = h;
     s->time[i] = e->time;
     s->ip[i] = ids[0];
     s->user[i] = ids[1];

@@ -50,7 +50,8 @@ typedef struct ms_store {
     ms_intern shape_ids;  /* ms_shape bytes -> index in shapes */
     ms_shape *shapes;     /* by index; shapes[0] is all zero */
     size_t shapes_cap;
-    uint32_t last[7];     /* ids of the last event added (ms_store_add) */
+    uint32_t last[6];     /* ids of the last event added (ms_store_add) */
+    uint32_t recent[64];  /* shape ids by a cheap hash of the shape */
     char **files;         /* file names as the user gave them */
     uint32_t *file_server;   /* by file: its server label, id in strs */
     size_t nfiles;

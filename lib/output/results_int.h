@@ -57,9 +57,11 @@ typedef struct ms_geo_row {
     uint64_t ips, attempts, banned;
 } ms_geo_row;
 
-/* Where the timeline's row `first` begins: at the first event of ips[pos]. */
+/* Where the timeline's row `first` begins: at the first event of ips[pos],
+ * whose len events start at by_ip[base] (len 0: not looked up yet). */
 typedef struct ms_tl_cursor {
     size_t pos, first;
+    uint32_t base, len;
 } ms_tl_cursor;
 
 typedef struct ms_rctx {

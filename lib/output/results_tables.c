@@ -100,16 +100,20 @@ static size_t ip_events(const ms_rctx *c, size_t pos)
  * rows asked for in order cost a step each. Every ip of ips has events. */
 static uint32_t tl_event(const ms_rctx *c, ms_tl_cursor *k, size_t i)
 {
-    while (i < k->first) {
-        k->pos--;
-        k->first -= ip_events(c, k->pos);
-    }
-    while (i >= k->first + ip_events(c, k->pos)) {
-        k->first += ip_events(c, k->pos);
-        k->pos++;
-    }
     const ms_store *s = c->s;
-    return s->by_ip[s->ip_start[c->ips[k->pos]] + (i - k->first)];
+    if (i - k->first >= k->len) {   /* not the cursor's ip (i < first too) */
+        while (i < k->first) {
+            k->pos--;
+            k->first -= ip_events(c, k->pos);
+        }
+        while (i >= k->first + ip_events(c, k->pos)) {
+            k->first += ip_events(c, k->pos);
+            k->pos++;
+        }
+        k->base = s->ip_start[c->ips[k->pos]];
+        k->len = (uint32_t)ip_events(c, k->pos);
+    }
+    return s->by_ip[k->base + (i - k->first)];
 }
 
 /* "AS123" and "123" sort numerically against their kind; other text by
