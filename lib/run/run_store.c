@@ -3,14 +3,17 @@
  *
  * Events read back keep the log file they came from (their `file`
  * column), so results point at the original logs; names are mapped to the
- * store's file ids through an intern table (same id order). A file's
- * server label is the `server` of its first row with no host and a server,
- * else the folder the events file was found in (so events files copied
- * into one folder per server name their servers). */
+ * store's file ids through an intern table (same id order), keyed by the
+ * events file's folder and the name: the same log path read back from two
+ * servers' folders (/var/log/qmail/current on each) stays two files. A
+ * file's server label is the `server` of its first row with no host and a
+ * server, else the folder the events file was found in (so events files
+ * copied into one folder per server name their servers). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "input/events_in.h"
 #include "run/run_int.h"
 
@@ -23,6 +26,7 @@ typedef struct add_ctx {
     const char *fallback;   /* the events file itself, for rows without a file */
     const char *folder;     /* … and its folder */
     ms_filter *filter;      /* its last event seen */
+    ms_buf key;             /* folder, NUL, name */
     int failed;
 } add_ctx;
 
@@ -48,7 +52,13 @@ static int add_event(void *ctx, const ms_event *e, const char *file_column,
     add_ctx *a = ctx;
     if (!file_column[0])
         file_column = a->fallback;
-    uint32_t k = ms_intern_put(a->names, file_column, strlen(file_column));
+    a->key.n = 0;
+    ms_buf_adds(&a->key, a->folder);
+    ms_buf_addc(&a->key, '\0');
+    ms_buf_adds(&a->key, file_column);
+    if (a->key.failed)
+        goto fail;
+    uint32_t k = ms_intern_put(a->names, a->key.p, a->key.n);
     if (k == UINT32_MAX)
         goto fail;
     if (k == a->nids) {
@@ -117,6 +127,7 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
     }
     free(a.ids);
     free(a.labelled);
+    ms_buf_free(&a.key);
     ms_intern_free(&names);
     return a.failed ? ms_fail(err, MS_ERR_NOMEM, "out of memory") : 0;
 }

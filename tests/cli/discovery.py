@@ -151,6 +151,27 @@ def main():
         ex = run(["explain", "--summary", "--tz", "UTC", "--year", "2025", "case"])
         check(ex.returncode == 0 and "files read: 6\nskipped 3 files that are not logs:\n"
               in ex.stdout, "explain --summary: 6 files read, 3 skipped")
+        # Events files in a folder per server whose rows name the same log
+        # (/var/log/qmail/current on every host) and carry no host: each
+        # keeps its own folder as server.
+        header = ("time,ip,service,source,outcome,user,method,file,line,"
+                  "reason,attempts,session,host,dup_of,server\n")
+        for k, srv in enumerate(("mx1", "mx2", "mx3")):
+            os.makedirs(os.path.join(tmp, "fleet", srv))
+            with open(os.path.join(tmp, "fleet", srv, "events.csv"), "w") as f:
+                f.write(header)
+                for i in range(3):
+                    f.write("2025-05-04T0%d:00:0%dZ,192.0.2.%d,pop3,vpopmail,"
+                            "auth_fail,u%d,,/var/log/qmail/current,%d,,1,,,,\n"
+                            % (k, i, 10 * k + i, i, i + 1))
+        fleet = run(["analyze"] + OPTS + ["-o", "fleet-out", "fleet"])
+        _, rows = events(os.path.join(tmp, "fleet-out"))
+        check(fleet.returncode == 0 and len(rows) == 9 and
+              all(r["server"] == "mx%d" % (int(r["ip"].split(".")[3]) // 10 + 1)
+                  for r in rows),
+              "events files of three servers naming one log path: each event's "
+              "server is its events file's folder (%s)" %
+              sorted({(r["ip"], r["server"]) for r in rows}))
         # Only files that are not logs: warned, exit 1, and still named.
         os.makedirs(os.path.join(tmp, "nothing"))
         shutil.copyfile(os.path.join(top, "junk", "core.bin"),
