@@ -26,7 +26,9 @@ typedef struct add_ctx {
     const char *fallback;   /* the events file itself, for rows without a file */
     const char *folder;     /* … and its folder */
     ms_filter *filter;      /* its last event seen */
-    ms_buf key;             /* folder, NUL, name */
+    ms_buf key;             /* folder, NUL, name, NUL: the last row's */
+    size_t nfolder;         /* strlen(folder); key empty for a new file */
+    uint32_t k;             /* key's id in names */
     int failed;
 } add_ctx;
 
@@ -52,15 +54,22 @@ static int add_event(void *ctx, const ms_event *e, const char *file_column,
     add_ctx *a = ctx;
     if (!file_column[0])
         file_column = a->fallback;
-    a->key.n = 0;
-    ms_buf_adds(&a->key, a->folder);
-    ms_buf_addc(&a->key, '\0');
-    ms_buf_adds(&a->key, file_column);
-    if (a->key.failed)
-        goto fail;
-    uint32_t k = ms_intern_put(a->names, a->key.p, a->key.n);
-    if (k == UINT32_MAX)
-        goto fail;
+    /* Rows of one log follow each other: the last row's id, unless the
+     * name changed. */
+    if (!a->key.n || strcmp(a->key.p + a->nfolder + 1, file_column) != 0) {
+        a->key.n = 0;
+        ms_buf_add(&a->key, a->folder, a->nfolder + 1);
+        ms_buf_adds(&a->key, file_column);
+        ms_buf_addc(&a->key, '\0');
+        if (a->key.failed)
+            goto fail;
+        a->k = ms_intern_put(a->names, a->key.p, a->key.n - 1);
+        if (a->k == UINT32_MAX) {
+            a->key.n = 0;
+            goto fail;
+        }
+    }
+    uint32_t k = a->k;
     if (k == a->nids) {
         int64_t f = ms_store_add_file(a->store, file_column);
         if (f < 0 || add_name(a, (uint32_t)f) ||
@@ -110,6 +119,8 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
             break;
         a.fallback = src->v[i].path;
         a.folder = src->v[i].folder;
+        a.nfolder = strlen(a.folder);
+        a.key.n = 0;
         size_t before = r->store.n;
         int bad = ms_events_read(src->v[i].path, src->v[i].path, add_event, &a,
                                  w, &e) && !a.failed;
