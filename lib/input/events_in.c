@@ -355,6 +355,34 @@ static int csv_resync(rd *r, int at_eol)
     return parser_start(r);
 }
 
+/* Split a whole line that libcsv would read as plain fields: no quote, no
+ * '\r' but in a final "\r\n", no space or tab at either end of a field
+ * (libcsv trims those), not blank. 0 when it is not one: libcsv reads it.
+ * Nearly every row of an events file is one, and this costs a few
+ * instructions a byte where libcsv takes a call a byte. */
+static int csv_plain_line(rd *r, const char *s, size_t n)
+{
+    n -= n && s[n - 1] == '\n';
+    n -= n && s[n - 1] == '\r';
+    if (n == 0 || memchr(s, '"', n) || memchr(s, '\r', n))
+        return 0;
+    for (size_t a = 0;;) {
+        const char *comma = memchr(s + a, ',', n - a);
+        size_t b = comma ? (size_t)(comma - s) : n;
+        if (b > a && (s[a] == ' ' || s[a] == '\t' || s[b - 1] == ' ' ||
+                      s[b - 1] == '\t')) {
+            row_reset(r);
+            return 0;
+        }
+        csv_field((void *)(s + a), b - a, r);
+        if (!comma)
+            break;
+        a = b + 1;
+    }
+    csv_row('\n', r);
+    return 1;
+}
+
 static void csv_segment(rd *r, const char *s, size_t n, int eol)
 {
     if (r->skipping) {
@@ -364,6 +392,8 @@ static void csv_segment(rd *r, const char *s, size_t n, int eol)
     if (r->p.pstate == CSV_ROW_NOT_BEGUN) {
         r->row_line = r->lineno;
         r->row_bytes = 0;
+        if (eol && csv_plain_line(r, s, n))
+            return;
     }
     r->row_bytes += n;
     size_t used = csv_parse(&r->p, s, n, csv_field, csv_row, r);
