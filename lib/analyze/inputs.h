@@ -14,6 +14,8 @@
 #include "core/timeconv.h"
 #include "parse/scan.h"
 
+struct ms_fleet;
+
 typedef struct ms_input_file {
     char *name;
     const char *kind;          /* codec name, or "events (csv)" … */
@@ -36,6 +38,9 @@ typedef struct ms_inputs {
     ms_input_skipped *skipped;
     size_t nskipped;
     const ms_filter *filter;   /* the filters applied (resolved); NULL: none */
+    const struct ms_fleet *fleet;  /* the hosts the input was to come from,
+                                      included or left out (fleet.h, the
+                                      --hosts file); NULL: not given */
 } ms_inputs;
 
 /* Append one log file's summary, with the number of its events that are

@@ -37,10 +37,12 @@ static ms_recognizers *recognizers(const ms_run_settings *s, ms_error *err)
     return rec;
 }
 
-/* The real accounts and the addresses never banned. */
+/* The real accounts, the addresses never banned and the fleet's hosts. */
 static int lists(const ms_run_settings *s, ms_run_result *r, ms_error *err)
 {
     if (s->users && ms_users_load(&r->real_users, s->users, err))
+        return -1;
+    if (s->hosts && ms_fleet_load(&r->fleet, s->hosts, err))
         return -1;
     for (size_t i = 0; i < s->nignore; i++)
         if (ms_cidr_list_add(&r->ignore, s->ignore[i], err))
@@ -182,6 +184,11 @@ static int analyse(const ms_run_settings *s, ms_run_result *r,
 {
     ms_run_write wr;
     r->inputs.filter = ms_filter_active(&r->filter) ? &r->filter : NULL;
+    if (s->hosts) {
+        if (ms_fleet_check(&r->fleet, &r->inputs, w, err))
+            return -1;
+        r->inputs.fleet = &r->fleet;
+    }
     ms_run_write_begin(&wr, s, &r->store);
     ms_analyze_defaults(&r->opts);
     r->opts.real_users = s->users ? &r->real_users : NULL;
@@ -239,6 +246,7 @@ void ms_run_free(ms_run_result *r)
     ms_inputs_free(&r->inputs);
     ms_intern_free(&r->real_users);
     ms_cidr_list_free(&r->ignore);
+    ms_fleet_free(&r->fleet);
     ms_geo_free(r->geo);
     memset(r, 0, sizeof *r);
 }

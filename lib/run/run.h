@@ -5,12 +5,14 @@
  * result into messages and an exit status.
  *
  * In order: the built-in recognisers plus the --patterns files; when
- * analysing, the real accounts (--users) and the addresses never banned
- * (--ignore); the paths expanded (sources.h, each file judged by its content,
- * sniff.h; events files are logs only when analysing); when analysing,
+ * analysing, the real accounts (--users), the addresses never banned
+ * (--ignore) and the fleet's hosts (--hosts, fleet.h); the paths
+ * expanded (sources.h, each file judged by its content, sniff.h; events
+ * files are logs only when analysing); when analysing,
  * events files read back into the store; the logs scanned in parallel
  * (pool.h); then, when analysing, each log's events moved into the store
- * (each file's buffers freed as soon as it is stored), the analyses
+ * (each file's buffers freed as soon as it is stored), the hosts file's
+ * included hosts checked against the files read, the analyses
  * (analysis.h) and the geo/ASN enrichment (enrich/geo.h). When a folder to
  * write into is set, the events file is begun as soon as the store is
  * complete, in a thread of its own when there is more than one (it is
@@ -19,8 +21,9 @@
  * output/report.h).
  *
  * Nothing is printed: problems that do not stop the run (a damaged or
- * unreadable input, a long line cut, a geo database left out) go to the
- * warner, each counted in damaged (but long lines). */
+ * unreadable input, a long line cut, a geo database left out, an included
+ * host whose events file was not read) go to the warner, each counted in
+ * damaged (but long lines and hosts, which the report shows). */
 #ifndef MS_RUN_H
 #define MS_RUN_H
 
@@ -28,6 +31,7 @@
 
 #include "analyze/analysis.h"
 #include "analyze/filter.h"
+#include "analyze/fleet.h"
 #include "analyze/inputs.h"
 #include "core/error.h"
 #include "core/intern.h"
@@ -91,6 +95,9 @@ typedef struct ms_run_settings {
     unsigned formats;
     int report;
     const char *version;       /* named in the report's footer */
+    /* The fleet's hosts file (analyze/fleet.h), or NULL: the report lists
+     * the hosts included and those left out. */
+    const char *hosts;
     ms_run_hooks hooks;
 } ms_run_settings;
 
@@ -111,15 +118,16 @@ typedef struct ms_run_result {
     ms_geo *geo;               /* the databases (NULL with no_geo) */
     ms_intern real_users;
     ms_cidr_list ignore;
+    ms_fleet fleet;            /* the hosts file's, when given */
     ms_report_result report;   /* charts drawn, when a report was written */
     /* Inputs unreadable or damaged, geo databases left out. */
     int damaged;
 } ms_run_result;
 
 /* Run; r must be zeroed. 0, or -1 with err: MS_ERR_USAGE when a setting
- * could not be taken (the lists, a patterns file; nothing was read), else
- * what stopped the run (MS_ERR_NOMEM, a file not written). Free r either
- * way. */
+ * could not be taken (the lists, the hosts file, a patterns file; nothing
+ * was read), else what stopped the run (MS_ERR_NOMEM, a file not written).
+ * Free r either way. */
 int ms_run(const ms_run_settings *s, ms_run_result *r, const ms_warner *w,
            ms_error *err);
 void ms_run_free(ms_run_result *r);
