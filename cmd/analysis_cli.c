@@ -11,6 +11,9 @@ int cli_analysis_option(cli_analysis *x, int opt, const char *arg)
     case OPT_USERS:
         x->users = arg;
         return 1;
+    case OPT_HOSTS:
+        x->hosts = arg;
+        return 1;
     case OPT_IGNORE:
         if (x->nignore == 16) {
             cli_error("at most 16 --ignore options");
@@ -58,6 +61,7 @@ void cli_analysis_init(cli_run *run, cli_analysis *x, char **paths,
     ms_run_settings *s = &run->s;
     s->analyse = 1;
     s->users = x->users;
+    s->hosts = x->hosts;
     s->ignore = x->ignore;
     s->nignore = (size_t)x->nignore;
     s->aggregate = x->aggregate;

@@ -9,6 +9,7 @@
 typedef struct cli_analysis {
     cli_common c;
     const char *users;
+    const char *hosts;         /* --hosts (analyze and report) */
     const char *ignore[16];
     int nignore;
     int aggregate;
@@ -43,7 +44,18 @@ typedef struct cli_analysis {
     "                     checkout's data/ (scripts/fetch-geodb fills it)\n" \
     "      --no-geo       no country/AS lookups\n" CLI_FILTER_HELP
 
-/* Handle one option (common or analysis); as cli_common_option. */
+/* The commands that write the report (analyze, report) also take the
+ * fleet's hosts file. */
+#define CLI_REPORT_LONG {"hosts", required_argument, NULL, OPT_HOSTS}
+
+#define CLI_REPORT_HELP                                                     \
+    "      --hosts FILE   the fleet's hosts (the fleet playbook's hosts.csv:\n" \
+    "                     host,status,events_file,bytes,sha256,why): the\n"  \
+    "                     report says at its top which hosts were left out\n" \
+    "                     and why, and lists those included; a bad file is\n" \
+    "                     a usage error naming its line\n"
+
+/* Handle one option (common, analysis or report); as cli_common_option. */
 int cli_analysis_option(cli_analysis *x, int opt, const char *arg);
 
 /* A run (cli_run_init) that analyses paths with x's options; the caller

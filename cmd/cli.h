@@ -44,6 +44,7 @@ enum cli_option_id {
     OPT_DURATION,
     OPT_JAIL,
     OPT_BY = 1401,          /* geo */
+    OPT_HOSTS = 1501,       /* analyze and report (analysis_cli.h) */
 };
 
 /* Options every reading subcommand takes. */

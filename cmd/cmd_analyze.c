@@ -38,6 +38,7 @@ static const char usage[] =
     "                     xlsx: results.xlsx, a summary sheet, then a sheet\n"
     "                     per table (one longer than a sheet's 1,048,576\n"
     "                     rows is cut, with a note)\n"
+    CLI_REPORT_HELP
     CLI_ANALYSIS_HELP
     "      --tz ZONE, --year YEAR, --patterns FILE, -j N, -q  as for `events`\n"
     "  -h, --help         this help\n"
@@ -96,7 +97,8 @@ static int analyze_option(void *ctx, int opt, const char *arg)
 int cmd_analyze(int argc, char **argv)
 {
     cli_analysis x = {0};
-    static const struct option longopts[] = {CLI_COMMON_LONG, CLI_ANALYSIS_LONG, {0}};
+    static const struct option longopts[] = {CLI_COMMON_LONG, CLI_ANALYSIS_LONG,
+                                             CLI_REPORT_LONG, {0}};
     int rc = cli_parse(argc, argv, longopts, usage, analyze_option, &x, &x.c);
     if (rc >= 0)
         return rc;

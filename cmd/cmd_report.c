@@ -23,6 +23,7 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "  -o, --output DIR   where to write (created if missing); required\n"
+    CLI_REPORT_HELP
     CLI_ANALYSIS_HELP
     "      --tz ZONE, --year YEAR, --patterns FILE, -j N, -q  as for `events`\n"
     "  -h, --help         this help\n"
@@ -73,7 +74,8 @@ static int report_option(void *ctx, int opt, const char *arg)
 int cmd_report(int argc, char **argv)
 {
     cli_analysis x = {0};
-    static const struct option longopts[] = {CLI_COMMON_LONG, CLI_ANALYSIS_LONG, {0}};
+    static const struct option longopts[] = {CLI_COMMON_LONG, CLI_ANALYSIS_LONG,
+                                             CLI_REPORT_LONG, {0}};
     int rc = cli_parse(argc, argv, longopts, usage, report_option, &x, &x.c);
     if (rc >= 0)
         return rc;

@@ -1,9 +1,10 @@
 /* report.h — the incident report: report.md and report.html, with charts.
  *
  * What a sysadmin would publish after an attack, most important first: a
- * headline to paste, compromised accounts, each campaign, top attackers,
- * honest failures, the ban list, where the attacks came from, what was
- * read, and how it was decided. report.html is one self-contained file (no
+ * headline to paste, the fleet's hosts left out and why (when the hosts
+ * file is known: ms_inputs.fleet), compromised accounts, each campaign, top
+ * attackers, honest failures, the ban list, where the attacks came from,
+ * what was read (with every host of the fleet), and how it was decided. report.html is one self-contained file (no
  * external resources, readable on a phone and in print, sortable tables);
  * report.md is the same text in Markdown for a blog or a ticket.
  *

@@ -1,5 +1,6 @@
 /* report_sections.c — the words of the report, section by section, most
- * important first: the headline (sentences to paste into a post), the
+ * important first: the headline (sentences to paste into a post), with a
+ * hosts file (--hosts) a note on the fleet's hosts left out, the
  * compromised accounts, each campaign, the top attackers, honest failures,
  * the ban list, where the attacks came from, what was read, and the method.
  *
@@ -11,6 +12,7 @@
  * a fixed length, naming the result file that holds them all. */
 #include "report_int.h"
 
+#include "analyze/fleet.h"
 #include "enrich/geo.h"
 
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #define ORDER_NAMES 12
 #define TOP_ROWS 15
 #define FILE_ROWS 60
+#define HOSTS_NAMED 20       /* left-out hosts in the note at the top */
 #define UNMATCHED_EXAMPLES 2
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -119,6 +122,98 @@ static void server_list(ms_doc *d, const ms_rfacts *f, size_t max)
         ms_doc_ours_fmt(d, " and %zu more", n - max);
 }
 
+/* ---- the fleet's hosts (--hosts) -------------------------------------- */
+
+/* The hosts file given, or NULL. */
+static const ms_fleet *fleet_of(const ms_rfacts *f)
+{
+    return f->in ? f->in->fleet : NULL;
+}
+
+/* A host whose events are not in the analysis: failed, or included but
+ * its events file not read. */
+static int left_out(const ms_fleet_host *h)
+{
+    return !h->included || h->unread;
+}
+
+/* The names of the hosts left out (out 1) or covered (out 0), up to max:
+ * "a, b and c", "a, b and 3 more". */
+static void host_names(ms_doc *d, const ms_fleet *fl, int out, size_t max)
+{
+    size_t n = 0, all = 0;
+    for (size_t k = 0; k < fl->n; k++)
+        all += left_out(&fl->v[k]) == out;
+    for (size_t k = 0; k < fl->n && n < max; k++) {
+        if (left_out(&fl->v[k]) != out)
+            continue;
+        if (n)
+            ms_doc_ours(d, n + 1 == all ? " and " : ", ");
+        ms_doc_untrusted_name(d, fl->v[k].name);
+        n++;
+    }
+    if (all > n)
+        ms_doc_ours_fmt(d, " and %zu more", all - n);
+}
+
+/* Why a host was left out. */
+static void host_why(ms_doc *d, const ms_fleet_host *h)
+{
+    if (h->included) {
+        ms_doc_ours(d, "listed as included, but its events file ");
+        ms_doc_untrusted_name(d, h->events_file);
+        ms_doc_ours(d, " was not among the files read");
+    } else if (h->why[0]) {
+        ms_doc_untrusted_text(d, h->why);
+    } else {
+        ms_doc_ours(d, "no reason given");
+    }
+}
+
+/* At the top, when hosts of the fleet were left out: which, why, and what
+ * that means for the reader. */
+static void fleet_note(ms_doc *d, const ms_rfacts *f)
+{
+    const ms_fleet *fl = fleet_of(f);
+    size_t covered = fl ? ms_fleet_covered(fl) : 0;
+    if (!fl || covered == fl->n)
+        return;
+    size_t out = fl->n - covered;
+    ms_doc_note(d);
+    ms_doc_strong(d, out == 1 ? "A host was left out." : "Hosts were left out.");
+    ms_doc_ours_fmt(d, " This analysis covers %zu of the %zu hosts listed in ",
+                    covered, fl->n);
+    ms_doc_untrusted_name(d, fl->path);
+    ms_doc_ours(d, "; the logs of ");
+    ms_doc_ours(d, out == 1 ? "the other were" : "the others were");
+    ms_doc_ours(d, " not read: attacks seen only there are missing, a "
+                   "campaign may be larger and an address's figures higher "
+                   "than shown here, and an account compromised there is not "
+                   "found. Left out:");
+    ms_doc_pend(d);
+    ms_doc_ul(d);
+    size_t n = 0;
+    for (size_t k = 0; k < fl->n && n < HOSTS_NAMED; k++) {
+        const ms_fleet_host *h = &fl->v[k];
+        if (!left_out(h))
+            continue;
+        ms_doc_li(d);
+        ms_doc_untrusted_name(d, h->name);
+        ms_doc_ours(d, ": ");
+        host_why(d, h);
+        ms_doc_liend(d);
+        n++;
+    }
+    ms_doc_ulend(d);
+    if (n < out) {
+        ms_doc_note(d);
+        ms_doc_ours_fmt(d, "The first %zu of %zu are listed; ", n, out);
+        ms_doc_link(d, "Input coverage");
+        ms_doc_ours(d, " lists more.");
+        ms_doc_pend(d);
+    }
+}
+
 static void headline(ms_doc *d, const ms_rfacts *f)
 {
     const ms_analysis *a = f->a;
@@ -176,6 +271,15 @@ static void headline(ms_doc *d, const ms_rfacts *f)
         ms_doc_ours(d, ")");
     }
     ms_doc_ours(d, ". ");
+    const ms_fleet *fl = fleet_of(f);
+    size_t covered = fl ? ms_fleet_covered(fl) : 0;
+    if (fl && covered < fl->n) {
+        ms_doc_ours(d, "The logs of ");
+        count(d, fl->n - covered, "other host", "other hosts");
+        ms_doc_ours(d, " (");
+        host_names(d, fl, 1, 3);
+        ms_doc_ours(d, ") were not read. ");
+    }
     /* 2: who attacked. */
     if (!f->nban && !a->nclusters) {
         ms_doc_ours(d, "No address did enough to be banned");
@@ -354,6 +458,36 @@ static void charts_note(ms_doc *d, const ms_rfacts *f)
     ms_doc_pend(d);
 }
 
+/* The summary's line on the fleet's hosts, when a hosts file was given. */
+static void hosts_summary(ms_doc *d, const ms_rfacts *f)
+{
+    const ms_fleet *fl = fleet_of(f);
+    if (!fl)
+        return;
+    size_t covered = ms_fleet_covered(fl);
+    ms_doc_li(d);
+    ms_doc_strong(d, "Hosts:");
+    ms_doc_ours(d, " ");
+    if (covered == 1 && fl->n == 1)
+        ms_doc_ours(d, "the one host of ");
+    else if (covered == fl->n)
+        ms_doc_ours_fmt(d, "all %zu hosts of ", fl->n);
+    else
+        ms_doc_ours_fmt(d, "%zu of the %zu in ", covered, fl->n);
+    ms_doc_untrusted_name(d, fl->path);
+    ms_doc_ours(d, " included");
+    if (covered) {
+        ms_doc_ours(d, " (");
+        host_names(d, fl, 0, 10);
+        ms_doc_ours(d, ")");
+    }
+    if (covered < fl->n) {
+        ms_doc_ours(d, "; left out, their logs not read: ");
+        host_names(d, fl, 1, 10);
+    }
+    ms_doc_liend(d);
+}
+
 static void summary(ms_doc *d, const ms_rfacts *f)
 {
     const ms_analysis *a = f->a;
@@ -387,6 +521,7 @@ static void summary(ms_doc *d, const ms_rfacts *f)
         ms_doc_ours(d, "not named (no host names in the lines, no folders)");
     }
     ms_doc_liend(d);
+    hosts_summary(d, f);
     ms_doc_li(d);
     ms_doc_strong(d, "Read:");
     ms_doc_ours(d, " ");
@@ -1205,6 +1340,49 @@ static void skipped(ms_doc *d, const ms_inputs *in)
     }
 }
 
+/* The hosts file's hosts, those left out first, when it was given. */
+static void hosts(ms_doc *d, const ms_rfacts *f)
+{
+    const ms_fleet *fl = fleet_of(f);
+    if (!fl)
+        return;
+    size_t covered = ms_fleet_covered(fl);
+    ms_doc_h(d, 3, "Hosts");
+    ms_doc_p(d);
+    ms_doc_ours(d, "The hosts listed in ");
+    ms_doc_untrusted_name(d, fl->path);
+    ms_doc_ours_fmt(d, ": %zu included, %zu left out (their logs not read)",
+                    covered, fl->n - covered);
+    ms_doc_ours(d, covered < fl->n ? "; those left out come first." : ".");
+    ms_doc_pend(d);
+    ms_doc_table(d, COLS("host", "status", "events file", "why / warning"),
+                 "plpw");
+    size_t shown = 0;
+    for (int out = 1; out >= 0; out--)
+        for (size_t k = 0; k < fl->n && shown < FILE_ROWS; k++) {
+            const ms_fleet_host *h = &fl->v[k];
+            if (left_out(h) != out)
+                continue;
+            ms_rv v[4] = {v_str(h->name),
+                          v_str(!out ? "included"
+                                : h->included ? "left out: its events file "
+                                                "was not read"
+                                              : "left out"),
+                          v_str(h->events_file), v_str(h->why)};
+            ms_doc_row(d, v);
+            shown++;
+        }
+    ms_doc_tend(d);
+    if (shown < fl->n) {
+        ms_doc_note(d);
+        ms_doc_ours_fmt(d, "The first %zu of %zu hosts are shown; ", shown,
+                        fl->n);
+        ms_doc_untrusted_name(d, fl->path);
+        ms_doc_ours(d, " lists them all.");
+        ms_doc_pend(d);
+    }
+}
+
 static void coverage(ms_doc *d, const ms_rfacts *f)
 {
     const ms_inputs *in = f->in;
@@ -1246,6 +1424,7 @@ static void coverage(ms_doc *d, const ms_rfacts *f)
         ms_doc_ours_fmt(d, "The first %zu of %zu files are shown.", n, in->n);
         ms_doc_pend(d);
     }
+    hosts(d, f);
     skipped(d, in);
     ms_doc_h(d, 3, "Damaged files");
     ms_doc_p(d);
@@ -1442,6 +1621,7 @@ void ms_report_body(ms_doc *d, const ms_rfacts *f, const ms_report_opts *o)
     ms_report_title(title, sizeof title, f);
     ms_doc_h(d, 1, title);
     headline(d, f);
+    fleet_note(d, f);
     filters_note(d, f,
                  "Only the events chosen by these filters were "
                  "analysed: ",

@@ -3,7 +3,8 @@
  * "results.xlsx").
  *
  * A summary sheet first: the report's headline figures (report_facts.c),
- * the sheets with their rows, and where a table too long for a sheet is
+ * the fleet's hosts included and left out (--hosts, analyze/fleet.h), the
+ * sheets with their rows, and where a table too long for a sheet is
  * whole. Then one sheet per table of ms_tables (results_int.h), named as
  * the table, its header row frozen and filtered. Cells by kind: counts and
  * seconds are numbers, times spreadsheet dates (UTC, format yyyy-mm-dd
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "analyze/fleet.h"
 #include "output/atomic.h"
 #include "output/report_int.h"
 #include "output/results.h"
@@ -267,6 +269,30 @@ static void fig_time(xl *x, lxw_worksheet *ws, lxw_row_t *r, const char *label,
     ++*r;
 }
 
+/* The summary's lines on the fleet's hosts (--hosts): how many were
+ * included, how many left out, then each left out with why. */
+static void hosts(xl *x, lxw_worksheet *ws, lxw_row_t *r, const ms_fleet *fl)
+{
+    size_t covered = ms_fleet_covered(fl);
+    fig(x, ws, r, "Hosts included", (double)covered);
+    fig(x, ws, r, "Hosts left out (their logs not read)",
+        (double)(fl->n - covered));
+    for (size_t k = 0; k < fl->n; k++) {
+        const ms_fleet_host *h = &fl->v[k];
+        if (h->included && !h->unread)
+            continue;
+        put_text(x, ws, *r, 0, h->name, strlen(h->name), NULL);
+        if (h->included)
+            put_ours(x, ws, *r, 2, "listed as included, but its events file "
+                                   "was not read", NULL);
+        else if (h->why[0])
+            put_text(x, ws, *r, 2, h->why, strlen(h->why), NULL);
+        else
+            put_ours(x, ws, *r, 2, "no reason given", NULL);
+        ++*r;
+    }
+}
+
 /* The summary sheet: the report's headline figures, then the sheets. */
 static void summary(xl *x, const ms_rfacts *f, const ms_inputs *in,
                     const size_t *counts, unsigned formats, size_t max_rows)
@@ -289,6 +315,8 @@ static void summary(xl *x, const ms_rfacts *f, const ms_inputs *in,
         fig(x, ws, &r, "Events files read", (double)f->nevfiles);
         fig(x, ws, &r, "Lines read", (double)f->lines);
         fig(x, ws, &r, "Files damaged or unreadable", (double)f->ndamaged);
+        if (in->fleet)
+            hosts(x, ws, &r, in->fleet);
     }
     fig(x, ws, &r, "Servers", (double)f->rc.nservers);
     fig(x, ws, &r, "Authentication events", (double)f->events);

@@ -50,7 +50,9 @@ COMMON = ["-q", "--tz", "UTC", "--year", "2025"]
 
 # name: (argv after the binary, stdin file or None, output path in the run's
 # folder or None for stdout only, gnuplot on PATH). {D} is the run's folder,
-# {W} the test's, which holds events.csv (the seeds' events) to read back.
+# {W} the test's, which holds events.csv (the seeds' events) to read back
+# and hosts.csv (a fleet's hosts: one included, one failed, one whose
+# events file was not read).
 SCENARIOS = {
     "events": (["events", "-j", "1", *COMMON, SEED, QMAIL], None, None, False),
     "events-o": (["events", "-j", "1", *COMMON, "-f", "json", "-o", "{D}/ev.json",
@@ -66,6 +68,9 @@ SCENARIOS = {
                         "{D}/out", "testdata/sample"], None, "out", True),
     "events-file": (["analyze", "-j", "1", "-q", "--no-geo", "-o", "{D}/out",
                      "{W}/events.csv"], None, "out", False),
+    "hosts": (["analyze", "-j", "1", "-q", "--no-geo", "--hosts",
+               "{W}/hosts.csv", "-o", "{D}/out", "{W}/events.csv"], None, "out",
+              False),
     "report": (["report", "-j", "1", *COMMON, "--no-geo", "-o", "{D}/rep",
                 SEED], None, "rep", True),
     "bans": (["bans", "-j", "1", *COMMON, "--no-geo", "--aggregate", "--as",
@@ -227,6 +232,11 @@ def main():
     with open(os.path.join(work.name, "events.csv"), "wb") as f:
         subprocess.run([binary, "events", *COMMON, SEED, QMAIL], cwd=root,
                        stdout=f, check=True)
+    with open(os.path.join(work.name, "hosts.csv"), "w") as f:
+        f.write('host,status,events_file,bytes,sha256,why\n'
+                '"mx1","included","events.csv","","",""\n'
+                '"mx2","failed","","","","unreachable: <b>no</b>"\n'
+                '"mx3","included","missing.csv","","",""\n')
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
     for name in names:
         with tempfile.TemporaryDirectory() as d:
