@@ -14,8 +14,12 @@ hosts.csv), exit 2, keep the fetched files whose SHA-256 is the host's
 all the hosts' logs (run in their parent folder, so the file names
 ./HOST/… and the servers HOST… are those the hosts' events files carry):
 clusters.csv, cluster_members.csv, bans.csv, compromised.csv and ips.csv
-byte for byte, none left out. Its report.md names each included host's
-file (input coverage) and server (Servers table). Ansible runs offline:
+byte for byte, none left out. Its report (analyze --hosts hosts.csv)
+says before its summary that mx4, mx5 and mx6 were left out and why (the
+headline names them too), the summary names the hosts included and left
+out, and input coverage lists every host with its status, events file and
+reason; report.md names each included host's file (input coverage) and
+server (Servers table). Ansible runs offline:
 its config, temporary and async folders are in the test's temporary
 folder. Without ansible-playbook the test fails, saying to run
 scripts/deps --optional.
@@ -270,6 +274,43 @@ def main():
               "report.md names no failed host's file")
         check("## Servers" in report and all("| %s |" % x in report for x in HOSTS),
               "report.md's Servers table has mx1, mx2, mx3")
+
+        # The report says which hosts were left out, and why, before its
+        # summary (in the headline, and a note listing each with its
+        # reason); the summary and the input coverage list them all.
+        top = report.split("## Summary")[0]
+        lead = next((l for l in top.splitlines() if l.startswith("From ")), "")
+        said = re.search(r"The logs of .*? were not read\.", lead)
+        check(said and said.group(0) == "The logs of 3 other hosts (mx4, mx5 and mx6) "
+              "were not read.", "report.md's headline: mx4, mx5 and mx6 not read (%s)"
+              % (said.group(0) if said else "no such sentence"))
+        check("> **Hosts were left out.** This analysis covers 3 of the 6 hosts listed "
+              "in " in top, "report.md: a note at the top, 3 of 6 hosts covered")
+        for host, text in why.items():
+            item = next((l for l in top.splitlines() if l.startswith("- %s: " % host)), "")
+            check(text in item, "report.md's top note: %s left out, '%s' (%s)"
+                  % (host, text, item))
+        summary = next((l for l in report.splitlines() if l.startswith("- **Hosts:**")), "")
+        check(re.search(r"3 of the 6 in .*hosts\.csv included \(mx1, mx2 and mx3\); "
+                        r"left out, their logs not read: mx4, mx5 and mx6$", summary),
+              "report.md's summary names the hosts included and left out (%s)" % summary)
+        coverage = report.split("## Input coverage")[-1].split("### Damaged files")[0]
+        check("### Hosts" in coverage, "report.md's input coverage has a Hosts part")
+        for host in HOSTS:
+            check("| %s | included | events/%s.csv.zst |" % (host, host) in coverage,
+                  "report.md's Hosts table: %s included, with its file" % host)
+        check(warn in next((l for l in coverage.splitlines() if l.startswith("| mx3 |")), ""),
+              "report.md's Hosts table: mx3's warning")
+        for host, text in why.items():
+            row = next((l for l in coverage.splitlines() if l.startswith("| %s |" % host)), "")
+            check(row.startswith("| %s | left out |" % host) and text in row,
+                  "report.md's Hosts table: %s left out, '%s' (%s)" % (host, text, row))
+        html = open(os.path.join(fleet, "report.html"), encoding="utf-8").read() \
+            if os.path.exists(os.path.join(fleet, "report.html")) else ""
+        top = html.split('<h2 id="summary">')[0]
+        check('<p class="note"><strong>Hosts were left out.</strong>' in top
+              and all('<li><span class="u">%s</span>: ' % h in top for h in why),
+              "report.html: the note and mx4, mx5, mx6 before the summary")
         left = [n for n in os.listdir(tmp) if n.startswith("mailsleuth-fleet.")]
         check(not left, "the hosts' work folders removed (%s)" % left)
 
