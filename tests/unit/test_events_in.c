@@ -460,6 +460,24 @@ static void test_plain_rows_as_libcsv(void **state)
         sink_free(&k);
         drop(path);
     }
+    /* The guard and the escapes come off a field read in place too. */
+    static const char *const decoded[] = {
+        "time,ip,outcome,user\n"
+        "2007-01-21T09:51:25Z,1.2.3.4,auth_fail,'=cmd\\x01\\x\n",
+        "time,ip,outcome,user\n"
+        "2007-01-21T09:51:25Z,1.2.3.4,auth_fail,\"'=cmd\\x01\\x\"\n",
+    };
+    for (size_t f = 0; f < 2; f++) {
+        char *path = write_tmp(decoded[f], strlen(decoded[f]));
+        sink k = {0};
+        ms_error err = {0};
+        assert_int_equal(read_file(path, &k, &err), 0);
+        assert_int_equal(k.n, 1);
+        assert_memory_equal(k.v[0].user, "=cmd\x01\\x", 8);
+        assert_int_equal(strlen(k.v[0].user), 7);
+        sink_free(&k);
+        drop(path);
+    }
     /* A row with a field too many is skipped either way, named by line. */
     const char *extra = "time,ip,outcome\n"
                         "2007-01-21T09:51:25Z,1.2.3.4,auth_fail,\n"
