@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Never accuse an honest user; never let a plain burst through (issue 17).
+"""Never accuse an honest user; never let a plain burst through.
 
 For several seeds, makes a scenario with scripts/gen-corpus --scenario (its
 truth.json labels every actor's addresses; auth_events.csv lists every

@@ -3,11 +3,11 @@
 
 Makes a scenario with scripts/gen-corpus --scenario (fixed seed, rotated,
 with a qmail multilog folder), runs `mailsleuth analyze` on it, and checks
-what issue 3 asks: each campaign's IPs (>= 98%) in one cluster of >= 95%
+what the analysis must do: each campaign's IPs (>= 98%) in one cluster of >= 95%
 purity, the two campaigns apart, >= 98% of campaign IPs and every fast or
 brute-force IP banned, no honest IP banned, the compromised account found.
 Prints the figures next to those of a fail2ban-style jail (5 failures in 10
-minutes per IP) run on the same events. The addresses of issue 17's actors
+minutes per IP) run on the same events. The addresses of the honest actors
 (users mistyping their own name, a near miss of a --users name, bursts with
 and without usernames) are held to the same rules: honest ones never
 banned, bursts always; tests/cli/honest.py checks them in depth.
