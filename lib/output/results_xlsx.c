@@ -21,7 +21,18 @@
  * strings are inline, not shared) to temporary files in DIR (unlinked at
  * once), then the workbook into a temporary file renamed once it is
  * complete (atomic.h). The creation date is the last event's,
- * so the same input gives the same workbook. */
+ * so the same input gives the same workbook.
+ *
+ * libxlsxwriter does not report every allocation it fails: a cell, a
+ * string's copy or a format's index may be dropped (or kept NULL, to be
+ * dereferenced later) while the call returns LXW_NO_ERROR. malloc sets
+ * errno to ENOMEM, so errno is cleared before each call into the library
+ * and looked at after it (check). After the first failure no call is made
+ * but lxw_workbook_free (never workbook_close, which would write out what
+ * is left): the workbook is dropped with its temporary files. What the
+ * library drops or dereferences inside workbook_close, or within a call,
+ * no caller can catch (docs/SECURITY.md, "Running out of memory"). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <xlsxwriter.h>
@@ -45,12 +56,36 @@ typedef struct xl {
     size_t nws;
 } xl;
 
+/* After a call into libxlsxwriter made with errno cleared: its result, or
+ * the allocation it failed without saying. */
+static void check(xl *x, lxw_error e)
+{
+    if (e == LXW_NO_ERROR && errno == ENOMEM)
+        e = LXW_ERROR_MEMORY_MALLOC_FAILED;
+    if (e != LXW_NO_ERROR && x->bad == LXW_NO_ERROR)
+        x->bad = e;
+}
+
+/* A call returning lxw_error, checked. */
+#define XL(x, call) (errno = 0, check((x), (call)))
+
 static lxw_worksheet *add_sheet(xl *x, const char *name)
 {
-    lxw_worksheet *ws = x->nws < 16 ? workbook_add_worksheet(x->wb, name) : NULL;
+    if (x->bad != LXW_NO_ERROR)
+        return NULL;
+    if (x->nws == sizeof x->ws / sizeof *x->ws) {
+        check(x, LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE);
+        return NULL;
+    }
+    errno = 0;
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
+    /* Its quoted name's copy failing is not told, even by errno (the
+     * sheet's temporary file, made after it, clears errno). */
+    check(x, ws && ws->quoted_name ? LXW_NO_ERROR
+                                   : LXW_ERROR_MEMORY_MALLOC_FAILED);
     if (ws)
         x->ws[x->nws++] = ws;
-    return ws;
+    return x->bad == LXW_NO_ERROR ? ws : NULL;
 }
 
 /* libxlsxwriter does not check its writes of a sheet's rows to their
@@ -58,19 +93,42 @@ static lxw_worksheet *add_sheet(xl *x, const char *name)
  * write out each sheet's last row, then look. */
 static int rows_written(xl *x)
 {
-    for (size_t i = 0; i < x->nws; i++) {
+    for (size_t i = 0; i < x->nws && x->bad == LXW_NO_ERROR; i++) {
         FILE *tmp = x->ws[i]->optimize_tmpfile;
+        errno = 0;
         lxw_worksheet_write_single_row(x->ws[i]);
+        check(x, LXW_NO_ERROR);
         if (tmp && (fflush(tmp) != 0 || ferror(tmp)))
             return -1;
     }
     return 0;
 }
 
-static void check(xl *x, lxw_error e)
+/* The workbook given up: workbook_close would close each sheet's
+ * temporary file (as it writes the sheet out), lxw_workbook_free does
+ * not. */
+static void drop(xl *x)
 {
-    if (e != LXW_NO_ERROR && x->bad == LXW_NO_ERROR)
-        x->bad = e;
+    for (size_t i = 0; i < x->nws; i++)
+        if (x->ws[i]->optimize_tmpfile) {
+            fclose(x->ws[i]->optimize_tmpfile);
+            x->ws[i]->optimize_tmpfile = x->ws[i]->file = NULL;
+        }
+    lxw_workbook_free(x->wb);
+}
+
+static void put_num(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
+                    double v, lxw_format *f)
+{
+    if (x->bad == LXW_NO_ERROR)
+        XL(x, worksheet_write_number(ws, r, col, v, f));
+}
+
+static void set_width(xl *x, lxw_worksheet *ws, lxw_col_t col, double w,
+                      lxw_format *f)
+{
+    if (x->bad == LXW_NO_ERROR)
+        XL(x, worksheet_set_column(ws, col, col, w, f));
 }
 
 /* OOXML reads `_xHHHH_` in a string as the character U+HHHH: such a
@@ -102,7 +160,7 @@ static void escape_ooxml(ms_buf *b, ms_buf *tmp)
 static void put_text(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
                      const char *s, size_t n, lxw_format *f)
 {
-    if (!n)
+    if (!n || x->bad != LXW_NO_ERROR)
         return;
     ms_buf *b = &x->text;
     b->n = 0;
@@ -121,7 +179,7 @@ static void put_text(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
         check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
         return;
     }
-    check(x, worksheet_write_string(ws, r, col, b->p, f));
+    XL(x, worksheet_write_string(ws, r, col, b->p, f));
 }
 
 static void put_ours(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
@@ -148,7 +206,7 @@ static void put_time(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
         return;
     }
     double serial = (double)(days + 25569) + (double)(t - days * day_ns) / (double)day_ns;
-    check(x, worksheet_write_number(ws, r, col, serial, x->date));
+    put_num(x, ws, r, col, serial, x->date);
 }
 
 static void put_cell(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
@@ -160,10 +218,10 @@ static void put_cell(xl *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t col,
         put_text(x, ws, r, col, v->s, v->n, NULL);
         break;
     case MS_RV_INT:
-        check(x, worksheet_write_number(ws, r, col, (double)v->i, NULL));
+        put_num(x, ws, r, col, (double)v->i, NULL);
         break;
     case MS_RV_MS:
-        check(x, worksheet_write_number(ws, r, col, (double)v->i / 1000, NULL));
+        put_num(x, ws, r, col, (double)v->i / 1000, NULL);
         break;
     case MS_RV_TIME:
         put_time(x, ws, r, col, v->i);
@@ -222,21 +280,22 @@ static void table_sheet(xl *x, ms_rctx *c, const ms_table *t, size_t n,
                         unsigned formats, size_t max_rows)
 {
     lxw_worksheet *ws = add_sheet(x, t->name);
-    if (!ws) {
-        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    if (!ws)
         return;
-    }
     size_t ncols = ms_table_ncols(t, NULL), rows = fitting(n, max_rows);
     for (size_t j = 0; j < ncols; j++) {
         ms_rv_kind k = t->cols[j].kind;
         double w = k == MS_RV_TIME ? 20 : k == MS_RV_IP ? 16 : k == MS_RV_STR ? 18 : 10;
-        check(x, worksheet_set_column(ws, (lxw_col_t)j, (lxw_col_t)j, w,
-                                      k == MS_RV_TIME ? x->date : NULL));
+        set_width(x, ws, (lxw_col_t)j, w, k == MS_RV_TIME ? x->date : NULL);
         put_ours(x, ws, 0, (lxw_col_t)j, t->cols[j].name, x->bold);
     }
+    if (x->bad != LXW_NO_ERROR)
+        return;
+    errno = 0;
     worksheet_freeze_panes(ws, 1, 0);
-    if (ncols)
-        check(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows,
+    check(x, LXW_NO_ERROR);
+    if (ncols && x->bad == LXW_NO_ERROR)
+        XL(x, worksheet_autofilter(ws, 0, 0, (lxw_row_t)rows,
                                       (lxw_col_t)(ncols - 1)));
     ms_rv v[MS_RES_MAXCOLS];
     for (size_t i = 0; i < rows && x->bad == LXW_NO_ERROR; i++) {
@@ -257,7 +316,7 @@ static void fig(xl *x, lxw_worksheet *ws, lxw_row_t *r, const char *label,
                 double v)
 {
     put_ours(x, ws, *r, 0, label, NULL);
-    check(x, worksheet_write_number(ws, *r, 1, v, NULL));
+    put_num(x, ws, *r, 1, v, NULL);
     ++*r;
 }
 
@@ -299,13 +358,11 @@ static void summary(xl *x, const ms_rfacts *f, const ms_inputs *in,
 {
     const ms_analysis *a = f->a;
     lxw_worksheet *ws = add_sheet(x, "summary");
-    if (!ws) {
-        check(x, LXW_ERROR_MEMORY_MALLOC_FAILED);
+    if (!ws)
         return;
-    }
-    check(x, worksheet_set_column(ws, 0, 0, 44, NULL));
-    check(x, worksheet_set_column(ws, 1, 1, 20, NULL));
-    check(x, worksheet_set_column(ws, 2, 2, 90, NULL));
+    set_width(x, ws, 0, 44, NULL);
+    set_width(x, ws, 1, 20, NULL);
+    set_width(x, ws, 2, 90, NULL);
     lxw_row_t r = 0;
     put_ours(x, ws, r++, 0, "mailsleuth analysis", x->bold);
     fig_time(x, ws, &r, "First event (UTC)", f->first);
@@ -342,7 +399,7 @@ static void summary(xl *x, const ms_rfacts *f, const ms_inputs *in,
         const ms_table *t = ms_tables[i];
         size_t rows = fitting(counts[i], max_rows);
         put_ours(x, ws, r, 0, t->name, NULL);
-        check(x, worksheet_write_number(ws, r, 1, (double)rows, NULL));
+        put_num(x, ws, r, 1, (double)rows, NULL);
         if (rows < counts[i])
             cut_note(x, ws, r, 2, t->name, rows, counts[i], formats, NULL);
         r++;
@@ -384,22 +441,28 @@ int ms_results_xlsx(const char *dir, ms_rctx *c, const ms_inputs *in,
          * (some readers complain of it on small files). */
         .use_zip64 = most > 2000000 ? LXW_TRUE : LXW_FALSE,
     };
+    errno = 0;
     x.wb = workbook_new_opt(at.tmp, &o);
-    if (!x.wb) {
-        ms_atomic_abort(&at);
-        ms_fail(err, MS_ERR_IO, "%s: cannot create the workbook", path);
-        goto out;
+    check(&x, x.wb ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED);
+    if (x.bad == LXW_NO_ERROR) {
+        lxw_doc_properties props = {
+            .title = "mailsleuth analysis",
+            .created = f.last != MS_TIME_NONE ? (time_t)(f.last / MS_NS_PER_S)
+                                              : 1,
+        };
+        XL(&x, workbook_set_properties(x.wb, &props));
+        /* Failing, it has freed the workbook's old properties but left
+         * the pointer to them, which lxw_workbook_free would free again. */
+        if (x.bad != LXW_NO_ERROR)
+            x.wb->properties = NULL;
     }
-    lxw_doc_properties props = {
-        .title = "mailsleuth analysis",
-        .created = f.last != MS_TIME_NONE ? (time_t)(f.last / MS_NS_PER_S) : 1,
-    };
-    check(&x, workbook_set_properties(x.wb, &props));
-    x.bold = workbook_add_format(x.wb);
-    x.date = workbook_add_format(x.wb);
-    if (!x.bold || !x.date)
-        check(&x, LXW_ERROR_MEMORY_MALLOC_FAILED);
-    else {
+    if (x.bad == LXW_NO_ERROR) {
+        errno = 0;
+        x.bold = workbook_add_format(x.wb);
+        x.date = x.bold ? workbook_add_format(x.wb) : NULL;
+        check(&x, x.date ? LXW_NO_ERROR : LXW_ERROR_MEMORY_MALLOC_FAILED);
+    }
+    if (x.bad == LXW_NO_ERROR) {
         format_set_bold(x.bold);
         format_set_num_format(x.date, "yyyy-mm-dd hh:mm:ss");
     }
@@ -407,9 +470,10 @@ int ms_results_xlsx(const char *dir, ms_rctx *c, const ms_inputs *in,
     for (size_t i = 0; ms_tables[i] && x.bad == LXW_NO_ERROR; i++)
         table_sheet(&x, c, ms_tables[i], counts[i], formats, max_rows);
     int cut = x.bad == LXW_NO_ERROR && rows_written(&x);
-    lxw_error closed = workbook_close(x.wb);
-    if (x.bad == LXW_NO_ERROR)
-        x.bad = closed;
+    if (x.bad == LXW_NO_ERROR && !cut)
+        XL(&x, workbook_close(x.wb));   /* frees the workbook, whatever it says */
+    else
+        drop(&x);
     if (x.bad != LXW_NO_ERROR || cut) {
         ms_atomic_abort(&at);
         if (cut)
