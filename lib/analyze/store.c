@@ -1,7 +1,8 @@
 /* store.c — see store.h. Sorting sorts an array of event indexes by
- * (time, file, line), events without a time first, then moves the columns'
- * rows along its cycles in place (a bit a row marks those moved), so no
- * column is ever copied whole. */
+ * (time, file, line), events without a time first (insertion for a nearly
+ * sorted store, else a merge of the runs already in order: one a file),
+ * then moves the columns' rows along its cycles in place (a bit a row marks
+ * those moved), so no column is ever copied whole. */
 #include "store.h"
 
 #include <stdlib.h>
@@ -291,6 +292,65 @@ static int nearly_sorted(uint32_t *perm, size_t n)
     return 1;
 }
 
+/* Merge the sorted runs src[b[j] .. b[j+1]) two by two into dst; b then
+ * holds the merged runs' bounds. Returns their number. */
+static size_t merge_pass(const uint32_t *src, uint32_t *dst, size_t *b,
+                         size_t runs)
+{
+    size_t out = 0;
+    for (size_t j = 0; j < runs; j += 2) {
+        size_t lo = b[j], mid = b[j + 1], hi = j + 2 <= runs ? b[j + 2] : mid;
+        size_t x = lo, y = mid, k = lo;
+        while (x < mid && y < hi)
+            dst[k++] = by_time(&src[y], &src[x]) < 0 ? src[y++] : src[x++];
+        memcpy(dst + k, src + x, (mid - x) * sizeof *dst);
+        memcpy(dst + k + (mid - x), src + y, (hi - y) * sizeof *dst);
+        b[out++] = lo;
+    }
+    b[out] = b[runs];
+    return out;
+}
+
+/* Sort perm by by_time. The rows are added file by file, and the events of
+ * each events file or log are mostly in time order already: runs that a
+ * bottom-up merge joins in log2(runs) passes, where a sort would take
+ * log2(n). Many short runs: qsort. -1 when memory ran out. */
+static int sort_perm(uint32_t *perm, size_t n)
+{
+    size_t runs = 1;
+    for (size_t i = 1; i < n; i++)
+        runs += by_time(&perm[i - 1], &perm[i]) > 0;
+    if (runs > n / 64 + 1) {
+        qsort(perm, n, sizeof *perm, by_time);
+        return 0;
+    }
+    uint32_t *tmp = malloc(n * sizeof *tmp);
+    size_t *b = malloc((runs + 1) * sizeof *b);
+    if (!tmp || !b) {
+        free(tmp);
+        free(b);
+        return -1;
+    }
+    size_t r = 0;
+    b[r++] = 0;
+    for (size_t i = 1; i < n; i++)
+        if (by_time(&perm[i - 1], &perm[i]) > 0)
+            b[r++] = i;
+    b[r] = n;
+    uint32_t *src = perm, *dst = tmp;
+    while (runs > 1) {
+        runs = merge_pass(src, dst, b, runs);
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != perm)
+        memcpy(perm, src, n * sizeof *perm);
+    free(tmp);
+    free(b);
+    return 0;
+}
+
 int ms_store_finish(ms_store *s)
 {
     uint32_t *perm = malloc((s->n ? s->n : 1) * sizeof *perm);
@@ -299,8 +359,10 @@ int ms_store_finish(ms_store *s)
     for (size_t i = 0; i < s->n; i++)
         perm[i] = (uint32_t)i;
     sort_store = s;
-    if (!nearly_sorted(perm, s->n))
-        qsort(perm, s->n, sizeof *perm, by_time);
+    if (!nearly_sorted(perm, s->n) && sort_perm(perm, s->n)) {
+        free(perm);
+        return -1;
+    }
     size_t moved = 0;
     while (moved < s->n && perm[moved] == moved)
         moved++;

@@ -1,10 +1,10 @@
 /* test_store.c — analyze/store.h: ms_store_finish puts events in (time,
  * file, line) order whether they came in order (nothing moves), nearly in
- * order (a line a second late: sorted in place), or far from it (reversed:
- * the full sort), every column moving with its event; and each ip's list
- * is in time order. Strings are interned through a one-event memo; room
- * can be made ahead. An event's server is its host, else its file's
- * label, else none. */
+ * order (a line a second late: sorted in place), in runs (files, each in
+ * order: merged) or far from it (reversed: the full sort), every column
+ * moving with its event; and each ip's list is in time order. Strings are
+ * interned through a one-event memo; room can be made ahead. An event's
+ * server is its host, else its file's label, else none. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -69,12 +69,18 @@ static void test_orders(void **state)
     (void)state;
     static int64_t t[N];
     ms_store s;
-    for (int order = 0; order < 3; order++) {
+    for (int order = 0; order < 5; order++) {
         for (size_t k = 0; k < N; k++)
             t[k] = order == 2 ? (int64_t)(N - k) : (int64_t)k / 3;
         if (order == 1)   /* every 50th line written two seconds late */
             for (size_t k = 50; k < N; k += 50)
                 t[k] -= 2;
+        if (order == 3)   /* 5 files of one week each, one after another */
+            for (size_t k = 0; k < N; k++)
+                t[k] = (int64_t)(k % (N / 5)) / 2;
+        if (order == 4)   /* 200 runs in order, the runs' times reversed */
+            for (size_t k = 0; k < N; k++)
+                t[k] = (int64_t)(N - k / 100 * 100) + (int64_t)(k % 100) / 3;
         fill(&s, t);
         check(&s, t);
         ms_store_free(&s);
