@@ -1,5 +1,6 @@
 /* chance.c — Poisson and binomial tails, the count two independent
- * margins predict, and the Benjamini-Hochberg cut (see chance.h).
+ * margins predict, the Benjamini-Hochberg cut and the share of chance
+ * among tests (see chance.h).
  *
  * A tail is summed from its first term towards the far end, each term from
  * the one before (Poisson: t(i + 1) = t(i) * mean / (i + 1)), the first in
@@ -83,6 +84,15 @@ static int cmp_dbl(const void *x, const void *y)
 {
     double a = *(const double *)x, b = *(const double *)y;
     return a < b ? -1 : a > b;
+}
+
+double ms_null_share(const double *p, size_t n)
+{
+    size_t above = 0;
+    for (size_t k = 0; k < n; k++)
+        above += p[k] > 0.5;
+    double share = n ? (double)(above + 1) / ((double)n / 2) : 1;
+    return share < 1 ? share : 1;
 }
 
 double ms_fdr_cut(double *p, size_t n, size_t tests, double rate)

@@ -28,4 +28,12 @@ double ms_pair_expected(uint64_t out_u, uint64_t in_v, uint64_t total);
  * that share of them. Sorts p. */
 double ms_fdr_cut(double *p, size_t n, size_t tests, double rate);
 
+/* The share of n tests whose null hypothesis holds, estimated from their
+ * p-values as Storey's (1 + #{p > 1/2}) / (n / 2): chance's p-values are
+ * uniform, so half of them lie above 1/2, while true findings lie near 0.
+ * At most 1; 1 when n is 0. Dividing a false discovery rate by it keeps
+ * the Benjamini-Hochberg cut from counting true findings as possible
+ * chance ones. */
+double ms_null_share(const double *p, size_t n);
+
 #endif

@@ -2,7 +2,8 @@
  * members to (analyze/chance.h): Poisson and binomial tails at their
  * edges (a count of 0, a mean of 0, either side of the mode, far tails that
  * must not round to 0 or 1), the count two margins predict, and the
- * Benjamini-Hochberg cut (step-up, ties, no discovery). */
+ * Benjamini-Hochberg cut (step-up, ties, no discovery) and the share of
+ * chance among tests estimated from their p-values. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +94,20 @@ static void test_fdr_cut(void **state)
     near(ms_fdr_cut(e, 3, 3, 0.001), 0.001);   /* ties, at the bound */
 }
 
+static void test_null_share(void **state)
+{
+    (void)state;
+    near(ms_null_share(NULL, 0), 1);
+    double all_found[] = {1e-9, 1e-6, 0.01, 0.2};   /* none above 1/2 */
+    near(ms_null_share(all_found, 4), 0.5);
+    double mixed[] = {1e-9, 1e-9, 1e-9, 1e-9, 0.3, 0.6, 0.7, 0.9};
+    near(ms_null_share(mixed, 8), 1);             /* (1 + 3) / 4 */
+    double some[] = {1e-9, 1e-9, 1e-9, 1e-9, 1e-9, 1e-9, 0.1, 0.6, 0.7, 0.9};
+    near(ms_null_share(some, 10), 0.8);           /* (1 + 3) / 5 */
+    double chance[] = {0.9, 0.8, 0.7, 0.6};
+    near(ms_null_share(chance, 4), 1);            /* capped */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -100,6 +115,7 @@ int main(void)
         cmocka_unit_test(test_binomial_tail),
         cmocka_unit_test(test_pair_expected),
         cmocka_unit_test(test_fdr_cut),
+        cmocka_unit_test(test_null_share),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
