@@ -683,6 +683,7 @@ static void compromised(ms_doc *d, const ms_rfacts *f)
                       {.k = MS_RV_STR, .s = loc.p ? loc.p : "", .n = loc.n},
                       v_str(c->evidence)};
         ms_doc_row(d, v);
+        d->b->failed |= loc.failed;   /* no row without its place */
         ms_buf_free(&loc);
     }
     ms_doc_tend(d);
@@ -899,6 +900,7 @@ static void campaigns(ms_doc *d, const ms_rfacts *f)
                       v_time(c->last),
                       {.k = MS_RV_STR, .s = names.p ? names.p : "", .n = names.n}};
         ms_doc_row(d, v);
+        d->b->failed |= names.failed;
     }
     ms_buf_free(&names);
     ms_doc_tend(d);
