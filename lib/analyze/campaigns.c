@@ -2,24 +2,35 @@
  *
  * 1. The stream: every failure not explained as honest, from an ip that is
  *    not a fast robot, with a name, in time order.
- * 2. Steps: for each failure, the next `lookahead` failures within
- *    `handoff_window_s` that come from other ips. A pair of names (u, v)
- *    seen this way may be a dictionary step when it recurs at least
- *    `min_step_support` times (twice for `name@domain` -> `name`) and at
- *    least a quarter as often as u's most frequent next name; it is one
- *    when it also recurs far more often than chance gives: more than the
- *    count its names' frequencies predict, or than its reverse (v, u),
+ * 2. Steps: for each failure, the next failures within `handoff_window_s`
+ *    that come from other ips, in bands: the first `lookahead`, then the
+ *    next `lookahead`, then the next 2x and 4x as many (MS_BANDS), each
+ *    band searched on its own, so that a campaign whose next try comes
+ *    dozens of tries later among dense scanning is held against the chance
+ *    of that band, not of everything up to it. A pair of names (u, v) seen
+ *    in a band may be a dictionary step of it when it recurs at least
+ *    `min_step_support` times (twice for `name@domain` -> `name`), at least
+ *    a quarter as often as u's most frequent next name in the band, and
+ *    neither u has a step from it nor v one to it in a narrower band; it is
+ *    one when it also recurs far more often than chance gives: more than
+ *    the count its names' frequencies predict, or than its reverse (v, u),
  *    each judged by its tail probability, and the pairs kept chosen among
- *    all the recurring ones at a false discovery rate of MS_STEP_FDR
- *    (chance.h). Only pairs seen twice (core/seen.h) are counted, so memory
- *    follows the pairs that recur, not every pair.
+ *    all the band's recurring ones at a false discovery rate of
+ *    MS_STEP_FDR (chance.h). Only pairs of names tried twice or more that
+ *    are seen twice (core/seen.h) are counted, so memory follows the pairs
+ *    that recur, not every pair.
  * 3. Edges: each observed dictionary step joins the two ips, and makes both
- *    tries fit the list. An ip needs two such edges to take part, and its
- *    fits must fall at k moments or more (fits more than `handoff_window_s`
- *    apart are two), for the least k at which chance brings in at most
- *    MS_MEMBER_CHANCE as many ips, measured by shuffling the other ips'
- *    names (keep_members): 1 on a small server, more among thousands of
- *    scanners trying the same names.
+ *    tries fit the list. An ip needs two such edges to take part, and two
+ *    tests against chance: its fits must fall at k moments or more (fits
+ *    more than `handoff_window_s` apart are two), for the least k at which
+ *    chance brings in at most MS_MEMBER_CHANCE as many ips, measured by
+ *    shuffling the names of the ips with fewer (keep_members): 1 on a small
+ *    server, more among thousands of scanners trying a few names each; and
+ *    it must fit more often than a try of the background (the tries that
+ *    fit nothing) would with a name drawn from the background's, at a
+ *    false discovery rate of MS_MEMBER_CHANCE (keep_above_chance): among
+ *    scanners that try the list's names many times each, every one fits at
+ *    many moments, but at the background's rate, a member nearly always.
  * 4. Groups: union-find over the edges in time order; a group of three or
  *    more ips joins another group of three or more only when two or more
  *    edges join them, so one chance handoff cannot fuse two campaigns.
@@ -30,6 +41,7 @@
  *    with its steps' counts next to chance's. */
 #include "campaigns.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,23 +129,34 @@ static uint32_t *build_stream(const ms_store *s, const ms_analysis *a, size_t *n
     return st;
 }
 
-/* Runs BODY for every step pair of the stream (step 2): i, then j, one of
- * the next `lookahead` tries from other ips within `handoff_window_s`,
- * whose names ui = names[i] and uj = names[j] differ (ei, ej: their
- * events). */
-#define FOR_STEPS(s, o, st, names, n, BODY) do {                           \
+/* The lookahead's bands: band b holds the (lo, hi]-th next tries from other
+ * ips, (0, lookahead] then each twice as far as the one before. */
+#define MS_BANDS 4
+
+static int band_lo(const ms_analyze_opts *o, int b)
+{
+    return b ? o->lookahead << (b - 1) : 0;
+}
+
+/* Runs BODY for every step pair of the stream (step 2) in bands b0 to b1:
+ * i, then j, one of the next tries from other ips within
+ * `handoff_window_s`, the off-th of them, in band `band`, whose names
+ * ui = names[i] and uj = names[j] differ (ei, ej: their events). */
+#define FOR_STEPS(s, o, st, names, n, b0, b1, BODY) do {                   \
         const int64_t win_ = (int64_t)(o)->handoff_window_s * MS_NS_PER_S; \
+        const int lo_ = band_lo(o, b0), hi_ = band_lo(o, (b1) + 1);        \
         for (size_t i = 0; i < (n); i++) {                                 \
             uint32_t ei = (st)[i], ui = (names)[i];                        \
-            int seen_ = 0;                                                 \
-            for (size_t j = i + 1; j < (n) && seen_ < (o)->lookahead; j++) { \
+            int off = 0, band = 0;                                         \
+            for (size_t j = i + 1; j < (n) && off < hi_; j++) {            \
                 uint32_t ej = (st)[j], uj = (names)[j];                    \
                 if ((s)->time[ej] - (s)->time[ei] > win_)                  \
                     break;                                                 \
                 if ((s)->ip[ej] == (s)->ip[ei])                            \
                     continue;                                              \
-                seen_++;                                                   \
-                if (uj == ui)                                              \
+                if (++off > band_lo(o, band + 1))                          \
+                    band++;                                                \
+                if (off <= lo_ || uj == ui)                                \
                     continue;                                              \
                 BODY                                                       \
             }                                                              \
@@ -144,18 +167,31 @@ static uint32_t *build_stream(const ms_store *s, const ms_analysis *a, size_t *n
  * them (what chance predicts of a pair); the recurring pairs' counts (with
  * their reverses'); and the dictionary steps among them. */
 typedef struct pairs {
-    uint32_t *out, *in, *best;   /* by user id; best: u's most common pair */
-    uint64_t total;
-    ms_u64map count, kept;       /* kept: the dictionary steps, value 1 */
+    int band;                    /* of the lookahead */
+    const uint8_t *recur;        /* by user id: the name is tried twice+ */
+    const ms_u64map *from, *to;  /* the names with a step from them (to
+                                    them) in a narrower band, value 1 */
+    uint32_t *out, *in, *best;   /* by user id; best: u's most common pair;
+                                    kept for band 0 only (describe) */
+    uint64_t total, recurring;   /* pairs; those of two recurring names */
+    ms_u64map count;
+    ms_u64map kept;              /* the dictionary steps: 1 + index in fig */
+    double *fig;                 /* each step's count expected() */
+    ms_u64map near;              /* the pairs that would be steps with one
+                                    more occurrence, value 1 */
 } pairs;
 
 static void pairs_free(pairs *p)
 {
-    free(p->out);
-    free(p->in);
-    free(p->best);
-    ms_u64map_free(&p->count);
-    ms_u64map_free(&p->kept);
+    for (int b = 0; b < MS_BANDS; b++) {
+        free(p[b].out);
+        free(p[b].in);
+        free(p[b].best);
+        free(p[b].fig);
+        ms_u64map_free(&p[b].count);
+        ms_u64map_free(&p[b].kept);
+        ms_u64map_free(&p[b].near);
+    }
 }
 
 static void add_sat(uint32_t *x)
@@ -171,19 +207,21 @@ static double expected(const pairs *p, uint32_t u, uint32_t v)
     return ms_pair_expected(p->out[u], p->in[v], p->total);
 }
 
-/* How likely chance makes pair (u, v) recur as it does: 1 unless it recurs
- * enough (min_step_support times, twice for `name@domain` -> `name`) and at
- * least a quarter as often as u's most common next name (two campaigns
+/* How likely chance makes pair (u, v) recur as it does in p's band, seen
+ * `more` times more than it was: 1 unless it recurs enough
+ * (min_step_support times, twice for `name@domain` -> `name`), at least a
+ * quarter as often as u's most common next name (two campaigns
  * interleaving in time pair each other's names too, but spread over a
- * whole list, so far less often); else the smaller of two tails: its count
- * where chance predicts expected(), and its count out of its own and its
+ * whole list, so far less often), and u has no step from it nor v one to
+ * it in a narrower band; else the smaller of two tails: its count where
+ * chance predicts expected(), and its count out of its own and its
  * reverse's where each way is as likely (chance pairs two names both ways;
  * a list walked in order, one way). */
 static double step_chance(const ms_store *s, const ms_analyze_opts *o,
-                          const pairs *p, uint32_t u, uint32_t v)
+                          const pairs *p, uint32_t u, uint32_t v, uint32_t more)
 {
-    uint32_t c = ms_u64map_get(&p->count, ms_pair(u, v));
-    if (c * 4 < p->best[u])
+    uint32_t c = ms_u64map_get(&p->count, ms_pair(u, v)) + more;
+    if (c * 4 < p->best[u] || ms_u64map_get(p->from, u) || ms_u64map_get(p->to, v))
         return 1;
     if (c < (uint32_t)o->min_step_support && !(c >= 2 && domain_form(s, u, v)))
         return 1;
@@ -206,18 +244,19 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     p->best = calloc(s->users.n + 1, sizeof *p->best);
     if (!p->out || !p->in || !p->best)
         return -1;
-    FOR_STEPS(s, o, st, names, n, {
+    FOR_STEPS(s, o, st, names, n, p->band, p->band, {
         add_sat(&p->out[ui]);
         add_sat(&p->in[uj]);
         p->total++;
+        p->recurring += p->recur[ui] && p->recur[uj];
     });
     ms_seen once;
-    if (ms_seen_init(&once, p->total))
+    if (ms_seen_init(&once, p->recurring))
         return -1;
     int fail = 0;
-    FOR_STEPS(s, o, st, names, n, {
+    FOR_STEPS(s, o, st, names, n, p->band, p->band, {
         uint64_t key = ms_pair(ui, uj);
-        if (!fail && ms_seen_mark(&once, key) &&
+        if (!fail && p->recur[ui] && p->recur[uj] && ms_seen_mark(&once, key) &&
             ms_u64map_add(&p->count, key, 0) == UINT32_MAX)
             fail = 1;
     });
@@ -234,7 +273,7 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     free(keys);
     if (fail || !keys)
         return -1;
-    FOR_STEPS(s, o, st, names, n, {
+    FOR_STEPS(s, o, st, names, n, p->band, p->band, {
         uint32_t *c = ms_u64map_find(m, ms_pair(ui, uj));
         if (c)
             ++*c;
@@ -252,16 +291,73 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     for (size_t k = 0; k < m->cap; k++)
         if (m->key[k] != UINT64_MAX && m->val[k] >= 2)
             pv[np++] = step_chance(s, o, p, (uint32_t)(m->key[k] >> 32),
-                                   (uint32_t)m->key[k]);
+                                   (uint32_t)m->key[k], 0);
     double cut = ms_fdr_cut(pv, np, np, MS_STEP_FDR);
-    free(pv);
-    for (size_t k = 0; k < m->cap; k++)
-        if (m->key[k] != UINT64_MAX &&
-            step_chance(s, o, p, (uint32_t)(m->key[k] >> 32),
-                        (uint32_t)m->key[k]) <= cut &&
-            ms_u64map_add(&p->kept, m->key[k], 1) == UINT32_MAX)
+    size_t nf = 0;
+    p->fig = pv;   /* its room, no longer needed, holds the steps' figures */
+    for (size_t k = 0; k < m->cap; k++) {
+        uint32_t u = (uint32_t)(m->key[k] >> 32), v = (uint32_t)m->key[k];
+        if (m->key[k] == UINT64_MAX)
+            continue;
+        if (step_chance(s, o, p, u, v, 0) <= cut) {
+            pv[nf++] = expected(p, u, v);
+            if (ms_u64map_add(&p->kept, m->key[k], (uint32_t)nf) == UINT32_MAX)
+                return -1;
+        }
+        if (step_chance(s, o, p, u, v, 1) <= cut &&
+            ms_u64map_add(&p->near, m->key[k], 1) == UINT32_MAX)
             return -1;
+    }
+    if (p->band) {   /* only band 0's are described pair by pair */
+        free(p->out);
+        free(p->in);
+        free(p->best);
+        p->out = p->in = p->best = NULL;
+    }
     return 0;
+}
+
+/* Step 2 in each band of the lookahead, the narrowest first. A name with
+ * a step in one band has none in wider ones: a list walked so slowly among
+ * other failures that its next name is farther than the lookahead is
+ * found in a wider band, while the names of a list found nearer are not
+ * paired again with what happens to come minutes later (another campaign
+ * keeping nearly the same pace would be). A pair can recur only when both
+ * its names do: only those go through the filter. */
+static int find_band_steps(const ms_store *s, const ms_analyze_opts *o,
+                           const uint32_t *st, const uint32_t *names, size_t n,
+                           pairs *p)
+{
+    uint8_t *recur = calloc(s->users.n + 1, 1);
+    ms_u64map from = {0}, to = {0};
+    if (!recur)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        recur[names[i]] += recur[names[i]] < 2;
+    for (uint32_t u = 0; u <= s->users.n; u++)
+        recur[u] = recur[u] == 2;
+    int rc = 0;
+    for (int b = 0; b < MS_BANDS && !rc; b++) {
+        p[b].band = b;
+        p[b].recur = recur;
+        p[b].from = &from;
+        p[b].to = &to;
+        rc = find_steps(s, o, st, names, n, &p[b]);
+        const ms_u64map *m = &p[b].kept;
+        for (size_t k = 0; !rc && k < m->cap; k++)
+            if (m->key[k] != UINT64_MAX &&
+                (ms_u64map_add(&from, m->key[k] >> 32, 1) == UINT32_MAX ||
+                 ms_u64map_add(&to, (uint32_t)m->key[k], 1) == UINT32_MAX))
+                rc = -1;
+    }
+    for (int b = 0; b < MS_BANDS; b++) {
+        p[b].recur = NULL;
+        p[b].from = p[b].to = NULL;
+    }
+    ms_u64map_free(&from);
+    ms_u64map_free(&to);
+    free(recur);
+    return rc;
 }
 
 /* Step 3: each ip's degree, which tries of the stream fit the list (have a
@@ -275,8 +371,8 @@ static int find_edges(const ms_store *s, const ms_analyze_opts *o,
     size_t cap = 0, ne = 0;
     edge *ev = NULL;
     int fail = 0;
-    FOR_STEPS(s, o, st, names, n, {
-        if (fail || !ms_u64map_get(&p->kept, ms_pair(ui, uj)))
+    FOR_STEPS(s, o, st, names, n, 0, MS_BANDS - 1, {
+        if (fail || !ms_u64map_get(&p[band].kept, ms_pair(ui, uj)))
             continue;
         deg[s->ip[ei]]++;
         deg[s->ip[ej]]++;
@@ -366,10 +462,10 @@ static double chance_members(const ms_store *s, const ms_analyze_opts *o,
         memset(fit, 0, n ? n : 1);
         for (size_t i = 0; i < nips; i++)
             last[i] = MS_TIME_NONE;
-        pairs p = {0};
-        int bad = find_steps(s, o, st, shuffled, n, &p) ||
-                  find_edges(s, o, st, shuffled, n, &p, NULL, NULL, deg, fit);
-        pairs_free(&p);
+        pairs p[MS_BANDS] = {0};
+        int bad = find_band_steps(s, o, st, shuffled, n, p) ||
+                  find_edges(s, o, st, shuffled, n, p, NULL, NULL, deg, fit);
+        pairs_free(p);
         if (bad)
             goto out;
         count_moments(s, o, st, n, fit, mom, last);
@@ -387,15 +483,71 @@ out:
     return e;
 }
 
-/* Step 3, the addresses. An ip with two edges takes part when its fits
- * fall at k moments or more, for the least k at which chance brings in at
- * most MS_MEMBER_CHANCE as many ips as there are such ips (chance_members).
- * A member of a slow campaign comes back hours later and fits again, a
- * scanner tries its names within seconds: on a small server, where hardly
- * anything but the campaign tries its names, k is 1 (a campaign may use
- * each address once); among thousands of scanners trying the same names,
- * k grows until their chance fits are left out. Drops the others' degree
- * to 0. */
+/* The chance that a try of the background (the tries that fit nothing)
+ * fits the list, were its name drawn from the background's names: for
+ * each such try, m is the share of the background whose names would make
+ * a dictionary step with one of its neighbours, band by band (a pair
+ * counted as a step when it would be one with the occurrence that try
+ * adds: chance pairs that nearly made a step are pushed over by it, as a
+ * scanner's own try is counted in the steps it fits); its chance is
+ * 1 - exp(-m); *rate is their mean. -1 when memory ran out. */
+static int background_rate(const ms_store *s, const ms_analyze_opts *o,
+                           const uint32_t *st, const uint32_t *names, size_t n,
+                           const pairs *p, const uint8_t *fit, double *rate)
+{
+    uint32_t *bg = calloc(s->users.n + 1, sizeof *bg);
+    double *m = calloc(n ? n : 1, sizeof *m);
+    ms_u64map from[MS_BANDS] = {{0}}, to[MS_BANDS] = {{0}};
+    size_t total = 0;
+    int rc = -1;
+    if (!bg || !m)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (!fit[i]) {
+            bg[names[i]]++;
+            total++;
+        }
+    /* from[b]: u -> how many tries of the background have a name v with
+     * (u, v) a step of band b; to[b]: v -> those with a name u. */
+    for (int b = 0; b < MS_BANDS; b++) {
+        const ms_u64map *c = &p[b].near;
+        for (size_t k = 0; k < c->cap; k++) {
+            uint32_t u = (uint32_t)(c->key[k] >> 32), v = (uint32_t)c->key[k];
+            if (c->key[k] != UINT64_MAX &&
+                (ms_u64map_add(&from[b], u, bg[v]) == UINT32_MAX ||
+                 ms_u64map_add(&to[b], v, bg[u]) == UINT32_MAX))
+                goto out;
+        }
+    }
+    FOR_STEPS(s, o, st, names, n, 0, MS_BANDS - 1, {
+        m[j] += ms_u64map_get(&from[band], ui);
+        m[i] += ms_u64map_get(&to[band], uj);
+    });
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!fit[i])
+            sum += 1 - exp(-m[i] / (double)total);
+    *rate = total ? sum / (double)total : 0;
+    rc = 0;
+out:
+    free(bg);
+    free(m);
+    for (int b = 0; b < MS_BANDS; b++) {
+        ms_u64map_free(&from[b]);
+        ms_u64map_free(&to[b]);
+    }
+    return rc;
+}
+
+/* Step 3, the addresses, first test. An ip with two edges takes part when
+ * its fits fall at k moments or more, for the least k at which chance
+ * brings in at most MS_MEMBER_CHANCE as many ips as there are such ips
+ * (chance_members). A member of a slow campaign comes back hours later
+ * and fits again, a scanner tries its names within seconds: on a small
+ * server, where hardly anything but the campaign tries its names, k is 1
+ * (a campaign may use each address once); among thousands of scanners
+ * trying the same names, k grows until their chance fits are left out.
+ * Drops the others' degree to 0. */
 static int keep_members(const ms_store *s, const ms_analyze_opts *o,
                         const uint32_t *st, const uint32_t *names, size_t n,
                         const uint8_t *fit, uint32_t *deg)
@@ -429,6 +581,50 @@ static int keep_members(const ms_store *s, const ms_analyze_opts *o,
 out:
     free(moments);
     free(last);
+    return rc;
+}
+
+/* Step 3, second test. Among thousands of scanners trying the list's names
+ * many times each, nearly every one fits at many moments by chance, so
+ * the first test's chance pool (the ips that fit nothing) is empty; but a
+ * scanner fits at the background's rate and a member nearly every time.
+ * Each ip left gets the chance that n tries fitting at the background's
+ * rate (background_rate) fit as often as its tries did, binomially; the
+ * members are those the Benjamini-Hochberg rule keeps at a false discovery
+ * rate of MS_MEMBER_CHANCE, over the share of them that could be chance
+ * (ms_null_share): on a small server, where the background rarely fits,
+ * all of them. Drops the others' degree to 0. */
+static int keep_above_chance(const ms_store *s, const ms_analyze_opts *o,
+                             const uint32_t *st, const uint32_t *names,
+                             size_t n, const pairs *p, const uint8_t *fit,
+                             uint32_t *deg)
+{
+    size_t nips = s->ips.n + 1, np = 0;
+    uint32_t *tries = calloc(nips, sizeof *tries), *fits = calloc(nips, sizeof *fits);
+    double *pv = malloc(nips * sizeof *pv), *sorted = malloc(nips * sizeof *sorted);
+    double rate;
+    int rc = -1;
+    if (!tries || !fits || !pv || !sorted ||
+        background_rate(s, o, st, names, n, p, fit, &rate))
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        tries[s->ip[st[i]]]++;
+        fits[s->ip[st[i]]] += fit[i];
+    }
+    for (uint32_t ip = 0; ip < s->ips.n; ip++)
+        if (deg[ip] >= 2)
+            sorted[np++] = pv[ip] = ms_binomial_tail(tries[ip], fits[ip], rate);
+    double cut = ms_fdr_cut(sorted, np, np,
+                            MS_MEMBER_CHANCE / ms_null_share(sorted, np));
+    for (uint32_t ip = 0; ip < s->ips.n; ip++)
+        if (deg[ip] >= 2 && pv[ip] > cut)
+            deg[ip] = 0;
+    rc = 0;
+out:
+    free(tries);
+    free(fits);
+    free(pv);
+    free(sorted);
     return rc;
 }
 
@@ -577,9 +773,11 @@ static double median_d(double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* The steps of c's order as the whole stream counted them: the median
- * count, the median count chance predicts, and the median count of their
- * reverses; all -1 when no step of the order recurred. */
+/* The steps of c's order as the whole stream counted them, each in the
+ * first band of the lookahead in which it is a dictionary step (else in
+ * the first band): the median count, the median count chance predicts,
+ * and the median count of their reverses; all -1 when no step of the
+ * order recurred. */
 static int order_steps(const pairs *p, const ms_cluster *c, double fig[3])
 {
     fig[0] = fig[1] = fig[2] = -1;
@@ -588,13 +786,17 @@ static int order_steps(const pairs *p, const ms_cluster *c, double fig[3])
     if (!v)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        uint32_t a = c->order[i], b = c->order[i + 1];
-        uint32_t got = ms_u64map_get(&p->count, ms_pair(a, b));
+        uint32_t a = c->order[i], b = c->order[i + 1], f = 0;
+        const pairs *q = p;
+        for (int band = 0; band < MS_BANDS && !f; band++)
+            if ((f = ms_u64map_get(&p[band].kept, ms_pair(a, b))))
+                q = &p[band];
+        uint32_t got = ms_u64map_get(&q->count, ms_pair(a, b));
         if (!got)
             continue;
         v[k] = got;
-        v[n + k] = expected(p, a, b);
-        v[2 * n + k++] = ms_u64map_get(&p->count, ms_pair(b, a));
+        v[n + k] = f ? q->fig[f - 1] : expected(p, a, b);
+        v[2 * n + k++] = ms_u64map_get(&q->count, ms_pair(b, a));
     }
     for (int f = 0; k && f < 3; f++)
         fig[f] = median_d(v + (size_t)f * n, k);
@@ -667,7 +869,7 @@ int ms_campaigns(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
     group_ref *groups = NULL;
     int64_t *gaps = NULL;
     int rc = -1;
-    pairs p = {0};
+    pairs p[MS_BANDS] = {0};
     uint32_t *st = build_stream(s, a, &n);
     uint32_t *deg = calloc(s->ips.n + 1, sizeof *deg);
     uint8_t *fit = calloc(n + 1, 1);
@@ -682,9 +884,10 @@ int ms_campaigns(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         u.parent[i] = i;
         u.size[i] = 1;
     }
-    if (find_steps(s, o, st, names, n, &p) ||
-        find_edges(s, o, st, names, n, &p, &ev, &ne, deg, fit) ||
-        keep_members(s, o, st, names, n, fit, deg) || group(&u, ev, ne, deg))
+    if (find_band_steps(s, o, st, names, n, p) ||
+        find_edges(s, o, st, names, n, p, &ev, &ne, deg, fit) ||
+        keep_members(s, o, st, names, n, fit, deg) ||
+        keep_above_chance(s, o, st, names, n, p, fit, deg) || group(&u, ev, ne, deg))
         goto out;
 
     /* Step 5: groups big enough, in a stable order. */
@@ -765,11 +968,11 @@ int ms_campaigns(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
     }
     a->nclusters = kept_n;
     for (size_t g = 0; g < kept_n; g++)
-        if (describe(s, &p, &a->clusters[g], a, gaps))
+        if (describe(s, p, &a->clusters[g], a, gaps))
             goto out;
     rc = 0;
 out:
-    pairs_free(&p);
+    pairs_free(p);
     free(st);
     free(deg);
     free(fit);

@@ -4,7 +4,9 @@
  * order and the `name@domain` then `name` form are found; thousands of
  * scanners drawing from the campaign's own list stay out of it, some of
  * them coming back, while a campaign that uses each address once on a
- * quiet server is still found whole, its order starting with the walk. */
+ * quiet server is still found whole, its order starting with the walk;
+ * and a campaign among scanners dense enough that two of its tries are
+ * dozens of tries apart is found without them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,12 +226,48 @@ static void test_one_try_per_address(void **state)
     ms_store_free(&st);
 }
 
+/* A provider's volume: a campaign of 100 addresses walks 100 names, one
+ * try every 30 s across them, for three days, while 500 scanners draw
+ * names of the same list at random, 12 tries between two of the
+ * campaign's: its next name is never among the next 8 tries (the first
+ * band of the lookahead), and every scanner fits the list by chance at
+ * many moments. The campaign is found, the scanners are left out. */
+static void test_dense_scanning(void **state)
+{
+    (void)state;
+    assert_int_equal(ms_store_init(&st), 0);
+    assert_true(ms_store_add_file(&st, "x") == 0);
+    static char names[100][16];
+    for (int i = 0; i < 100; i++)
+        snprintf(names[i], sizeof names[i], "w%02d", i);
+    char ip[32];
+    int pos = 0;
+    for (int64_t t = 0; t < 3 * 86400; t += 30) {
+        snprintf(ip, sizeof ip, "10.7.0.%u", next_rand() % 100 + 1);
+        add(t, ip, names[pos++ % 100], MS_OUT_AUTH_FAIL);
+        for (int k = 0; k < 12; k++) {
+            snprintf(ip, sizeof ip, "172.18.%u.%u", next_rand() % 4, next_rand() % 125 + 1);
+            add(t + 1 + 2 * k, ip, names[next_rand() % 100], MS_OUT_AUTH_FAIL);
+        }
+    }
+    ms_analysis a;
+    analyze_it(&a);
+    size_t size, campaign;
+    members_of(&a, "10.7.0.50", "10.7.", &size, &campaign);
+    assert_int_equal(a.nclusters, 1);
+    assert_true(campaign >= 95);
+    assert_true(size - campaign <= 5);
+    ms_analysis_free(&a);
+    ms_store_free(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_interleaved_campaigns),
         cmocka_unit_test(test_scanners_sharing_the_list),
         cmocka_unit_test(test_one_try_per_address),
+        cmocka_unit_test(test_dense_scanning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
