@@ -445,7 +445,8 @@ static double chance_members(const ms_store *s, const ms_analyze_opts *o,
         if (moments[s->ip[st[i]]] < k)
             pool[np++] = names[i];
     uint64_t rng = 0x9e3779b97f4a7c15u, found = 0;
-    for (int r = 0; r < MS_SHUFFLES; r++) {
+    /* No try in the pool: no ip that could come in. */
+    for (int r = 0; np && r < MS_SHUFFLES; r++) {
         for (size_t x = np; x > 1; x--) {   /* Fisher-Yates, xorshift64 */
             rng ^= rng << 13;
             rng ^= rng >> 7;
