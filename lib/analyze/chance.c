@@ -12,11 +12,34 @@
 #include "chance.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 static double clamp01(double x)
 {
     return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+/* log(k!) for the small counts nearly every tail starts from: lgamma's own
+ * values, taken once (the campaign search asks for millions). */
+#define LOG_FACT_N 4096
+static double log_fact_tab[LOG_FACT_N];
+static pthread_once_t log_fact_once = PTHREAD_ONCE_INIT;
+
+static void log_fact_fill(void)
+{
+    for (int k = 0; k < LOG_FACT_N; k++)
+        log_fact_tab[k] = lgamma((double)k + 1);
+}
+
+/* log(x!) of a whole x >= 0. */
+static double log_fact(double x)
+{
+    if (x < LOG_FACT_N) {
+        pthread_once(&log_fact_once, log_fact_fill);
+        return log_fact_tab[(size_t)x];
+    }
+    return lgamma(x + 1);
 }
 
 /* Terms smaller than this share of the sum so far end a sum. */
@@ -30,7 +53,7 @@ double ms_poisson_tail(double expected, uint64_t k)
         return 0;
     double m = expected, s = 0;
     if ((double)k > m) {   /* the terms decrease from k on */
-        double t = exp(-m + (double)k * log(m) - lgamma((double)k + 1));
+        double t = exp(-m + (double)k * log(m) - log_fact((double)k));
         for (double i = (double)k; t > s * NEGLIGIBLE; i++) {
             s += t;
             t *= m / (i + 1);
@@ -38,7 +61,7 @@ double ms_poisson_tail(double expected, uint64_t k)
         return clamp01(s);
     }
     /* 1 - P(X <= k - 1): the terms decrease from k - 1 down to 0. */
-    double t = exp(-m + ((double)k - 1) * log(m) - lgamma((double)k));
+    double t = exp(-m + ((double)k - 1) * log(m) - log_fact((double)k - 1));
     for (double i = (double)k - 1; i >= 0 && t > s * NEGLIGIBLE; i--) {
         s += t;
         t *= i / m;
@@ -56,7 +79,7 @@ double ms_binomial_tail(uint64_t n, uint64_t k, double q)
         return 1;
     double dn = (double)n, dk = (double)k, odds = q / (1 - q), s = 0;
     if (dk > dn * q) {   /* the terms decrease from k to n */
-        double t = exp(lgamma(dn + 1) - lgamma(dk + 1) - lgamma(dn - dk + 1) +
+        double t = exp(log_fact(dn) - log_fact(dk) - log_fact(dn - dk) +
                        dk * log(q) + (dn - dk) * log1p(-q));
         for (double i = dk; i <= dn && t > s * NEGLIGIBLE; i++) {
             s += t;
@@ -66,7 +89,7 @@ double ms_binomial_tail(uint64_t n, uint64_t k, double q)
     }
     /* 1 - P(X <= k - 1): the terms decrease from k - 1 down to 0. */
     double j = dk - 1;
-    double t = exp(lgamma(dn + 1) - lgamma(j + 1) - lgamma(dn - j + 1) +
+    double t = exp(log_fact(dn) - log_fact(j) - log_fact(dn - j) +
                    j * log(q) + (dn - j) * log1p(-q));
     for (double i = j; i >= 0 && t > s * NEGLIGIBLE; i--) {
         s += t;
