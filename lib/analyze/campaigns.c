@@ -141,14 +141,17 @@ static int band_lo(const ms_analyze_opts *o, int b)
 /* Runs BODY for every step pair of the stream (step 2) in bands b0 to b1:
  * i, then j, one of the next tries from other ips within
  * `handoff_window_s`, the off-th of them, in band `band`, whose names
- * ui = names[i] and uj = names[j] differ (ei, ej: their events). */
-#define FOR_STEPS(s, o, st, names, n, b0, b1, BODY) do {                   \
+ * ui = names[i] and uj = names[j] differ (ei, ej: their events). start
+ * (band_starts) says where band b0 begins for each i; NULL when b0 is 0. */
+#define FOR_STEPS(s, o, st, names, n, start, b0, b1, BODY) do {            \
         const int64_t win_ = (int64_t)(o)->handoff_window_s * MS_NS_PER_S; \
         const int lo_ = band_lo(o, b0), hi_ = band_lo(o, (b1) + 1);        \
+        const uint32_t *start_ = (start);                                  \
         for (size_t i = 0; i < (n); i++) {                                 \
             uint32_t ei = (st)[i], ui = (names)[i];                        \
-            int off = 0, band = 0;                                         \
-            for (size_t j = i + 1; j < (n) && off < hi_; j++) {            \
+            int off = lo_, band = (b0);                                    \
+            size_t j0_ = start_ ? start_[i] : i + 1;                       \
+            for (size_t j = j0_; j < (n) && off < hi_; j++) {              \
                 uint32_t ej = (st)[j], uj = (names)[j];                    \
                 if ((s)->time[ej] - (s)->time[ei] > win_)                  \
                     break;                                                 \
@@ -156,18 +159,46 @@ static int band_lo(const ms_analyze_opts *o, int b)
                     continue;                                              \
                 if (++off > band_lo(o, band + 1))                          \
                     band++;                                                \
-                if (off <= lo_ || uj == ui)                                \
+                if (uj == ui)                                              \
                     continue;                                              \
                 BODY                                                       \
             }                                                              \
         }                                                                  \
     } while (0)
 
+/* For bands 1 and up, where each try's band begins: start[b][i] is the
+ * index of the first try of band b after try i (n: none). -1 when memory
+ * ran out. */
+static int band_starts(const ms_store *s, const ms_analyze_opts *o,
+                       const uint32_t *st, size_t n, uint32_t *start[MS_BANDS])
+{
+    const int64_t win = (int64_t)o->handoff_window_s * MS_NS_PER_S;
+    start[0] = NULL;
+    for (int b = 1; b < MS_BANDS; b++)
+        if (!(start[b] = malloc((n ? n : 1) * sizeof *start[b])))
+            return -1;
+    for (size_t i = 0; i < n; i++) {
+        int off = 0, b = 1;
+        for (int k = 1; k < MS_BANDS; k++)
+            start[k][i] = (uint32_t)n;
+        for (size_t j = i + 1; j < n && b < MS_BANDS; j++) {
+            if (s->time[st[j]] - s->time[st[i]] > win)
+                break;
+            if (s->ip[st[j]] == s->ip[st[i]])
+                continue;
+            if (off++ == band_lo(o, b))
+                start[b++][i] = (uint32_t)j;
+        }
+    }
+    return 0;
+}
+
 /* The pairs of step 2: how often each name begins and ends one, and all of
  * them (what chance predicts of a pair); the recurring pairs' counts (with
  * their reverses'); and the dictionary steps among them. */
 typedef struct pairs {
     int band;                    /* of the lookahead */
+    const uint32_t *start;       /* where it begins (band_starts) */
     const uint8_t *recur;        /* by user id: the name is tried twice+ */
     const ms_u64map *from, *to;  /* the names with a step from them (to
                                     them) in a narrower band, value 1 */
@@ -244,7 +275,7 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     p->best = calloc(s->users.n + 1, sizeof *p->best);
     if (!p->out || !p->in || !p->best)
         return -1;
-    FOR_STEPS(s, o, st, names, n, p->band, p->band, {
+    FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
         add_sat(&p->out[ui]);
         add_sat(&p->in[uj]);
         p->total++;
@@ -254,7 +285,7 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     if (ms_seen_init(&once, p->recurring))
         return -1;
     int fail = 0;
-    FOR_STEPS(s, o, st, names, n, p->band, p->band, {
+    FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
         uint64_t key = ms_pair(ui, uj);
         if (!fail && p->recur[ui] && p->recur[uj] && ms_seen_mark(&once, key) &&
             ms_u64map_add(&p->count, key, 0) == UINT32_MAX)
@@ -273,7 +304,7 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     free(keys);
     if (fail || !keys)
         return -1;
-    FOR_STEPS(s, o, st, names, n, p->band, p->band, {
+    FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
         uint32_t *c = ms_u64map_find(m, ms_pair(ui, uj));
         if (c)
             ++*c;
@@ -285,29 +316,36 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     }
     /* Each pair that recurs is a test; the others cannot be steps. */
     double *pv = malloc((m->n ? m->n : 1) * sizeof *pv);
-    if (!pv)
+    double *sorted = malloc((m->n ? m->n : 1) * sizeof *sorted);
+    if (!pv || !sorted) {
+        free(pv);
+        free(sorted);
         return -1;
+    }
     size_t np = 0;
     for (size_t k = 0; k < m->cap; k++)
         if (m->key[k] != UINT64_MAX && m->val[k] >= 2)
             pv[np++] = step_chance(s, o, p, (uint32_t)(m->key[k] >> 32),
                                    (uint32_t)m->key[k], 0);
-    double cut = ms_fdr_cut(pv, np, np, MS_STEP_FDR);
-    size_t nf = 0;
-    p->fig = pv;   /* its room, no longer needed, holds the steps' figures */
-    for (size_t k = 0; k < m->cap; k++) {
+    memcpy(sorted, pv, np * sizeof *pv);
+    double cut = ms_fdr_cut(sorted, np, np, MS_STEP_FDR);
+    size_t nf = 0, test = 0;
+    p->fig = sorted;   /* its room, no longer needed, holds the steps' figures */
+    for (size_t k = 0; k < m->cap && !fail; k++) {
         uint32_t u = (uint32_t)(m->key[k] >> 32), v = (uint32_t)m->key[k];
         if (m->key[k] == UINT64_MAX)
             continue;
-        if (step_chance(s, o, p, u, v, 0) <= cut) {
-            pv[nf++] = expected(p, u, v);
-            if (ms_u64map_add(&p->kept, m->key[k], (uint32_t)nf) == UINT32_MAX)
-                return -1;
+        double chance = m->val[k] >= 2 ? pv[test++] : step_chance(s, o, p, u, v, 0);
+        if (chance <= cut) {
+            sorted[nf++] = expected(p, u, v);
+            fail = ms_u64map_add(&p->kept, m->key[k], (uint32_t)nf) == UINT32_MAX;
         }
-        if (step_chance(s, o, p, u, v, 1) <= cut &&
-            ms_u64map_add(&p->near, m->key[k], 1) == UINT32_MAX)
-            return -1;
+        if (!fail && step_chance(s, o, p, u, v, 1) <= cut)
+            fail = ms_u64map_add(&p->near, m->key[k], 1) == UINT32_MAX;
     }
+    free(pv);
+    if (fail)
+        return -1;
     if (p->band) {   /* only band 0's are described pair by pair */
         free(p->out);
         free(p->in);
@@ -330,8 +368,13 @@ static int find_band_steps(const ms_store *s, const ms_analyze_opts *o,
 {
     uint8_t *recur = calloc(s->users.n + 1, 1);
     ms_u64map from = {0}, to = {0};
-    if (!recur)
+    uint32_t *start[MS_BANDS] = {NULL};
+    if (!recur || band_starts(s, o, st, n, start)) {
+        free(recur);
+        for (int b = 1; b < MS_BANDS; b++)
+            free(start[b]);
         return -1;
+    }
     for (size_t i = 0; i < n; i++)
         recur[names[i]] += recur[names[i]] < 2;
     for (uint32_t u = 0; u <= s->users.n; u++)
@@ -339,6 +382,7 @@ static int find_band_steps(const ms_store *s, const ms_analyze_opts *o,
     int rc = 0;
     for (int b = 0; b < MS_BANDS && !rc; b++) {
         p[b].band = b;
+        p[b].start = start[b];
         p[b].recur = recur;
         p[b].from = &from;
         p[b].to = &to;
@@ -353,6 +397,8 @@ static int find_band_steps(const ms_store *s, const ms_analyze_opts *o,
     for (int b = 0; b < MS_BANDS; b++) {
         p[b].recur = NULL;
         p[b].from = p[b].to = NULL;
+        p[b].start = NULL;
+        free(start[b]);
     }
     ms_u64map_free(&from);
     ms_u64map_free(&to);
@@ -371,7 +417,7 @@ static int find_edges(const ms_store *s, const ms_analyze_opts *o,
     size_t cap = 0, ne = 0;
     edge *ev = NULL;
     int fail = 0;
-    FOR_STEPS(s, o, st, names, n, 0, MS_BANDS - 1, {
+    FOR_STEPS(s, o, st, names, n, NULL, 0, MS_BANDS - 1, {
         if (fail || !ms_u64map_get(&p[band].kept, ms_pair(ui, uj)))
             continue;
         deg[s->ip[ei]]++;
@@ -520,7 +566,7 @@ static int background_rate(const ms_store *s, const ms_analyze_opts *o,
                 goto out;
         }
     }
-    FOR_STEPS(s, o, st, names, n, 0, MS_BANDS - 1, {
+    FOR_STEPS(s, o, st, names, n, NULL, 0, MS_BANDS - 1, {
         m[j] += ms_u64map_get(&from[band], ui);
         m[i] += ms_u64map_get(&to[band], uj);
     });
