@@ -409,14 +409,13 @@ static int csv_plain_line(rd *r, const char *s, size_t n)
         a = b + 1;
     }
     nf++;
-    if (r->fatal) {
-    } else if (!r->have_header) {
+    if (!r->fatal && !r->have_header) {
         csv_row('\n', r);
-    } else if (nf != r->ncols) {
+    } else if (!r->fatal && nf != r->ncols) {
         bad_row(r, r->lineno, "%s%zu fields, the header has %zu",
                 nf > MAX_FIELDS ? "over " : "",
                 nf > MAX_FIELDS ? (size_t)MAX_FIELDS : nf, r->ncols);
-    } else {
+    } else if (!r->fatal) {
         for (size_t k = 0; k < MS_EVCOL__COUNT; k++)
             if (v[k].present && at[k] != SIZE_MAX)
                 v[k].p = r->row.p + at[k];
