@@ -196,7 +196,12 @@ static int refuse(ms_extsort *x, ms_error *err, const char *call)
 
 static int open_file(ms_extsort *x, ms_error *err)
 {
+#ifdef O_TMPFILE
     int fd = open(x->tmpdir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#else
+    int fd = -1;
+    errno = EOPNOTSUPP;
+#endif
     if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR ||
                    errno == EINVAL)) {
         /* No O_TMPFILE here: a named file, unlinked at once. */
