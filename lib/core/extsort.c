@@ -232,8 +232,10 @@ static int write_at(ms_extsort *x, const char *p, size_t n, uint64_t off,
 {
     if (off > (uint64_t)INT64_MAX || n > (uint64_t)INT64_MAX - off)
         return fail(x, err, MS_ERR_IO, "cannot write", EFBIG);
+    /* 1 MiB a call: writing a 64 MiB run in one call took 10 times the
+     * system time on ext4 (2.3-4.2 s against 0.3-0.4 s for 480 MB). */
     while (n) {
-        size_t k = n < ((size_t)1 << 30) ? n : (size_t)1 << 30;
+        size_t k = n < ((size_t)1 << 20) ? n : (size_t)1 << 20;
         ssize_t w = pwrite(x->fd, p, k, (off_t)off);
         if (w < 0 && errno == EINTR)
             continue;
