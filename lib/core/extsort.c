@@ -1,0 +1,601 @@
+/* extsort.c — see extsort.h. The in-memory sort is an introsort on the
+ * records themselves (ninther pivot, Hoare partition stopping on equal
+ * keys so duplicates split evenly, heapsort past 2 log2 n levels,
+ * insertion sort under 13 records): no allocation, and the indirect
+ * comparator call is the cost that matters. Runs are appended to one
+ * temporary file, in order; a merge pass reads the oldest runs (the
+ * smallest) and appends its output, so the queue of runs stays in file
+ * order and a merged range is released at once with a punched hole. The
+ * first merge takes just enough runs that the later ones are all full. */
+#include "extsort.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { ST_NONE, ST_ADD, ST_MEM, ST_DISK, ST_FAILED };
+
+/* Read buffers aim at this size at least; fan-in is bounded by it. */
+#define READ_BUF_MIN (64 * 1024)
+#define FANIN_MAX 65536
+
+struct ms_extsort_run {
+    uint64_t off;   /* byte offset in the file */
+    uint64_t n;     /* records, >= 1 */
+};
+
+struct ms_extsort_cursor {
+    char *rec;      /* current record, in buf */
+    char *end;      /* end of the records read into buf */
+    char *buf;
+    uint64_t off;   /* next byte of the run to read */
+    uint64_t left;  /* records of the run not yet read */
+    size_t cap;     /* buf's size in records */
+};
+
+/* ---- in-memory sort ---------------------------------------------------- */
+
+typedef struct sorter {
+    ms_extsort_cmp cmp;
+    void *ctx;
+    size_t rs;
+} sorter;
+
+#define AT(i) (base + (i) * s->rs)
+#define LESS(a, b) (s->cmp((a), (b), s->ctx) < 0)
+
+static inline void swap_rec(char *a, char *b, size_t n)
+{
+    uint64_t t, u;
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        memcpy(&t, a, 8);
+        memcpy(&u, b, 8);
+        memcpy(a, &u, 8);
+        memcpy(b, &t, 8);
+    }
+    for (; n; a++, b++, n--) {
+        char c = *a;
+        *a = *b;
+        *b = c;
+    }
+}
+
+static void insertion_sort(const sorter *s, char *base, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && LESS(AT(j), AT(j - 1)); j--)
+            swap_rec(AT(j), AT(j - 1), s->rs);
+}
+
+static void heap_sift(const sorter *s, char *base, size_t i, size_t n)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n)
+            return;
+        if (c + 1 < n && LESS(AT(c), AT(c + 1)))
+            c++;
+        if (!LESS(AT(i), AT(c)))
+            return;
+        swap_rec(AT(i), AT(c), s->rs);
+        i = c;
+    }
+}
+
+static void heap_sort(const sorter *s, char *base, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        heap_sift(s, base, i, n);
+    for (size_t e = n; e > 1;) {
+        e--;
+        swap_rec(AT(0), AT(e), s->rs);
+        heap_sift(s, base, 0, e);
+    }
+}
+
+static size_t median3(const sorter *s, char *base, size_t a, size_t b,
+                      size_t c)
+{
+    if (LESS(AT(a), AT(b)))
+        return LESS(AT(b), AT(c)) ? b : LESS(AT(a), AT(c)) ? c : a;
+    return LESS(AT(c), AT(b)) ? b : LESS(AT(c), AT(a)) ? c : a;
+}
+
+static void intro_sort(const sorter *s, char *base, size_t n, unsigned depth)
+{
+    while (n > 12) {
+        if (depth-- == 0) {
+            heap_sort(s, base, n);
+            return;
+        }
+        size_t m = n / 2, p;
+        if (n > 128) {
+            size_t d = n / 8;
+            p = median3(s, base, median3(s, base, 0, d, 2 * d),
+                        median3(s, base, m - d, m, m + d),
+                        median3(s, base, n - 1 - 2 * d, n - 1 - d, n - 1));
+        } else {
+            p = median3(s, base, 0, m, n - 1);
+        }
+        swap_rec(AT(0), AT(p), s->rs);
+        /* The pivot stays at 0; the bounds hold even for a comparator
+         * that is not a total order (the order is then unspecified). */
+        size_t i = 0, j = n;
+        for (;;) {
+            while (++i < n && LESS(AT(i), AT(0)))
+                ;
+            while (--j > 0 && LESS(AT(0), AT(j)))
+                ;
+            if (i >= j)
+                break;
+            swap_rec(AT(i), AT(j), s->rs);
+        }
+        swap_rec(AT(0), AT(j), s->rs);
+        size_t nl = j, nr = n - j - 1;
+        if (nl < nr) {
+            intro_sort(s, base, nl, depth);
+            base = AT(j + 1);
+            n = nr;
+        } else {
+            intro_sort(s, AT(j + 1), nr, depth);
+            n = nl;
+        }
+    }
+    insertion_sort(s, base, n);
+}
+
+static void sort_records(const ms_extsort *x, char *base, size_t n)
+{
+    sorter s = {x->cmp, x->ctx, x->rec_size};
+    unsigned depth = 0;
+    for (size_t k = n; k > 1; k >>= 1)
+        depth += 2;
+    intro_sort(&s, base, n, depth);
+}
+
+#undef AT
+#undef LESS
+
+/* ---- errors and file I/O ----------------------------------------------- */
+
+static int fail(ms_extsort *x, ms_error *err, int code, const char *what,
+                int e)
+{
+    ms_fail(&x->err, code, "%s: %s a temporary file for sorting: %s",
+            x->tmpdir, what, strerror(e));
+    x->state = ST_FAILED;
+    if (err)
+        *err = x->err;
+    return -1;
+}
+
+static int fail_nomem(ms_extsort *x, ms_error *err)
+{
+    ms_fail(&x->err, MS_ERR_NOMEM, "sorting in %s: out of memory",
+            x->tmpdir);
+    x->state = ST_FAILED;
+    if (err)
+        *err = x->err;
+    return -1;
+}
+
+/* Repeat the first failure, or report a call out of order. */
+static int refuse(ms_extsort *x, ms_error *err, const char *call)
+{
+    if (x->state == ST_FAILED) {
+        if (err)
+            *err = x->err;
+        return -1;
+    }
+    return ms_fail(err, MS_ERR_USAGE, "external sort: %s called out of order",
+                   call);
+}
+
+static int open_file(ms_extsort *x, ms_error *err)
+{
+#ifdef O_TMPFILE
+    int fd = open(x->tmpdir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+#else
+    int fd = -1;
+    errno = EOPNOTSUPP;
+#endif
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR ||
+                   errno == EINVAL)) {
+        /* No O_TMPFILE here: a named file, unlinked at once. */
+        size_t n = strlen(x->tmpdir);
+        static const char tail[] = "/mailsleuth-sort-XXXXXX";
+        char *path = malloc(n + sizeof tail);
+        if (!path)
+            return fail_nomem(x, err);
+        memcpy(path, x->tmpdir, n);
+        memcpy(path + n, tail, sizeof tail);
+        fd = mkostemp(path, O_CLOEXEC);
+        if (fd >= 0 && unlink(path) != 0) {
+            int e = errno;
+            close(fd);
+            free(path);
+            return fail(x, err, MS_ERR_IO, "cannot unlink", e);
+        }
+        free(path);
+    }
+    if (fd < 0)
+        return fail(x, err, MS_ERR_IO, "cannot create", errno);
+    x->fd = fd;
+    return 0;
+}
+
+static int write_at(ms_extsort *x, const char *p, size_t n, uint64_t off,
+                    ms_error *err)
+{
+    if (off > (uint64_t)INT64_MAX || n > (uint64_t)INT64_MAX - off)
+        return fail(x, err, MS_ERR_IO, "cannot write", EFBIG);
+    /* 1 MiB a call: writing a 64 MiB run in one call took 10 times the
+     * system time on ext4 (2.3-4.2 s against 0.3-0.4 s for 480 MB). */
+    while (n) {
+        size_t k = n < ((size_t)1 << 20) ? n : (size_t)1 << 20;
+        ssize_t w = pwrite(x->fd, p, k, (off_t)off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return fail(x, err, MS_ERR_IO, "cannot write",
+                        w < 0 ? errno : ENOSPC);
+        p += w;
+        n -= (size_t)w;
+        x->bytes_written += (uint64_t)w;
+        off += (uint64_t)w;
+    }
+    return 0;
+}
+
+static int read_at(ms_extsort *x, char *p, size_t n, uint64_t off,
+                   ms_error *err)
+{
+    while (n) {
+        size_t k = n < ((size_t)1 << 30) ? n : (size_t)1 << 30;
+        ssize_t r = pread(x->fd, p, k, (off_t)off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return fail(x, err, MS_ERR_IO, "cannot read", errno);
+        if (r == 0) {
+            ms_fail(&x->err, MS_ERR_IO, "%s: a temporary file for sorting "
+                    "ended early (%llu bytes missing at byte %llu)",
+                    x->tmpdir, (unsigned long long)n,
+                    (unsigned long long)off);
+            x->state = ST_FAILED;
+            if (err)
+                *err = x->err;
+            return -1;
+        }
+        p += r;
+        n -= (size_t)r;
+        off += (uint64_t)r;
+    }
+    return 0;
+}
+
+/* Best effort: give the disk space of a merged range back. */
+static void release(ms_extsort *x, uint64_t off, uint64_t len)
+{
+#ifdef FALLOC_FL_PUNCH_HOLE
+    (void)fallocate(x->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                    (off_t)off, (off_t)len);
+#else
+    (void)x, (void)off, (void)len;
+#endif
+}
+
+static int push_run(ms_extsort *x, uint64_t off, uint64_t n, ms_error *err)
+{
+    if (x->nruns == x->runs_cap) {
+        if (x->first) {
+            memmove(x->runs, x->runs + x->first,
+                    (x->nruns - x->first) * sizeof *x->runs);
+            x->nruns -= x->first;
+            x->first = 0;
+        } else {
+            size_t cap = x->runs_cap ? x->runs_cap * 2 : 64;
+            if (cap > SIZE_MAX / sizeof *x->runs)
+                return fail_nomem(x, err);
+            void *p = realloc(x->runs, cap * sizeof *x->runs);
+            if (!p)
+                return fail_nomem(x, err);
+            x->runs = p;
+            x->runs_cap = cap;
+        }
+    }
+    x->runs[x->nruns].off = off;
+    x->runs[x->nruns].n = n;
+    x->nruns++;
+    return 0;
+}
+
+/* Sort the buffer and append it to the file as a run. */
+static int spill(ms_extsort *x, ms_error *err)
+{
+    if (x->fd < 0 && open_file(x, err) < 0)
+        return -1;
+    sort_records(x, x->buf, x->nbuf);
+    uint64_t off = x->file_end;
+    if (write_at(x, x->buf, x->nbuf * x->rec_size, off, err) < 0 ||
+        push_run(x, off, x->nbuf, err) < 0)
+        return -1;
+    x->file_end += (uint64_t)x->nbuf * x->rec_size;
+    x->runs_written++;
+    x->nbuf = 0;
+    return 0;
+}
+
+/* ---- merging ----------------------------------------------------------- */
+
+static inline int cur_less(const ms_extsort *x, uint32_t a, uint32_t b)
+{
+    return x->cmp(x->cur[a].rec, x->cur[b].rec, x->ctx) < 0;
+}
+
+/* Restore the heap below i after heap[i] grew. When the item still beats
+ * its children (runs that hardly overlap, as time-ordered logs give) that
+ * is two comparisons; else it goes down the smaller children to a leaf and
+ * back up (Floyd), about log2 k comparisons instead of 2 log2 k. */
+static void sift(ms_extsort *x, size_t i)
+{
+    uint32_t *h = x->heap;
+    size_t n = x->nheap, c = 2 * i + 1;
+    if (c >= n)
+        return;
+    uint32_t item = h[i];
+    if (c + 1 < n && cur_less(x, h[c + 1], h[c]))
+        c++;
+    if (!cur_less(x, h[c], item))
+        return;
+    size_t top = i;
+    h[i] = h[c];
+    i = c;
+    for (c = 2 * i + 1; c < n; c = 2 * i + 1) {
+        if (c + 1 < n && cur_less(x, h[c + 1], h[c]))
+            c++;
+        h[i] = h[c];
+        i = c;
+    }
+    while (i > top) {
+        size_t p = (i - 1) / 2;
+        if (!cur_less(x, item, h[p]))
+            break;
+        h[i] = h[p];
+        i = p;
+    }
+    h[i] = item;
+}
+
+static int fill(ms_extsort *x, struct ms_extsort_cursor *c, ms_error *err)
+{
+    size_t k = c->left < c->cap ? (size_t)c->left : c->cap;
+    size_t bytes = k * x->rec_size;
+    if (read_at(x, c->buf, bytes, c->off, err) < 0)
+        return -1;
+    c->rec = c->buf;
+    c->end = c->buf + bytes;
+    c->off += bytes;
+    c->left -= k;
+    return 0;
+}
+
+/* Read runs[from..from+m), each with a buffer of per records. */
+static int merge_open(ms_extsort *x, size_t from, size_t m, size_t per,
+                      ms_error *err)
+{
+    for (size_t j = 0; j < m; j++) {
+        struct ms_extsort_cursor *c = &x->cur[j];
+        c->buf = x->buf + j * per * x->rec_size;
+        c->cap = per;
+        c->off = x->runs[from + j].off;
+        c->left = x->runs[from + j].n;
+        if (fill(x, c, err) < 0)
+            return -1;
+        x->heap[j] = (uint32_t)j;
+    }
+    x->nheap = m;
+    for (size_t i = m / 2; i-- > 0;)
+        sift(x, i);
+    x->pending = 0;
+    return 0;
+}
+
+/* The smallest record of the merge, or NULL at its end or on failure
+ * (x->state tells). The run it came from moves on at the next call. */
+static const void *merge_next(ms_extsort *x, ms_error *err)
+{
+    if (x->pending) {
+        x->pending = 0;
+        struct ms_extsort_cursor *c = &x->cur[x->heap[0]];
+        c->rec += x->rec_size;
+        if (c->rec == c->end) {
+            if (c->left) {
+                if (fill(x, c, err) < 0)
+                    return NULL;
+            } else {
+                x->heap[0] = x->heap[--x->nheap];
+            }
+        }
+        sift(x, 0);
+    }
+    if (!x->nheap)
+        return NULL;
+    x->pending = 1;
+    return x->cur[x->heap[0]].rec;
+}
+
+/* Merge the m oldest runs into one appended to the file. */
+static int merge_pass(ms_extsort *x, size_t m, ms_error *err)
+{
+    size_t rs = x->rec_size, per = x->cap / (m + 1);
+    if (merge_open(x, x->first, m, per, err) < 0)
+        return -1;
+    char *out = x->buf + m * per * rs, *o = out, *oend = out + per * rs;
+    uint64_t start = x->file_end, off = start, n = 0;
+    const void *r;
+    while ((r = merge_next(x, err))) {
+        memcpy(o, r, rs);
+        o += rs;
+        n++;
+        if (o == oend) {
+            if (write_at(x, out, (size_t)(o - out), off, err) < 0)
+                return -1;
+            off += (uint64_t)(o - out);
+            o = out;
+        }
+    }
+    if (x->state == ST_FAILED)
+        return -1;
+    if (o > out && write_at(x, out, (size_t)(o - out), off, err) < 0)
+        return -1;
+    x->file_end = start + n * rs;
+    const struct ms_extsort_run *last = &x->runs[x->first + m - 1];
+    uint64_t from = x->runs[x->first].off;
+    release(x, from, last->off + last->n * rs - from);
+    x->first += m;
+    x->merges_written++;
+    return push_run(x, start, n, err);
+}
+
+/* ---- the interface ----------------------------------------------------- */
+
+int ms_extsort_init(ms_extsort *x, size_t rec_size, size_t mem,
+                    const char *tmpdir, ms_extsort_cmp cmp, void *ctx,
+                    ms_error *err)
+{
+    memset(x, 0, sizeof *x);
+    x->fd = -1;
+    if (!rec_size || rec_size > SIZE_MAX / 3 || !cmp || !tmpdir)
+        return ms_fail(err, MS_ERR_USAGE,
+                       "external sort: bad record size, comparator or folder");
+    struct stat st;
+    if (stat(tmpdir, &st) != 0)
+        return ms_fail(err, MS_ERR_IO, "%s: cannot use this folder for "
+                       "sorting: %s", tmpdir, strerror(errno));
+    if (!S_ISDIR(st.st_mode))
+        return ms_fail(err, MS_ERR_IO, "%s: cannot use this folder for "
+                       "sorting: %s", tmpdir, strerror(ENOTDIR));
+    if (faccessat(AT_FDCWD, tmpdir, W_OK | X_OK, AT_EACCESS) != 0)
+        return ms_fail(err, MS_ERR_IO, "%s: cannot use this folder for "
+                       "sorting: %s", tmpdir, strerror(errno));
+    x->tmpdir = strdup(tmpdir);
+    if (!x->tmpdir)
+        return ms_fail(err, MS_ERR_NOMEM, "sorting in %s: out of memory",
+                       tmpdir);
+    x->rec_size = rec_size;
+    x->cap = mem / rec_size < 3 ? 3 : mem / rec_size;
+    x->cmp = cmp;
+    x->ctx = ctx;
+    x->state = ST_ADD;
+    return 0;
+}
+
+int ms_extsort_add(ms_extsort *x, const void *rec, ms_error *err)
+{
+    if (x->state != ST_ADD)
+        return refuse(x, err, "add");
+    if (!x->buf) {
+        x->buf = malloc(x->cap * x->rec_size);
+        if (!x->buf)
+            return fail_nomem(x, err);
+    } else if (x->nbuf == x->cap && spill(x, err) < 0) {
+        return -1;
+    }
+    memcpy(x->buf + x->nbuf * x->rec_size, rec, x->rec_size);
+    x->nbuf++;
+    x->count++;
+    return 0;
+}
+
+int ms_extsort_finish(ms_extsort *x, ms_error *err)
+{
+    if (x->state != ST_ADD)
+        return refuse(x, err, "finish");
+    if (x->fd < 0) {
+        sort_records(x, x->buf, x->nbuf);
+        x->pos = 0;
+        x->state = ST_MEM;
+        return 0;
+    }
+    if (x->nbuf && spill(x, err) < 0)
+        return -1;
+    /* Buffers of at least bmin records: 64 KiB, but three fit in all. */
+    size_t bmin = READ_BUF_MIN / x->rec_size;
+    if (bmin > x->cap / 3)
+        bmin = x->cap / 3;
+    if (bmin < 1)
+        bmin = 1;
+    size_t kfinal = x->cap / bmin, kpass = kfinal - 1;
+    if (kfinal > FANIN_MAX)
+        kfinal = kpass = FANIN_MAX;
+    size_t live = x->nruns - x->first;
+    size_t k = live < kfinal ? live : kfinal;
+    x->cur = calloc(k, sizeof *x->cur);
+    x->heap = calloc(k, sizeof *x->heap);
+    if (!x->cur || !x->heap)
+        return fail_nomem(x, err);
+    x->ncur = k;
+    while ((live = x->nruns - x->first) > kfinal) {
+        size_t extra = (live - kfinal) % (kpass - 1);
+        if (merge_pass(x, extra ? extra + 1 : kpass, err) < 0)
+            return -1;
+    }
+    x->ncur = live;
+    if (merge_open(x, x->first, live, x->cap / live, err) < 0)
+        return -1;
+    x->state = ST_DISK;
+    return 0;
+}
+
+const void *ms_extsort_next(ms_extsort *x, ms_error *err)
+{
+    if (x->state == ST_MEM) {
+        if (x->pos < x->nbuf)
+            return x->buf + x->pos++ * x->rec_size;
+    } else if (x->state == ST_DISK) {
+        const void *r = merge_next(x, err);
+        if (r || x->state == ST_FAILED)
+            return r;
+    } else {
+        refuse(x, err, "next");
+        return NULL;
+    }
+    if (err) {
+        err->code = MS_OK;
+        err->msg[0] = '\0';
+    }
+    return NULL;
+}
+
+int ms_extsort_rewind(ms_extsort *x, ms_error *err)
+{
+    if (x->state == ST_MEM) {
+        x->pos = 0;
+        return 0;
+    }
+    if (x->state != ST_DISK)
+        return refuse(x, err, "rewind");
+    return merge_open(x, x->first, x->ncur, x->cap / x->ncur, err);
+}
+
+uint64_t ms_extsort_count(const ms_extsort *x)
+{
+    return x->count;
+}
+
+void ms_extsort_free(ms_extsort *x)
+{
+    if (x->state != ST_NONE && x->fd >= 0)
+        close(x->fd);
+    free(x->buf);
+    free(x->runs);
+    free(x->cur);
+    free(x->heap);
+    free(x->tmpdir);
+    memset(x, 0, sizeof *x);
+    x->fd = -1;
+}
