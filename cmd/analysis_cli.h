@@ -16,6 +16,9 @@ typedef struct cli_analysis {
     ms_run_geodb geodb[16];    /* in the order given */
     int ngeodb;
     int no_geo;
+    const char *tmpdir;        /* --tmpdir, or NULL */
+    int buffer_size;           /* --buffer-size given */
+    size_t sort_mem;           /* its bytes */
     char exe_dir[4096];        /* where the binary is (the checkout's data/) */
 } cli_analysis;
 
@@ -26,6 +29,8 @@ typedef struct cli_analysis {
     {"geoip", required_argument, NULL, OPT_GEOIP},                  \
     {"asn-csv", required_argument, NULL, OPT_ASN_CSV},              \
     {"no-geo", no_argument, NULL, OPT_NO_GEO},                      \
+    {"tmpdir", required_argument, NULL, OPT_TMPDIR},                \
+    {"buffer-size", required_argument, NULL, OPT_BUFFER_SIZE},      \
     CLI_FILTER_LONG
 
 #define CLI_ANALYSIS_HELP                                                   \
@@ -42,7 +47,13 @@ typedef struct cli_analysis {
     "                     Without either: the databases in /usr/share/GeoIP,\n" \
     "                     /var/lib/GeoIP, ~/.local/share/mailsleuth and the\n" \
     "                     checkout's data/ (scripts/fetch-geodb fills it)\n" \
-    "      --no-geo       no country/AS lookups\n" CLI_FILTER_HELP
+    "      --no-geo       no country/AS lookups\n"                         \
+    "      --buffer-size SIZE  successful logins kept in memory, in bytes\n" \
+    "                     (K, M, G, T suffixes; default 1G, or\n"           \
+    "                     $MAILSLEUTH_BUFFER_SIZE): past it they go to\n"   \
+    "                     temporary files, 28 bytes each; 0: never\n"      \
+    "      --tmpdir DIR   where those files go (default: the output\n"      \
+    "                     folder, else $TMPDIR or /tmp)\n" CLI_FILTER_HELP
 
 /* The commands that write the report (analyze, report) also take the
  * fleet's hosts file. */

@@ -40,6 +40,8 @@ enum cli_option_id {
     OPT_GEOIP,
     OPT_ASN_CSV,
     OPT_NO_GEO,
+    OPT_TMPDIR,
+    OPT_BUFFER_SIZE,
     OPT_AS = 1301,          /* bans */
     OPT_DURATION,
     OPT_JAIL,

@@ -42,26 +42,25 @@ static void clean(ms_buf *b, const char *s, size_t n)
 }
 
 static void cite(ms_buf *b, const ms_store *s, const ms_cited_lines *lines,
-                 uint32_t e)
+                 const ms_event *e)
 {
-    const ms_cited *c = ms_cited_find(lines, s, e);
-    uint32_t f = ms_store_file(s, e);
-    const char *name = f < s->nfiles ? s->files[f] : "?";
+    const ms_cited *c = ms_cited_find(lines, e);
+    const char *name = e->file < s->nfiles ? s->files[e->file] : "?";
     ms_buf_adds(b, "    ");
     clean(b, name, strlen(name));
     ms_buf_addc(b, ':');
-    ms_buf_addu(b, ms_store_line(s, e));
+    ms_buf_addu(b, e->line);
     if (c && c->text) {
         ms_buf_adds(b, ": ");
         clean(b, c->text, c->len);
     } else {
         char t[40];
         ms_buf_adds(b, ": (line not read again) ");
-        ms_buf_adds(b, ms_outcome_name(ms_store_outcome(s, e)));
+        ms_buf_adds(b, ms_outcome_name(e->outcome));
         ms_buf_adds(b, " at ");
-        ms_buf_add(b, t, ms_time_format(s->time[e], t));
+        ms_buf_add(b, t, ms_time_format(e->time, t));
         ms_buf_adds(b, " user=");
-        clean(b, s->users.str[s->user[e]], s->users.len[s->user[e]]);
+        clean(b, e->user.p, e->user.n);
     }
     ms_buf_addc(b, '\n');
 }
@@ -104,7 +103,7 @@ static void print(ms_buf *b, const ms_analysis *a, const char *addr,
         clean(b, k->text, strlen(k->text));
         ms_buf_addc(b, '\n');
         for (size_t j = 0; j < k->nevents; j++)
-            cite(b, s, lines, k->events[j]);
+            cite(b, s, lines, &k->events[j]);
         if (k->more) {
             ms_buf_adds(b, "    … and ");
             ms_buf_addu(b, k->more);
@@ -161,7 +160,9 @@ int cmd_why(int argc, char **argv)
                             ? ": not among the events the filters chose\n"
                             : ": not in these logs\n");
     } else if (ms_why_ip(&run.r.an, &run.r.opts, ip, &w)) {
-        cli_error("out of memory");
+        ms_error e;
+        ms_store_fail(s, &e);
+        cli_error("%s", e.msg);
         rc = EXIT_FATAL;
     } else {
         ms_cited_read(&run.s, s, &w, LINE_MAX_SHOWN, &lines);

@@ -93,7 +93,9 @@ typedef struct ms_ban {
 typedef struct ms_compromise {
     uint32_t ip, user;             /* store ids */
     ms_time time;
-    uint32_t event;                /* index of the success in the store */
+    ms_event event;                /* the success (ms_store_event) */
+    uint32_t order;                /* its place among equal (time, file,
+                                      line): the store's add order */
     int strength;                  /* ms_compromise_why: rows rank by it */
     uint32_t held;                 /* failures held against the ip before */
     const char *evidence;

@@ -46,7 +46,7 @@ int ms_analyze(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a,
     a->store = s;
     ms_arena_init(&a->arena);
     a->ip = calloc(s->ips.n + 1, sizeof *a->ip);
-    a->honest = calloc(s->n + 1, 1);
+    a->honest = calloc(s->nidx + 1, 1);
     a->fast = calloc(s->ips.n + 1, 1);
     if (!a->ip || !a->honest || !a->fast || ms_ipstats(s, o, a) ||
         ms_benign(s, o, a))
@@ -58,6 +58,8 @@ int ms_analyze(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a,
     return 0;
 nomem:
     ms_analysis_free(a);
+    if (ms_store_check(s, err))   /* spilled events not read back */
+        return -1;
     return ms_fail(err, MS_ERR_NOMEM, "out of memory during analysis");
 }
 

@@ -187,13 +187,15 @@ int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
     ip_names n = {0};
     n.ok = malloc(OK_NAMES * sizeof *n.ok);
     n.targets = malloc(TYPO_TARGETS * sizeof *n.targets);
-    int rc = n.ok && n.targets ? 0 : -1;
+    ms_store_view v;
+    int rc = n.ok && n.targets ? ms_store_view_open(s, &v) : -1;
+    int opened = rc == 0;
     for (uint32_t ip = 0; ip < s->ips.n && rc == 0; ip++) {
         ms_ipinfo *info = &a->ip[ip];
         if (info->failures == 0)
             continue;
-        const uint32_t *ev = s->by_ip + s->ip_start[ip];
-        size_t k = s->ip_start[ip + 1] - s->ip_start[ip];
+        size_t k;
+        const uint32_t *ev = ms_store_ip_events(&v, ip, &k);
         if (k > cap) {
             uint32_t *p = realloc(n.next_ok, k * sizeof *p);
             uint32_t *f = p ? realloc(n.failed, k * sizeof *f) : NULL;
@@ -212,6 +214,8 @@ int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
             if (ms_store_outcome(s, ev[i]) == MS_OUT_AUTH_FAIL)
                 mark(s, a, ev[i], judge(s, o, info, ev, i, &n));
     }
+    if (opened)
+        ms_store_view_close(&v);
     free(n.ok);
     free(n.targets);
     free(n.next_ok);

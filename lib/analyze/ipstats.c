@@ -145,21 +145,22 @@ int ms_ipstats(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
 {
     size_t maxk = 0;
     for (uint32_t ip = 0; ip < s->ips.n; ip++) {
-        size_t k = s->ip_start[ip + 1] - s->ip_start[ip];
+        size_t k = ms_store_ip_count(s, ip);
         if (k > maxk)
             maxk = k;
     }
     uint32_t *tmp = malloc((2 * maxk + 1) * sizeof *tmp);
     int64_t *gaps = malloc((maxk + 1) * sizeof *gaps);
-    if (!tmp || !gaps) {
+    ms_store_view v;
+    if (!tmp || !gaps || ms_store_view_open(s, &v)) {
         free(tmp);
         free(gaps);
         return -1;
     }
     for (uint32_t ip = 0; ip < s->ips.n; ip++) {
         ms_ipinfo *info = &a->ip[ip];
-        const uint32_t *ev = s->by_ip + s->ip_start[ip];
-        size_t k = s->ip_start[ip + 1] - s->ip_start[ip], ng = 0;
+        size_t k, ng = 0;
+        const uint32_t *ev = ms_store_ip_events(&v, ip, &k);
         int64_t last_day = INT64_MIN;
         info->first = info->last = MS_TIME_NONE;
         info->median_gap_s = -1;
@@ -202,7 +203,8 @@ int ms_ipstats(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
             ms_cidr_list_contains(o->ignore, ms_store_ip(s, ip)))
             info->ignored = 1;
     }
+    ms_store_view_close(&v);
     free(tmp);
     free(gaps);
-    return 0;
+    return ms_store_check(s, NULL);
 }

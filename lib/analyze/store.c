@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/spill.h"
 #include "core/prefault.h"
 
 #define READY_AHEAD 16384   /* rows mapped in ahead of the writes */
@@ -33,6 +34,11 @@ void ms_store_free(ms_store *s)
     free(s->user);
     free(s->shape);
     free(s->line_lo);
+    free(s->seq);
+    if (s->spill) {
+        ms_spill_free(s->spill);
+        free(s->spill);
+    }
     free(s->by_ip);
     free(s->ip_start);
     ms_intern_free(&s->ips);
@@ -89,6 +95,8 @@ static int grow(ms_store *s, size_t cap)
     GROW(user);
     GROW(shape);
     GROW(line_lo);
+    if (s->seq)
+        GROW(seq);
     s->cap = cap;
     return 0;
 }
@@ -159,7 +167,52 @@ static void get_ready(ms_store *s)
     READY(user);
     READY(shape);
     READY(line_lo);
+    if (s->seq)
+        READY(seq);
     s->ready = to;
+}
+
+/* Rows [from, n) of the columns that are successes into the sort, the
+ * others moved down over them. -1 when that failed. */
+static int spill_rows(ms_store *s, size_t from)
+{
+    size_t k = from;
+    for (size_t i = from; i < s->n; i++) {
+        if (ms_store_outcome(s, i) == MS_OUT_AUTH_OK) {
+            if (ms_spill_add(s->spill, s, i))
+                return -1;
+            continue;
+        }
+        s->time[k] = s->time[i];
+        s->ip[k] = s->ip[i];
+        s->user[k] = s->user[i];
+        s->shape[k] = s->shape[i];
+        s->line_lo[k] = s->line_lo[i];
+        s->seq[k] = s->seq[i];
+        k++;
+    }
+    s->n = k;
+    return 0;
+}
+
+/* The success just added (row n - 1): kept while the budget lasts; past
+ * it, every success in memory goes to the sort, and each one after.
+ * Spilling, every row carries its add order. -1 when that failed. */
+static int spill_success(ms_store *s)
+{
+    ms_spill *p = s->spill;
+    if (!p->active && ++p->kept <= p->keep)
+        return 0;
+    if (!p->active) {
+        if (!(s->seq = malloc(s->cap * sizeof *s->seq)))
+            return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < s->n; i++)
+            s->seq[i] = (uint32_t)i;
+        s->ready = s->n;
+        p->active = 1;
+        return spill_rows(s, 0);
+    }
+    return spill_rows(s, s->n - 1);
 }
 
 int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
@@ -191,13 +244,50 @@ int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
     uint32_t shape = shape_id(s, &h);
     if (shape == UINT32_MAX)
         return -1;
+    if (s->seq)
+        s->seq[i] = (uint32_t)s->nall;
     s->time[i] = e->time;
     s->ip[i] = ids[0];
     s->user[i] = ids[1];
     s->shape[i] = shape;
     s->line_lo[i] = (uint32_t)e->line;
     s->n++;
+    s->nall++;
+    return s->spill && e->outcome == MS_OUT_AUTH_OK ? spill_success(s) : 0;
+}
+
+int ms_store_spill(ms_store *s, size_t mem, const char *tmpdir,
+                   ms_error *err)
+{
+    if (!(s->spill = malloc(sizeof *s->spill)))
+        return ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    if (ms_spill_init(s->spill, s, mem, tmpdir, err)) {
+        free(s->spill);
+        s->spill = NULL;
+        return -1;
+    }
     return 0;
+}
+
+int ms_store_check(const ms_store *s, ms_error *err)
+{
+    if (!s->spill)
+        return 0;
+    pthread_mutex_lock(&s->spill->lock);
+    ms_error e = s->spill->err;
+    pthread_mutex_unlock(&s->spill->lock);
+    if (e.code == MS_OK)
+        return 0;
+    if (err)
+        *err = e;
+    return -1;
+}
+
+int ms_store_fail(const ms_store *s, ms_error *err)
+{
+    if (ms_store_check(s, err) == 0)
+        ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    return -1;
 }
 
 void ms_store_event(const ms_store *s, size_t i, ms_event *e)
@@ -226,8 +316,11 @@ static const ms_store *sort_store;
 
 static int by_time(const void *a, const void *b)
 {
-    uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
-    const ms_store *s = sort_store;
+    return ms_store_cmp(sort_store, *(const uint32_t *)a, *(const uint32_t *)b);
+}
+
+int ms_store_cmp(const ms_store *s, size_t i, size_t j)
+{
     if (s->time[i] != s->time[j])
         return s->time[i] < s->time[j] ? -1 : 1;
     uint32_t fi = ms_store_shape(s, i)->file, fj = ms_store_shape(s, j)->file;
@@ -236,6 +329,8 @@ static int by_time(const void *a, const void *b)
     uint64_t li = ms_store_line(s, i), lj = ms_store_line(s, j);
     if (li != lj)
         return li < lj ? -1 : 1;
+    if (s->seq)
+        return s->seq[i] < s->seq[j] ? -1 : s->seq[i] > s->seq[j];
     return i < j ? -1 : i > j;
 }
 
@@ -248,7 +343,7 @@ static void permute(ms_store *s, const uint32_t *perm, uint8_t *done)
             continue;
         ms_time time = s->time[i];
         uint32_t ip = s->ip[i], user = s->user[i], shape = s->shape[i],
-                 line = s->line_lo[i];
+                 line = s->line_lo[i], seq = s->seq ? s->seq[i] : 0;
         size_t j = i;
         for (;;) {
             done[j >> 3] |= (uint8_t)(1u << (j & 7));
@@ -260,6 +355,8 @@ static void permute(ms_store *s, const uint32_t *perm, uint8_t *done)
             s->user[j] = s->user[k];
             s->shape[j] = s->shape[k];
             s->line_lo[j] = s->line_lo[k];
+            if (s->seq)
+                s->seq[j] = s->seq[k];
             j = k;
         }
         s->time[j] = time;
@@ -267,6 +364,8 @@ static void permute(ms_store *s, const uint32_t *perm, uint8_t *done)
         s->user[j] = user;
         s->shape[j] = shape;
         s->line_lo[j] = line;
+        if (s->seq)
+            s->seq[j] = seq;
     }
 }
 
@@ -394,7 +493,26 @@ int ms_store_finish(ms_store *s)
     for (size_t i = 0; i < s->n; i++)
         s->by_ip[fill[s->ip[i]]++] = (uint32_t)i;
     free(fill);
+    s->nidx = s->n;
+    if (!s->spill || !s->spill->active)
+        return 0;
+    /* The spilled rows to their files, and room after the rows for each
+     * reader to read them back into. */
+    if (ms_spill_finish(s->spill, s))
+        return -1;
+    size_t rows = s->n + MS_SPILL_SLOTS * s->spill->tail;
+    if (grow(s, rows))
+        return ms_spill_fail(s->spill, MS_ERR_NOMEM, "out of memory");
+    s->nidx = rows;
     return 0;
+}
+
+size_t ms_store_ip_count(const ms_store *s, uint32_t ip)
+{
+    size_t n = s->ip_start[ip + 1] - s->ip_start[ip];
+    if (s->spill && s->spill->active)
+        n += (size_t)(s->spill->ip_off[ip + 1] - s->spill->ip_off[ip]);
+    return n;
 }
 
 int ms_store_keep_window(ms_store *s, ms_time from, ms_time to)

@@ -12,6 +12,12 @@
  * sorted by (time, file, line) and each ip has the list of its events, in
  * time order.
  *
+ * A store may spill (analyze/spill.h): past a budget, its successes go to
+ * temporary files and come back an address at a time (a view) or in time
+ * order (a walk), into rooms after the rows in memory. Every loop over an
+ * address's events or over all events takes them from a view or a walk,
+ * which without a spill read the columns as they are.
+ *
  * Each event has a server: the host name its line carries, else the label
  * of its file (the folder the file was found in, or the server an events
  * file read back names), else none. A label per file and the host give it:
@@ -36,14 +42,21 @@ typedef struct ms_shape {
     uint8_t outcome, service;
 } ms_shape;
 
+struct ms_spill;
+
 typedef struct ms_store {
-    size_t n, cap;
+    size_t n, cap;        /* rows in the columns, and room */
+    size_t nall;          /* events stored, spilled ones too */
+    size_t nidx;          /* after ms_store_finish: indexes a view or walk
+                             may give (n, and the spill's rooms) */
     size_t ready;         /* rows below it are mapped in (prefault.h) */
     ms_time *time;
     uint32_t *ip;         /* id in ips */
     uint32_t *user;       /* id in users */
     uint32_t *shape;      /* index in shapes */
     uint32_t *line_lo;    /* line & 0xffffffff */
+    uint32_t *seq;        /* once spilling: each row's place in add order */
+    struct ms_spill *spill;   /* NULL: every event in memory */
     ms_intern ips;        /* 16-byte ms_ip values */
     ms_intern users;
     ms_intern strs;
@@ -64,6 +77,19 @@ typedef struct ms_store {
 int ms_store_init(ms_store *s);
 void ms_store_free(ms_store *s);
 
+/* Keep at most mem bytes' worth of successes in memory; the rest go to
+ * temporary files in tmpdir. Before any add; s must not move after. 0, or
+ * -1 with err filled (tmpdir not a writable folder, out of memory). */
+int ms_store_spill(ms_store *s, size_t mem, const char *tmpdir,
+                   ms_error *err);
+
+/* Why the last call that failed did: the spill's first error (writing or
+ * reading back its files), else out of memory. Always -1. */
+int ms_store_fail(const ms_store *s, ms_error *err);
+
+/* The spill's first error, if any, into err: -1; else 0. */
+int ms_store_check(const ms_store *s, ms_error *err);
+
 /* Add a file name (with no server label); returns its index, or -1 when
  * memory ran out. */
 int64_t ms_store_add_file(ms_store *s, const char *name);
@@ -81,14 +107,55 @@ int ms_store_reserve(ms_store *s, size_t more);
  * ms_store_add_file. -1 when memory ran out. */
 int ms_store_add(ms_store *s, const ms_event *e, uint32_t file);
 
-/* Before ms_store_finish: keep only the events timed within [from, to)
+/* Before ms_store_finish (and without a spill): keep only the events timed within [from, to)
  * (MS_TIME_NONE: unbounded), as if the others had never been added (ids
  * given again; the store is copied when any is left out). -1 when memory
  * ran out. */
 int ms_store_keep_window(ms_store *s, ms_time from, ms_time to);
 
-/* Sort by time and build the per-ip index. -1 when memory ran out. */
+/* Sort by time and build the per-ip index; write the spill's files. -1
+ * when it failed (ms_store_fail says why). */
 int ms_store_finish(ms_store *s);
+
+/* Rows i and j in time order: by (time, file, line, add order). */
+int ms_store_cmp(const ms_store *s, size_t i, size_t j);
+
+/* 1 when some successes were spilled (after ms_store_finish). Without,
+ * event i of the time order is row i and by_ip lists every event; with,
+ * by_ip lists an ip's events in memory: enough for loops over failures,
+ * relays and connections, which are never spilled. */
+int ms_store_spilled(const ms_store *s);
+
+/* Events of ip, in memory and spilled. */
+size_t ms_store_ip_count(const ms_store *s, uint32_t ip);
+
+/* An address's events, a reader at a time (after ms_store_finish). */
+typedef struct ms_store_view {
+    const ms_store *s;
+    int slot;            /* its room, -1 without a spill */
+} ms_store_view;
+
+/* 0, or -1 when no room is free (the spill's error says so). */
+int ms_store_view_open(const ms_store *s, ms_store_view *v);
+/* The indexes of ip's events in time order, valid until the next call on
+ * v; NULL with *n 0 when reading them back failed (ms_store_check). */
+const uint32_t *ms_store_ip_events(ms_store_view *v, uint32_t ip, size_t *n);
+void ms_store_view_close(ms_store_view *v);
+
+/* Every event in time order (after ms_store_finish). */
+typedef struct ms_store_walk {
+    const ms_store *s;
+    int slot;
+    size_t i;            /* next row in memory */
+    uint64_t j;          /* next spilled row to read */
+    size_t k, nk;        /* next of the spilled rows read, their number */
+} ms_store_walk;
+
+int ms_store_walk_open(const ms_store *s, ms_store_walk *w);
+/* The next event's index, valid until the next call; SIZE_MAX at the end
+ * or when reading back failed (ms_store_check). */
+size_t ms_store_walk_next(ms_store_walk *w);
+void ms_store_walk_close(ms_store_walk *w);
 
 /* Event i's outcome, service, attempts, method, reason, source, host and
  * file. */

@@ -304,7 +304,8 @@ static int push(ms_analysis *a, comp_ctx *cx, uint32_t ip, uint32_t e,
     c->ip = ip;
     c->user = s->user[e];
     c->time = s->time[e];
-    c->event = e;
+    ms_store_event(s, e, &c->event);
+    c->order = s->seq ? s->seq[e] : e;
     c->strength = strength;
     c->held = held;
     c->evidence = ms_arena_strndup(&a->arena, text, strlen(text));
@@ -362,10 +363,10 @@ static int evidence(ms_analysis *a, comp_ctx *cx, uint32_t ip, uint32_t e,
 }
 
 static int compromise(const ms_store *s, ms_analysis *a, uint32_t ip,
-                      comp_ctx *cx)
+                      ms_store_view *v, comp_ctx *cx)
 {
-    const uint32_t *ev = s->by_ip + s->ip_start[ip];
-    size_t k = s->ip_start[ip + 1] - s->ip_start[ip];
+    size_t k;
+    const uint32_t *ev = ms_store_ip_events(v, ip, &k);
     uint32_t held = 0, names = 0;
     ms_u64map seen = {0};   /* held names (key u), reported names (1<<32|u) */
     int rc = 0;
@@ -413,13 +414,19 @@ static int cmp_comp(const void *x, const void *y)
         return a->held > b->held ? -1 : 1;
     if (a->time != b->time)
         return a->time < b->time ? -1 : 1;
-    return a->event < b->event ? -1 : a->event > b->event;
+    if (a->event.file != b->event.file)
+        return a->event.file < b->event.file ? -1 : 1;
+    if (a->event.line != b->event.line)
+        return a->event.line < b->event.line ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
 }
 
 int ms_verdicts(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
 {
     comp_ctx cx = {calloc(a->nclusters + 1, sizeof *cx.names), 0};
-    int rc = cx.names ? 0 : -1;
+    ms_store_view v;
+    int rc = cx.names ? ms_store_view_open(s, &v) : -1;
+    int opened = rc == 0;
     for (uint32_t ip = 0; ip < s->ips.n && rc == 0; ip++) {
         ms_ipinfo *in = &a->ip[ip];
         if (!ms_store_ip_real(s, ip))
@@ -427,7 +434,7 @@ int ms_verdicts(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         ms_buf text = {0};
         int strong;
         int score = ms_judge_ip(a, o, ip, NULL, NULL, &text, &strong);
-        if (score < 0 || (in->successes && strong && compromise(s, a, ip, &cx))) {
+        if (score < 0 || (in->successes && strong && compromise(s, a, ip, &v, &cx))) {
             rc = -1;
         } else {
             in->score = score;
@@ -444,7 +451,9 @@ int ms_verdicts(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         free(cx.names[c].times);
     }
     free(cx.names);
-    if (rc)
+    if (opened)
+        ms_store_view_close(&v);
+    if (rc || ms_store_check(s, NULL))
         return -1;
     if (a->ncompromised)
         qsort(a->compromised, a->ncompromised, sizeof *a->compromised, cmp_comp);

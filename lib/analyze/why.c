@@ -41,10 +41,10 @@ static void on_rule(void *ctx, ms_vrule r, int against, int detail,
         w->nrules++;
 }
 
-static void take(ms_why_rule *x, uint32_t e)
+static void take(const ms_store *s, ms_why_rule *x, uint32_t e)
 {
     if (x->nevents < MS_WHY_EVENTS)
-        x->events[x->nevents++] = e;
+        ms_store_event(s, e, &x->events[x->nevents++]);
     else
         x->more++;
 }
@@ -64,6 +64,7 @@ static void window(const ms_analysis *a, uint32_t ip, int64_t secs,
     uint32_t span;
     size_t start;
     ms_densest(s, a, ip, secs, keep, &span, &start);
+    /* keep holds for failures and connections, all in memory (store.h) */
     const uint32_t *ev = s->by_ip + s->ip_start[ip];
     size_t k = s->ip_start[ip + 1] - s->ip_start[ip];
     for (size_t i = start; i < k; i++) {
@@ -72,7 +73,7 @@ static void window(const ms_analysis *a, uint32_t ip, int64_t secs,
             continue;
         if (s->time[e] - s->time[ev[start]] > secs * MS_NS_PER_S)
             break;
-        take(x, e);
+        take(s, x, e);
     }
 }
 
@@ -96,12 +97,12 @@ static int is_real(const ms_analyze_opts *o, const ms_store *s, uint32_t u)
 }
 
 static void supports(const ms_analysis *a, const ms_analyze_opts *o,
-                     uint32_t ip, ms_why_rule *x)
+                     uint32_t ip, ms_store_view *v, ms_why_rule *x)
 {
     const ms_store *s = a->store;
     const ms_ipinfo *in = &a->ip[ip];
-    const uint32_t *ev = s->by_ip + s->ip_start[ip];
-    size_t k = s->ip_start[ip + 1] - s->ip_start[ip], nseen = 0;
+    size_t k, nseen = 0;
+    const uint32_t *ev = ms_store_ip_events(v, ip, &k);
     uint64_t seen[MS_WHY_EVENTS];
     uint32_t target = in->typo_of
         ? ms_intern_get(&s->users, in->typo_of, in->typo_of_len) : UINT32_MAX;
@@ -122,39 +123,39 @@ static void supports(const ms_analysis *a, const ms_analyze_opts *o,
         case MS_RULE_CAMPAIGN:
         case MS_RULE_FEW:
             if (held)
-                take(x, e);
+                take(s, x, e);
             break;
         case MS_RULE_NAMES:
             if (held && u && first_of(seen, &nseen, u))
-                take(x, e);
+                take(s, x, e);
             break;
         case MS_RULE_UNKNOWN:
             if (held && u && !is_real(o, s, u) && first_of(seen, &nseen, u))
-                take(x, e);
+                take(s, x, e);
             break;
         case MS_RULE_RELAY:
             if (ms_store_outcome(s, e) == MS_OUT_RELAY_DENIED)
-                take(x, e);
+                take(s, x, e);
             break;
         case MS_RULE_HONEST:
             if ((ms_store_outcome(s, e) == MS_OUT_AUTH_FAIL &&
                  a->honest[e] == x->detail) ||
                 (ok && x->detail == MS_HONEST_TYPO && u == target &&
                  first_of(seen, &nseen, u)))
-                take(x, e);
+                take(s, x, e);
             break;
         case MS_RULE_TRUSTED:
             if (ok && s->time[e] != MS_TIME_NONE &&
                 first_of(seen, &nseen, (uint64_t)day))
-                take(x, e);
+                take(s, x, e);
             break;
         case MS_RULE_SHARED:
             if (ok && first_of(seen, &nseen, u))
-                take(x, e);
+                take(s, x, e);
             break;
         case MS_RULE_LOGGED_IN:
             if (ok)
-                take(x, e);
+                take(s, x, e);
             break;
         default:
             break;
@@ -191,17 +192,24 @@ int ms_why_ip(const ms_analysis *a, const ms_analyze_opts *o, uint32_t ip,
         if (k->ip != ip)
             continue;
         on_rule(&c, MS_RULE_COMPROMISE, 1, 0, k->evidence);
-        if (!c.failed)
-            take(&w->rules[w->nrules - 1], k->event);
+        if (!c.failed) {
+            ms_why_rule *x = &w->rules[w->nrules - 1];
+            x->events[x->nevents++] = k->event;
+        }
     }
+    ms_store_view v;
+    int opened = !c.failed && ms_store_view_open(a->store, &v) == 0;
+    c.failed |= !opened;
     for (size_t i = 0; i < w->nrules && !c.failed; i++) {
         if (w->rules[i].rule == MS_RULE_CAMPAIGN &&
             with_steps(w, &w->rules[i], &a->clusters[a->ip[ip].cluster - 1]))
             c.failed = 1;
         if (w->rules[i].rule != MS_RULE_COMPROMISE)
-            supports(a, o, ip, &w->rules[i]);
+            supports(a, o, ip, &v, &w->rules[i]);
     }
-    if (c.failed || w->score < 0) {
+    if (opened)
+        ms_store_view_close(&v);
+    if (c.failed || w->score < 0 || ms_store_check(a->store, NULL)) {
         ms_why_free(w);
         return -1;
     }

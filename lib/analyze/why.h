@@ -20,7 +20,8 @@ typedef struct ms_why_rule {
     int against;                    /* 1: fired against it; 0: spared it */
     int detail;                     /* the ms_honest kind of MS_RULE_HONEST */
     const char *text;
-    uint32_t events[MS_WHY_EVENTS]; /* store indexes, in time order */
+    ms_event events[MS_WHY_EVENTS]; /* in time order (ms_store_event: the
+                                       strings are the store's) */
     size_t nevents;
     uint64_t more;                  /* supporting events not listed */
 } ms_why_rule;
@@ -32,7 +33,8 @@ typedef struct ms_why {
     ms_arena arena;
 } ms_why;
 
-/* Explain ip (a store id with events); -1 when memory ran out. */
+/* Explain ip (a store id with events); -1 when memory ran out or its
+ * spilled events could not be read back (ms_store_fail says which). */
 int ms_why_ip(const ms_analysis *a, const ms_analyze_opts *o, uint32_t ip,
               ms_why *w);
 void ms_why_free(ms_why *w);

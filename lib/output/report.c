@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "output/report_int.h"
+#include "output/results.h"
 
 static int render(const char *dir, const ms_rfacts *f, const ms_report_opts *o,
                   int html, ms_error *err)

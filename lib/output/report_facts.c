@@ -252,7 +252,10 @@ static int servers(ms_rfacts *f)
         f->servers[r] = (ms_rserver){.id = r < c->nservers ? c->servers[r] : 0,
                                      .first = MS_TIME_NONE,
                                      .last = MS_TIME_NONE};
-    for (size_t i = 0; i < s->n; i++) {
+    ms_store_walk w;
+    if (ms_store_walk_open(s, &w))
+        return -1;
+    for (size_t i; (i = ms_store_walk_next(&w)) != SIZE_MAX;) {
         ms_rserver *v = &f->servers[c->server_rank[ms_store_server(s, i)]];
         v->events++;
         v->fails += ms_store_outcome(s, i) == MS_OUT_AUTH_FAIL;
@@ -263,6 +266,9 @@ static int servers(ms_rfacts *f)
             v->last = s->time[i];
         }
     }
+    ms_store_walk_close(&w);
+    if (ms_store_check(s, NULL))
+        return -1;
     for (size_t i = 0; i < c->nips; i++) {
         uint32_t ip = c->ips[i];
         size_t n = ms_rctx_ip_servers(c, ip);
@@ -308,14 +314,16 @@ int ms_rfacts_init(ms_rfacts *f, const ms_analysis *a, const ms_inputs *in)
     if (f->rc.failed)
         return -1;
     f->first = f->last = MS_TIME_NONE;
-    for (size_t i = 0; i < s->n; i++)
+    f->events = s->nall;
+    ms_store_walk w;
+    if (ms_store_walk_open(s, &w))
+        return -1;
+    for (size_t i; (i = ms_store_walk_next(&w)) != SIZE_MAX;) {
         if (s->time[i] != MS_TIME_NONE) {
-            f->first = s->time[i];
-            f->last = s->time[s->n - 1];
-            break;
+            if (f->first == MS_TIME_NONE)
+                f->first = s->time[i];
+            f->last = s->time[i];
         }
-    f->events = s->n;
-    for (size_t i = 0; i < s->n; i++) {
         if (ms_store_outcome(s, i) < MS_OUT__COUNT)
             f->by_outcome[ms_store_outcome(s, i)]++;
         if (ms_store_outcome(s, i) == MS_OUT_AUTH_FAIL &&
@@ -327,6 +335,9 @@ int ms_rfacts_init(ms_rfacts *f, const ms_analysis *a, const ms_inputs *in)
             f->hours[h][a->honest && a->honest[i] ? 1 : 0]++;
         }
     }
+    ms_store_walk_close(&w);
+    if (ms_store_check(s, NULL))
+        return -1;
     for (int h = 1; h < MS_HONEST__COUNT; h++)
         f->honest += a->honest_count[h];
     inputs(f);

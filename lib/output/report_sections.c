@@ -667,19 +667,14 @@ static void compromised(ms_doc *d, const ms_rfacts *f)
                          "evidence"), "plllpw");
     for (size_t i = 0; i < a->ncompromised; i++) {
         const ms_compromise *c = &a->compromised[i];
-        int ev = c->event < s->n;
-        char where[64] = "";
-        const char *file = ev && ms_store_file(s, c->event) < s->nfiles
-                               ? s->files[ms_store_file(s, c->event)] : "";
-        if (ev)
-            snprintf(where, sizeof where, ":%llu",
-                     (unsigned long long)ms_store_line(s, c->event));
+        char where[64];
+        const char *file = c->event.file < s->nfiles ? s->files[c->event.file] : "";
+        snprintf(where, sizeof where, ":%llu", (unsigned long long)c->event.line);
         ms_buf loc = {0};
         ms_buf_adds(&loc, file);
         ms_buf_adds(&loc, where);
         ms_rv v[6] = {v_user(s, c->user), v_ip(s, c->ip), v_time(c->time),
-                      v_str(ev ? ms_service_name(ms_store_service(s, c->event))
-                               : ""),
+                      v_str(ms_service_name(c->event.service)),
                       {.k = MS_RV_STR, .s = loc.p ? loc.p : "", .n = loc.n},
                       v_str(c->evidence)};
         ms_doc_row(d, v);

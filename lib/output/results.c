@@ -178,7 +178,13 @@ static void render_events(ms_buf *b, FILE *fp, const ms_store *s, int json)
     ms_event_writer w;
     ms_event_writer_init(&w, f);
     ms_events_header(b, f);
-    for (size_t i = 0; i < s->n && !b->failed; i++) {
+    ms_store_walk walk;
+    if (ms_store_walk_open(s, &walk)) {
+        b->failed = 1;
+        ms_event_writer_free(&w);
+        return;
+    }
+    for (size_t i; !b->failed && (i = ms_store_walk_next(&walk)) != SIZE_MAX;) {
         ms_event e;
         ms_store_event(s, i, &e);
         if (!ms_store_ip_real(s, s->ip[i]))
@@ -188,6 +194,8 @@ static void render_events(ms_buf *b, FILE *fp, const ms_store *s, int json)
                        known ? s->strs.str[s->file_server[e.file]] : "");
         spill(b, fp, 0);
     }
+    ms_store_walk_close(&walk);
+    b->failed |= ms_store_check(s, NULL) != 0;
     ms_event_writer_free(&w);
 }
 

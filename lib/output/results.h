@@ -88,4 +88,7 @@ typedef enum ms_ban_style {
  * missing, empty them and add the list, so they can be re-run. */
 void ms_results_bans(ms_buf *b, const ms_analysis *a, ms_ban_style style);
 
+/* mkdir -p dir (mode 0755); 0, or -1 with err. The report uses it too. */
+int ms_results_mkdir(const char *dir, ms_error *err);
+
 #endif

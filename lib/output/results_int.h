@@ -58,10 +58,14 @@ typedef struct ms_geo_row {
 } ms_geo_row;
 
 /* Where the timeline's row `first` begins: at the first event of ips[pos],
- * whose len events start at by_ip[base] (len 0: not looked up yet). */
+ * whose len events are ev[0 ..) (len 0: not looked up yet), read through
+ * view (open: opened). */
 typedef struct ms_tl_cursor {
     size_t pos, first;
-    uint32_t base, len;
+    const uint32_t *ev;
+    uint32_t len;
+    int open;
+    ms_store_view view;
 } ms_tl_cursor;
 
 typedef struct ms_rctx {
@@ -72,6 +76,11 @@ typedef struct ms_rctx {
     size_t nips;
     size_t ntl;                 /* timeline: every event, by ip then time */
     ms_tl_cursor tl[3];         /* its row written, and two read ahead */
+    ms_store_walk walk;         /* the events table's rows, when spilled */
+    int walking;
+    size_t walk_i, walk_e;      /* rows walked, and the last one's event */
+    ms_store_view sview;        /* ms_rctx_ip_servers' (sview_open: opened) */
+    int sview_open;
     ms_geo_row *geo;
     size_t ngeo;
     size_t mcluster, mbase;     /* cluster_members: where the last row was */
@@ -124,8 +133,6 @@ int ms_rctx_row(ms_rctx *c, const ms_table *t, size_t i, ms_rv *v);
  * many. Events with no server give index nservers, last. */
 size_t ms_rctx_ip_servers(ms_rctx *c, uint32_t id);
 
-/* mkdir -p dir (mode 0755); 0, or -1 with err. The report uses it too. */
-int ms_results_mkdir(const char *dir, ms_error *err);
 
 /* "dir/file", malloc'd; NULL when memory ran out. */
 char *ms_results_path(const char *dir, const char *file);

@@ -67,7 +67,7 @@ static int sort_ips(ms_rctx *c)
     }
     size_t n = 0;
     for (uint32_t id = 0; id < s->ips.n; id++) {
-        if (!ms_store_ip_real(s, id) || s->ip_start[id] == s->ip_start[id + 1])
+        if (!ms_store_ip_real(s, id) || ms_store_ip_count(s, id) == 0)
             continue;
         const ms_ip *ip = ms_store_ip(s, id);
         k[n].v6 = !ms_ip_is_v4(ip);
@@ -86,21 +86,29 @@ static void count_timeline(ms_rctx *c)
 {
     const ms_store *s = c->s;
     for (size_t i = 0; i < c->nips; i++)
-        c->ntl += s->ip_start[c->ips[i] + 1] - s->ip_start[c->ips[i]];
+        c->ntl += ms_store_ip_count(s, c->ips[i]);
 }
 
 static size_t ip_events(const ms_rctx *c, size_t pos)
 {
-    uint32_t id = c->ips[pos];
-    return c->s->ip_start[id + 1] - c->s->ip_start[id];
+    return ms_store_ip_count(c->s, c->ips[pos]);
 }
 
-/* The timeline's row i < ntl, read through the per-ip index (no copy of
- * it): the cursor k moves to the ip that holds the row, an ip a step, so
- * rows asked for in order cost a step each. Every ip of ips has events. */
-static uint32_t tl_event(const ms_rctx *c, ms_tl_cursor *k, size_t i)
+/* The timeline's row i < ntl, read through the cursor's view (without a
+ * spill, the per-ip index itself): the cursor k moves to the ip that holds
+ * the row, an ip a step, so rows asked for in order cost a step each.
+ * Every ip of ips has events. UINT32_MAX (c->failed set) when they could
+ * not be read back. */
+static uint32_t tl_event(ms_rctx *c, ms_tl_cursor *k, size_t i)
 {
-    const ms_store *s = c->s;
+    if (c->failed)
+        return UINT32_MAX;
+    if (!k->open && ms_store_view_open(c->s, &k->view) == 0)
+        k->open = 1;
+    if (!k->open) {
+        c->failed = 1;
+        return UINT32_MAX;
+    }
     if (i - k->first >= k->len) {   /* not the cursor's ip (i < first too) */
         while (i < k->first) {
             k->pos--;
@@ -110,10 +118,16 @@ static uint32_t tl_event(const ms_rctx *c, ms_tl_cursor *k, size_t i)
             k->first += ip_events(c, k->pos);
             k->pos++;
         }
-        k->base = s->ip_start[c->ips[k->pos]];
-        k->len = (uint32_t)ip_events(c, k->pos);
+        size_t n;
+        k->ev = ms_store_ip_events(&k->view, c->ips[k->pos], &n);
+        k->len = (uint32_t)n;
+        if (!k->ev || i - k->first >= n) {
+            c->failed = 1;
+            k->len = 0;
+            return UINT32_MAX;
+        }
     }
-    return s->by_ip[k->base + (i - k->first)];
+    return k->ev[i - k->first];
 }
 
 /* "AS123" and "123" sort numerically against their kind; other text by
@@ -205,8 +219,14 @@ static int build_servers(ms_rctx *c)
     if (!c->server_rank)
         return -1;
     memset(c->server_rank, 0, nstr * sizeof *c->server_rank);
-    for (size_t i = 0; i < s->n; i++)
+    ms_store_walk w;
+    if (ms_store_walk_open(s, &w))
+        return -1;
+    for (size_t i; (i = ms_store_walk_next(&w)) != SIZE_MAX;)
         c->server_rank[ms_store_server(s, i)] = 1;
+    ms_store_walk_close(&w);
+    if (ms_store_check(s, NULL))
+        return -1;
     size_t n = 0;
     for (uint32_t id = 1; id < nstr; id++)
         n += c->server_rank[id];
@@ -243,10 +263,17 @@ size_t ms_rctx_ip_servers(ms_rctx *c, uint32_t id)
     const ms_store *s = c->s;
     if (!c->server_rank)
         return 0;
+    if (!c->sview_open && ms_store_view_open(s, &c->sview) == 0)
+        c->sview_open = 1;
+    size_t k, n = 0;
+    const uint32_t *ev = c->sview_open ? ms_store_ip_events(&c->sview, id, &k) : NULL;
+    if (!ev) {
+        c->failed = 1;
+        return 0;
+    }
     c->server_calls++;   /* once per ip at most: it never wraps */
-    size_t n = 0;
-    for (uint32_t k = s->ip_start[id]; k < s->ip_start[id + 1]; k++) {
-        uint32_t r = c->server_rank[ms_store_server(s, s->by_ip[k])];
+    for (size_t j = 0; j < k; j++) {
+        uint32_t r = c->server_rank[ms_store_server(s, ev[j])];
         if (c->server_mark[r] != c->server_calls) {
             c->server_mark[r] = c->server_calls;
             c->server_row[n++] = r;
@@ -274,11 +301,18 @@ void ms_rctx_init(ms_rctx *c, const ms_analysis *a, unsigned need)
 int ms_rctx_row(ms_rctx *c, const ms_table *t, size_t i, ms_rv *v)
 {
     t->row(c, i, v);
-    return c->scratch[0].failed || c->scratch[1].failed ? -1 : 0;
+    return c->scratch[0].failed || c->scratch[1].failed || c->failed ? -1 : 0;
 }
 
 void ms_rctx_free(ms_rctx *c)
 {
+    for (int k = 0; k < 3; k++)
+        if (c->tl[k].open)
+            ms_store_view_close(&c->tl[k].view);
+    if (c->walking)
+        ms_store_walk_close(&c->walk);
+    if (c->sview_open)
+        ms_store_view_close(&c->sview);
     free(c->ips);
     free(c->geo);
     free(c->servers);
@@ -318,12 +352,47 @@ size_t ms_table_ncols(const ms_table *t, const char **names)
 
 static size_t events_count(const ms_rctx *c)
 {
-    return c->s->n;
+    return c->s->nall;
 }
 
-static void events_row(ms_rctx *c, size_t i, ms_rv *v)
+/* The event of the events table's row i: row i itself without a spill;
+ * with one, the walk's, rows asked for in order (another order starts it
+ * again). SIZE_MAX (c->failed set) when reading back failed. */
+static size_t event_at(ms_rctx *c, size_t i)
+{
+    if (!ms_store_spilled(c->s))
+        return i;
+    if (c->walking && i + 1 == c->walk_i)
+        return c->walk_e;
+    if (c->walking && i < c->walk_i) {
+        ms_store_walk_close(&c->walk);
+        c->walking = 0;
+    }
+    if (!c->walking) {
+        if (ms_store_walk_open(c->s, &c->walk)) {
+            c->failed = 1;
+            return SIZE_MAX;
+        }
+        c->walking = 1;
+        c->walk_i = 0;
+    }
+    while (c->walk_i <= i) {
+        c->walk_e = ms_store_walk_next(&c->walk);
+        c->walk_i++;
+        if (c->walk_e == SIZE_MAX) {
+            c->failed = 1;
+            return SIZE_MAX;
+        }
+    }
+    return c->walk_e;
+}
+
+static void events_row(ms_rctx *c, size_t r, ms_rv *v)
 {
     const ms_store *s = c->s;
+    size_t i = event_at(c, r);
+    if (i == SIZE_MAX)
+        i = 0;   /* any row: c->failed drops it */
     v[MS_EVCOL_TIME] = v_time(s->time[i]);
     v[MS_EVCOL_IP] = v_ip(s, s->ip[i]);
     v[MS_EVCOL_SERVICE] = v_str(ms_service_name(ms_store_service(s, i)));
@@ -359,6 +428,8 @@ static size_t timeline_count(const ms_rctx *c)
 static void prefetch_rows(ms_rctx *c, size_t i)
 {
     const ms_store *s = c->s;
+    if (ms_store_spilled(s))   /* rows read back are at hand already */
+        return;
     if (i + ROWS_AHEAD < c->ntl) {
         uint32_t f = tl_event(c, &c->tl[2], i + ROWS_AHEAD);
         __builtin_prefetch(&s->ip[f]);
@@ -380,9 +451,11 @@ static void timeline_row(ms_rctx *c, size_t i, ms_rv *v)
 {
     const ms_store *s = c->s;
     uint32_t e = tl_event(c, &c->tl[0], i);
+    if (e == UINT32_MAX)
+        e = 0;   /* any row: c->failed drops it */
     prefetch_rows(c, i);
     ms_rv gap = {.k = MS_RV_NULL};
-    if (i > c->tl[0].first) {   /* the row before is of the same ip */
+    if (i > c->tl[0].first && !c->failed) {   /* the row before is of the same ip */
         ms_time prev = s->time[tl_event(c, &c->tl[0], i - 1)];
         ms_time t = s->time[e];
         if (prev != MS_TIME_NONE && t != MS_TIME_NONE && t >= prev)
@@ -687,15 +760,13 @@ static void compromised_row(ms_rctx *c, size_t i, ms_rv *v)
 {
     const ms_compromise *k = &c->a->compromised[i];
     const ms_store *s = c->s;
-    int ev = k->event < s->n;
     v[0] = v_ip(s, k->ip);
     v[1] = v_user(s, k->user);
     v[2] = v_time(k->time);
     v[3] = v_str(k->evidence);
-    v[4] = v_str(ev ? ms_service_name(ms_store_service(s, k->event)) : "");
-    v[5] = ev ? v_str(file_name(s, ms_store_file(s, k->event))) : v_str("");
-    v[6] = ev ? v_int((int64_t)ms_store_line(s, k->event))
-              : (ms_rv){.k = MS_RV_NULL};
+    v[4] = v_str(ms_service_name(k->event.service));
+    v[5] = v_str(file_name(s, k->event.file));
+    v[6] = v_int((int64_t)k->event.line);
 }
 
 const ms_table ms_tab_compromised = {

@@ -64,9 +64,8 @@ void ms_cited_read(const ms_run_settings *s, const ms_store *st,
         return;
     for (size_t i = 0; i < w->nrules; i++)
         for (size_t k = 0; k < w->rules[i].nevents; k++) {
-            uint32_t e = w->rules[i].events[k];
-            out->v[out->n++] = (ms_cited){ms_store_file(st, e),
-                                          ms_store_line(st, e), NULL, 0};
+            const ms_event *e = &w->rules[i].events[k];
+            out->v[out->n++] = (ms_cited){e->file, e->line, NULL, 0};
         }
     qsort(out->v, out->n, sizeof *out->v, cmp_cited);
     if (!n)
@@ -85,10 +84,9 @@ void ms_cited_read(const ms_run_settings *s, const ms_store *st,
     ms_run_free(&res);
 }
 
-const ms_cited *ms_cited_find(const ms_cited_lines *c, const ms_store *st,
-                              uint32_t e)
+const ms_cited *ms_cited_find(const ms_cited_lines *c, const ms_event *e)
 {
-    return find(c, ms_store_file(st, e), ms_store_line(st, e));
+    return find(c, e->file, e->line);
 }
 
 void ms_cited_free(ms_cited_lines *c)

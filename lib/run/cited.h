@@ -30,9 +30,8 @@ typedef struct ms_cited_lines {
 void ms_cited_read(const ms_run_settings *s, const ms_store *st,
                    const ms_why *w, size_t max, ms_cited_lines *out);
 
-/* The cited line of the store's event e, or NULL. */
-const ms_cited *ms_cited_find(const ms_cited_lines *c, const ms_store *st,
-                              uint32_t e);
+/* The cited line of event e (one of a rule's), or NULL. */
+const ms_cited *ms_cited_find(const ms_cited_lines *c, const ms_event *e);
 
 void ms_cited_free(ms_cited_lines *c);
 

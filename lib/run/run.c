@@ -170,11 +170,30 @@ static int fill_store(const ms_run_settings *s, ms_run_result *r,
     /* Without logs the spans are resolved here; events files' events were
      * taken before the last event was known. */
     ms_filter_resolve(&r->filter, r->filter.last);
-    if ((ms_filter_needs_last(&r->filter) &&
-         ms_store_keep_window(&r->store, r->filter.from, r->filter.to)) ||
-        ms_store_finish(&r->store))
+    if (ms_filter_needs_last(&r->filter) &&
+        ms_store_keep_window(&r->store, r->filter.from, r->filter.to))
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    if (ms_store_finish(&r->store))
+        return ms_store_fail(&r->store, err);
     return 0;
+}
+
+/* The store's successes past the budget to temporary files. A span
+ * counted back from the last event is cut once every event is in: then
+ * all stay in memory. */
+static int spill(const ms_run_settings *s, ms_run_result *r, ms_error *err)
+{
+    if (!s->sort_mem || ms_filter_needs_last(&r->filter))
+        return 0;
+    const char *dir = s->tmpdir;
+    if (!dir && s->dir) {
+        if (ms_results_mkdir(s->dir, err))
+            return -1;
+        dir = s->dir;
+    }
+    if (!dir)
+        dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    return ms_store_spill(&r->store, s->sort_mem, dir, err);
 }
 
 /* The analyses and the geo figures, with the events file written
@@ -221,6 +240,8 @@ int ms_run(const ms_run_settings *s, ms_run_result *r, const ms_warner *w,
             return ms_fail(err, MS_ERR_NOMEM, "out of memory");
         if (lists(s, r, err))
             return bad_setting(err);
+        if (spill(s, r, err))
+            return -1;
     }
     ms_recognizers *rec = recognizers(s, err);
     if (!rec)

@@ -98,6 +98,11 @@ typedef struct ms_run_settings {
     /* The fleet's hosts file (analyze/fleet.h), or NULL: the report lists
      * the hosts included and those left out. */
     const char *hosts;
+    /* Successes past sort_mem bytes (0: none) go to temporary files in
+     * tmpdir, else dir, else $TMPDIR or /tmp (analyze/spill.h); not with
+     * a span counted back from the last event (all is kept then). */
+    size_t sort_mem;
+    const char *tmpdir;
     ms_run_hooks hooks;
 } ms_run_settings;
 

@@ -140,7 +140,7 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
     free(a.labelled);
     ms_buf_free(&a.key);
     ms_intern_free(&names);
-    return a.failed ? ms_fail(err, MS_ERR_NOMEM, "out of memory") : 0;
+    return a.failed ? ms_store_fail(&r->store, err) : 0;
 }
 
 int ms_run_store_scan(ms_run_result *r, ms_file_scan *f, const char *folder,
@@ -164,5 +164,5 @@ int ms_run_store_scan(ms_run_result *r, ms_file_scan *f, const char *folder,
     }
     if (id >= 0 && ms_inputs_add_scan(&r->inputs, f, counted))
         id = -1;
-    return id < 0 ? ms_fail(err, MS_ERR_NOMEM, "out of memory") : 0;
+    return id < 0 ? ms_store_fail(&r->store, err) : 0;
 }

@@ -64,6 +64,8 @@ int ms_run_write_finish(ms_run_write *wr, const ms_run_settings *s,
         pthread_join(tid, NULL);
     else if (s->report && !results)
         report_main(&rj);
+    if (ms_store_check(&r->store, err))   /* spilled events not read back */
+        return -1;
     if (results)
         return -1;
     if (s->report && rj.rc) {

@@ -146,8 +146,9 @@ static int setup(void **state)
 
     static ms_compromise comp;
     comp = (ms_compromise){.ip = f->ip4, .user = user_id(s, FORMULA),
-                           .time = t0(10), .event = 4,
+                           .time = t0(10), .order = 4,
                            .evidence = "success after 2 failures"};
+    ms_store_event(s, 4, &comp.event);
     a->compromised = &comp;
     a->ncompromised = 1;
 

@@ -1,0 +1,253 @@
+/* spill.c — see spill.h. A row is packed as time (8 bytes), then ip, user,
+ * shape, the line's low half and the add order (4 each), in host order:
+ * the files never outlive the process. */
+#include "spill.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/tmpfile.h"
+
+#define OUT_BUF ((size_t)1 << 20)   /* bytes written a call */
+
+int ms_spill_fail(ms_spill *p, int code, const char *fmt, ...)
+{
+    char msg[sizeof p->err.msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&p->lock);
+    if (p->err.code == MS_OK)
+        ms_fail(&p->err, code, "%s", msg);
+    pthread_mutex_unlock(&p->lock);
+    return -1;
+}
+
+static void pack(const ms_store *s, size_t i, unsigned char *r)
+{
+    uint32_t v[5] = {s->ip[i], s->user[i], s->shape[i], s->line_lo[i],
+                     s->seq[i]};
+    memcpy(r, &s->time[i], 8);
+    memcpy(r + 8, v, sizeof v);
+}
+
+void ms_spill_unpack(const ms_store *s, size_t i, const unsigned char *r)
+{
+    uint32_t v[5];
+    memcpy(&s->time[i], r, 8);
+    memcpy(v, r + 8, sizeof v);
+    s->ip[i] = v[0];
+    s->user[i] = v[1];
+    s->shape[i] = v[2];
+    s->line_lo[i] = v[3];
+    s->seq[i] = v[4];
+}
+
+typedef struct key {
+    ms_time time;
+    uint32_t ip, file, seq;
+    uint64_t line;
+} key;
+
+static key key_of(const ms_store *s, const unsigned char *r)
+{
+    key k;
+    uint32_t v[5];
+    memcpy(&k.time, r, 8);
+    memcpy(v, r + 8, sizeof v);
+    const ms_shape *h = &s->shapes[v[2]];
+    k.ip = v[0];
+    k.file = h->file;
+    k.line = (uint64_t)h->line_hi << 32 | v[3];
+    k.seq = v[4];
+    return k;
+}
+
+static int cmp_time(const key *a, const key *b)
+{
+    if (a->time != b->time)
+        return a->time < b->time ? -1 : 1;
+    if (a->file != b->file)
+        return a->file < b->file ? -1 : 1;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static int by_time(const void *x, const void *y, void *ctx)
+{
+    key a = key_of(ctx, x), b = key_of(ctx, y);
+    return cmp_time(&a, &b);
+}
+
+static int by_ip(const void *x, const void *y, void *ctx)
+{
+    key a = key_of(ctx, x), b = key_of(ctx, y);
+    if (a.ip != b.ip)
+        return a.ip < b.ip ? -1 : 1;
+    return cmp_time(&a, &b);
+}
+
+int ms_spill_init(ms_spill *p, const ms_store *s, size_t mem,
+                  const char *tmpdir, ms_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->fd_ip = p->fd_time = -1;
+    p->mem = mem;
+    p->keep = mem / MS_SPILL_ROW;
+    if (pthread_mutex_init(&p->lock, NULL))
+        return ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    if (!(p->tmpdir = strdup(tmpdir))) {
+        pthread_mutex_destroy(&p->lock);
+        return ms_fail(err, MS_ERR_NOMEM, "out of memory");
+    }
+    /* Initialised now, the sort checks the folder before the work. */
+    if (ms_extsort_init(&p->sort, MS_SPILL_ROW, mem, tmpdir, by_ip,
+                        (void *)s, err)) {
+        free(p->tmpdir);
+        pthread_mutex_destroy(&p->lock);
+        memset(p, 0, sizeof *p);
+        return -1;
+    }
+    return 0;
+}
+
+void ms_spill_free(ms_spill *p)
+{
+    ms_extsort_free(&p->sort);
+    if (p->fd_ip >= 0)
+        close(p->fd_ip);
+    if (p->fd_time >= 0)
+        close(p->fd_time);
+    free(p->ip_off);
+    for (int k = 0; k < MS_SPILL_SLOTS; k++) {
+        free(p->idx[k]);
+        free(p->buf[k]);
+    }
+    free(p->tmpdir);
+    pthread_mutex_destroy(&p->lock);
+    memset(p, 0, sizeof *p);
+}
+
+int ms_spill_add(ms_spill *p, const ms_store *s, size_t i)
+{
+    unsigned char r[MS_SPILL_ROW];
+    pack(s, i, r);
+    p->rows++;
+    if (ms_extsort_add(&p->sort, r, &p->err))
+        return -1;
+    return 0;
+}
+
+/* Rows appended to a file through a buffer of OUT_BUF bytes. */
+typedef struct out {
+    ms_spill *p;
+    int fd;
+    uint64_t off;
+    size_t n;
+    unsigned char *b;
+} out;
+
+static int flush(out *o)
+{
+    if (o->n && ms_write_at(o->fd, o->b, o->n, o->off))
+        return ms_spill_fail(o->p, MS_ERR_IO, "%s: cannot write a temporary "
+                             "file of events: %s", o->p->tmpdir,
+                             strerror(errno));
+    o->off += o->n;
+    o->n = 0;
+    return 0;
+}
+
+static int put(out *o, const void *r)
+{
+    if (o->n + MS_SPILL_ROW > OUT_BUF && flush(o))
+        return -1;
+    memcpy(o->b + o->n, r, MS_SPILL_ROW);
+    o->n += MS_SPILL_ROW;
+    return 0;
+}
+
+static int new_file(ms_spill *p, int *fd)
+{
+    if ((*fd = ms_tmpfile(p->tmpdir)) < 0)
+        return ms_spill_fail(p, MS_ERR_IO, "%s: cannot create a temporary "
+                             "file of events: %s", p->tmpdir, strerror(errno));
+    return 0;
+}
+
+/* The sorted rows by ip into fd_ip, each ip's first row noted. */
+static int write_by_ip(ms_spill *p, const ms_store *s, out *o)
+{
+    uint32_t nips = (uint32_t)s->ips.n;
+    if (!(p->ip_off = calloc((size_t)nips + 1, sizeof *p->ip_off)))
+        return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
+    if (ms_extsort_finish(&p->sort, &p->err) || new_file(p, &p->fd_ip))
+        return -1;
+    o->fd = p->fd_ip;
+    const unsigned char *r;
+    while ((r = ms_extsort_next(&p->sort, &p->err))) {
+        uint32_t ip;
+        memcpy(&ip, r + 8, 4);
+        p->ip_off[ip + 1]++;
+        if (put(o, r))
+            return -1;
+    }
+    if (p->err.code != MS_OK || flush(o))
+        return -1;
+    ms_extsort_free(&p->sort);
+    for (uint32_t k = 0; k < nips; k++) {
+        uint64_t n = p->ip_off[k + 1] + (s->ip_start[k + 1] - s->ip_start[k]);
+        if (n > p->most)
+            p->most = (size_t)n;
+        p->ip_off[k + 1] += p->ip_off[k];
+    }
+    return 0;
+}
+
+/* fd_ip read back through a sort by time into fd_time. */
+static int write_by_time(ms_spill *p, const ms_store *s, out *o)
+{
+    if (ms_extsort_init(&p->sort, MS_SPILL_ROW, p->mem, p->tmpdir, by_time,
+                        (void *)s, &p->err))
+        return -1;
+    for (uint64_t at = 0; at < p->rows * MS_SPILL_ROW; at += OUT_BUF) {
+        size_t n = p->rows * MS_SPILL_ROW - at < OUT_BUF
+                       ? (size_t)(p->rows * MS_SPILL_ROW - at) : OUT_BUF;
+        int rc = ms_read_at(p->fd_ip, o->b, n, at);
+        if (rc)
+            return ms_spill_fail(p, MS_ERR_IO, "%s: cannot read a temporary "
+                                 "file of events back: %s", p->tmpdir,
+                                 rc < 0 ? strerror(errno) : "it ended early");
+        for (size_t k = 0; k < n; k += MS_SPILL_ROW)
+            if (ms_extsort_add(&p->sort, o->b + k, &p->err))
+                return -1;
+    }
+    if (ms_extsort_finish(&p->sort, &p->err) || new_file(p, &p->fd_time))
+        return -1;
+    *o = (out){p, p->fd_time, 0, 0, o->b};
+    const unsigned char *r;
+    while ((r = ms_extsort_next(&p->sort, &p->err)))
+        if (put(o, r))
+            return -1;
+    if (p->err.code != MS_OK || flush(o))
+        return -1;
+    ms_extsort_free(&p->sort);
+    return 0;
+}
+
+int ms_spill_finish(ms_spill *p, const ms_store *s)
+{
+    out o = {p, -1, 0, 0, malloc(OUT_BUF)};
+    if (!o.b)
+        return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
+    int rc = write_by_ip(p, s, &o) || write_by_time(p, s, &o) ? -1 : 0;
+    free(o.b);
+    p->tail = p->most > MS_SPILL_CHUNK ? p->most : MS_SPILL_CHUNK;
+    return rc;
+}

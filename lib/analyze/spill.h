@@ -1,0 +1,72 @@
+/* spill.h — the store's successes on disk, when there are too many to keep.
+ *
+ * A provider's logs are nearly all successful logins; the analyses need
+ * them only an address at a time (per-address loops) or in time order
+ * (the events table, the report's totals). Once more successes than the
+ * budget holds have been added, the store moves them, and every later one,
+ * into an external sort (core/extsort.h) by (address, time, file, line, add
+ * order); failures, relays and connections stay in memory. Finishing
+ * writes them out in that order as 28-byte rows, with the first row of
+ * each address, then sorts them again into a second file by (time, file,
+ * line, add order). Both files are nameless temporary files in the
+ * folder given.
+ *
+ * Reading back (store.h's views and walks) copies rows into room at the
+ * end of the store's columns, one region a reader ("slot"), so that every
+ * analysis keeps indexing the columns with an event's index. Without a
+ * spill nothing here is used and the store is as it always was. */
+#ifndef MS_SPILL_H
+#define MS_SPILL_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze/store.h"
+#include "core/extsort.h"
+
+#define MS_SPILL_ROW 28          /* time, ip, user, shape, line_lo, seq */
+#define MS_SPILL_SLOTS 8         /* readers at once */
+#define MS_SPILL_CHUNK 4096      /* rows a time walk reads a call */
+
+typedef struct ms_spill {
+    size_t mem;                  /* the budget, bytes */
+    size_t keep;                 /* successes kept in memory before spilling */
+    size_t kept;                 /* successes in memory so far */
+    int active;                  /* successes go to the sort */
+    char *tmpdir;
+    ms_extsort sort;             /* by (ip, time, file, line, seq) */
+    ms_error err;                /* the first failure, sticky */
+    pthread_mutex_t lock;        /* err and the slots */
+    /* After ms_spill_finish. */
+    int fd_ip, fd_time;          /* rows by ip; rows by time */
+    uint64_t rows;
+    uint64_t *ip_off;            /* ips.n + 1: first row of each ip in fd_ip */
+    size_t most;                 /* most events (memory and spilled) of one ip */
+    size_t tail;                 /* rows of the columns a slot has */
+    int used[MS_SPILL_SLOTS];
+    uint32_t *idx[MS_SPILL_SLOTS];   /* a view's merged list, most long */
+    unsigned char *buf[MS_SPILL_SLOTS];  /* rows read, tail long */
+} ms_spill;
+
+/* Successes of store s (which must not move) beyond mem bytes of rows go
+ * to a temporary file in tmpdir (checked now). 0, or -1 with err filled. */
+int ms_spill_init(ms_spill *p, const ms_store *s, size_t mem,
+                  const char *tmpdir, ms_error *err);
+void ms_spill_free(ms_spill *p);
+
+/* Add row i of the store's columns to the sort. 0 or -1 (p->err). */
+int ms_spill_add(ms_spill *p, const ms_store *s, size_t i);
+
+/* Once the memory rows are sorted: write both files and find each ip's
+ * rows. 0 or -1 (p->err). */
+int ms_spill_finish(ms_spill *p, const ms_store *s);
+
+/* Record the first failure (err: its sentence); always -1. */
+int ms_spill_fail(ms_spill *p, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Copy row bytes r into row i of the columns. */
+void ms_spill_unpack(const ms_store *s, size_t i, const unsigned char *r);
+
+#endif

@@ -1,0 +1,150 @@
+/* store_view.c — reading a store's events back an address at a time
+ * (views) or in time order (walks); see store.h and spill.h. Without a
+ * spill a view is the per-ip index and a walk counts the rows. With one,
+ * a reader takes a slot: room for `tail` rows after the rows in memory,
+ * into which it reads the spilled rows it needs, and a list into which a
+ * view merges them with the address's rows in memory. */
+#include "analyze/spill.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/tmpfile.h"
+
+int ms_store_spilled(const ms_store *s)
+{
+    return s->spill && s->spill->active;
+}
+
+#define spilled ms_store_spilled
+
+/* A free slot, its buffers made; -1 when none is free or memory ran out. */
+static int take_slot(ms_spill *p)
+{
+    int k = 0;
+    pthread_mutex_lock(&p->lock);
+    while (k < MS_SPILL_SLOTS && p->used[k])
+        k++;
+    if (k < MS_SPILL_SLOTS)
+        p->used[k] = 1;
+    pthread_mutex_unlock(&p->lock);
+    if (k == MS_SPILL_SLOTS)
+        return ms_spill_fail(p, MS_ERR_NOMEM, "more than %d readers of the "
+                             "spilled events at once", MS_SPILL_SLOTS);
+    if ((!p->idx[k] && !(p->idx[k] = malloc((p->most ? p->most : 1) *
+                                             sizeof *p->idx[k]))) ||
+        (!p->buf[k] && !(p->buf[k] = malloc(p->tail * MS_SPILL_ROW)))) {
+        pthread_mutex_lock(&p->lock);
+        p->used[k] = 0;
+        pthread_mutex_unlock(&p->lock);
+        return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
+    }
+    return k;
+}
+
+static void give_slot(ms_spill *p, int k)
+{
+    pthread_mutex_lock(&p->lock);
+    p->used[k] = 0;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Rows [from, from + n) of file fd into slot k's room. -1 when that failed. */
+static int load(const ms_store *s, int k, int fd, uint64_t from, size_t n)
+{
+    ms_spill *p = s->spill;
+    int rc = ms_read_at(fd, p->buf[k], n * MS_SPILL_ROW, from * MS_SPILL_ROW);
+    if (rc)
+        return ms_spill_fail(p, MS_ERR_IO, "%s: cannot read a temporary file "
+                             "of events back: %s", p->tmpdir,
+                             rc < 0 ? strerror(errno) : "it ended early");
+    size_t base = s->n + (size_t)k * p->tail;
+    for (size_t r = 0; r < n; r++)
+        ms_spill_unpack(s, base + r, p->buf[k] + r * MS_SPILL_ROW);
+    return 0;
+}
+
+int ms_store_view_open(const ms_store *s, ms_store_view *v)
+{
+    *v = (ms_store_view){s, -1};
+    if (spilled(s) && (v->slot = take_slot(s->spill)) < 0)
+        return -1;
+    return 0;
+}
+
+void ms_store_view_close(ms_store_view *v)
+{
+    if (v->slot >= 0)
+        give_slot(v->s->spill, v->slot);
+    v->slot = -1;
+}
+
+const uint32_t *ms_store_ip_events(ms_store_view *v, uint32_t ip, size_t *n)
+{
+    const ms_store *s = v->s;
+    const uint32_t *mem = s->by_ip + s->ip_start[ip];
+    size_t nm = s->ip_start[ip + 1] - s->ip_start[ip];
+    *n = nm;
+    if (!spilled(s))
+        return mem;
+    ms_spill *p = s->spill;
+    uint64_t from = p->ip_off[ip];
+    size_t nd = (size_t)(p->ip_off[ip + 1] - from);
+    if (nd == 0)
+        return mem;
+    *n = 0;
+    if (v->slot < 0 || load(s, v->slot, p->fd_ip, from, nd))
+        return NULL;
+    uint32_t *out = p->idx[v->slot];
+    uint32_t d = (uint32_t)(s->n + (size_t)v->slot * p->tail), dend = d + (uint32_t)nd;
+    size_t a = 0, k = 0;
+    while (a < nm && d < dend)
+        out[k++] = ms_store_cmp(s, d, mem[a]) < 0 ? d++ : mem[a++];
+    while (a < nm)
+        out[k++] = mem[a++];
+    while (d < dend)
+        out[k++] = d++;
+    *n = k;
+    return out;
+}
+
+int ms_store_walk_open(const ms_store *s, ms_store_walk *w)
+{
+    *w = (ms_store_walk){.s = s, .slot = -1};
+    if (spilled(s) && (w->slot = take_slot(s->spill)) < 0)
+        return -1;
+    return 0;
+}
+
+void ms_store_walk_close(ms_store_walk *w)
+{
+    if (w->slot >= 0)
+        give_slot(w->s->spill, w->slot);
+    w->slot = -1;
+}
+
+size_t ms_store_walk_next(ms_store_walk *w)
+{
+    const ms_store *s = w->s;
+    if (!spilled(s))
+        return w->i < s->n ? w->i++ : SIZE_MAX;
+    ms_spill *p = s->spill;
+    if (w->slot < 0)
+        return SIZE_MAX;
+    if (w->k == w->nk && w->j < p->rows) {
+        size_t n = p->rows - w->j < MS_SPILL_CHUNK ? (size_t)(p->rows - w->j)
+                                                  : MS_SPILL_CHUNK;
+        if (load(s, w->slot, p->fd_time, w->j, n))
+            return SIZE_MAX;
+        w->j += n;
+        w->k = 0;
+        w->nk = n;
+    }
+    size_t d = s->n + (size_t)w->slot * p->tail + w->k;
+    if (w->k < w->nk && (w->i == s->n || ms_store_cmp(s, d, w->i) < 0)) {
+        w->k++;
+        return d;
+    }
+    return w->i < s->n ? w->i++ : SIZE_MAX;
+}
