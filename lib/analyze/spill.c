@@ -216,9 +216,10 @@ static int write_by_time(ms_spill *p, const ms_store *s, out *o)
     if (ms_extsort_init(&p->sort, MS_SPILL_ROW, p->mem, p->tmpdir, by_time,
                         (void *)s, &p->err))
         return -1;
-    for (uint64_t at = 0; at < p->rows * MS_SPILL_ROW; at += OUT_BUF) {
-        size_t n = p->rows * MS_SPILL_ROW - at < OUT_BUF
-                       ? (size_t)(p->rows * MS_SPILL_ROW - at) : OUT_BUF;
+    const size_t step = OUT_BUF - OUT_BUF % MS_SPILL_ROW;   /* whole rows */
+    for (uint64_t at = 0; at < p->rows * MS_SPILL_ROW; at += step) {
+        size_t n = p->rows * MS_SPILL_ROW - at < step
+                       ? (size_t)(p->rows * MS_SPILL_ROW - at) : step;
         int rc = ms_read_at(p->fd_ip, o->b, n, at);
         if (rc)
             return ms_spill_fail(p, MS_ERR_IO, "%s: cannot read a temporary "

@@ -121,7 +121,7 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
         a.folder = src->v[i].folder;
         a.nfolder = strlen(a.folder);
         a.key.n = 0;
-        size_t before = r->store.n;
+        size_t before = r->store.nall;
         int bad = ms_events_read(src->v[i].path, src->v[i].path, add_event, &a,
                                  w, &e) && !a.failed;
         if (bad && e.code == MS_ERR_NOMEM) {
@@ -133,7 +133,7 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
             ms_warn(w, NULL, 0, "%s", e.msg);
         }
         if (ms_inputs_add_events(&r->inputs, src->v[i].path,
-                                 r->store.n - before, bad ? e.msg : NULL))
+                                 r->store.nall - before, bad ? e.msg : NULL))
             a.failed = 1;
     }
     free(a.ids);
