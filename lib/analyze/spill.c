@@ -128,6 +128,7 @@ void ms_spill_free(ms_spill *p)
     for (int k = 0; k < MS_SPILL_SLOTS; k++) {
         free(p->idx[k]);
         free(p->buf[k]);
+        free(p->win[k]);
     }
     free(p->tmpdir);
     pthread_mutex_destroy(&p->lock);

@@ -28,6 +28,7 @@
 #define MS_SPILL_ROW 28          /* time, ip, user, shape, line_lo, seq */
 #define MS_SPILL_SLOTS 8         /* readers at once */
 #define MS_SPILL_CHUNK 4096      /* rows a time walk reads a call */
+#define MS_SPILL_WINDOW 37449    /* rows of fd_ip a view reads a call (1 MiB) */
 
 typedef struct ms_spill {
     size_t mem;                  /* the budget, bytes */
@@ -47,6 +48,8 @@ typedef struct ms_spill {
     int used[MS_SPILL_SLOTS];
     uint32_t *idx[MS_SPILL_SLOTS];   /* a view's merged list, most long */
     unsigned char *buf[MS_SPILL_SLOTS];  /* rows read, tail long */
+    unsigned char *win[MS_SPILL_SLOTS];  /* a view's window on fd_ip */
+    uint64_t wlo[MS_SPILL_SLOTS], whi[MS_SPILL_SLOTS];  /* its rows */
 } ms_spill;
 
 /* Successes of store s (which must not move) beyond mem bytes of rows go

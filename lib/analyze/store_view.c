@@ -34,7 +34,8 @@ static int take_slot(ms_spill *p)
                              "spilled events at once", MS_SPILL_SLOTS);
     if ((!p->idx[k] && !(p->idx[k] = malloc((p->most ? p->most : 1) *
                                              sizeof *p->idx[k]))) ||
-        (!p->buf[k] && !(p->buf[k] = malloc(p->tail * MS_SPILL_ROW)))) {
+        (!p->buf[k] && !(p->buf[k] = malloc(p->tail * MS_SPILL_ROW))) ||
+        (!p->win[k] && !(p->win[k] = malloc(MS_SPILL_WINDOW * MS_SPILL_ROW)))) {
         pthread_mutex_lock(&p->lock);
         p->used[k] = 0;
         pthread_mutex_unlock(&p->lock);
@@ -50,18 +51,46 @@ static void give_slot(ms_spill *p, int k)
     pthread_mutex_unlock(&p->lock);
 }
 
-/* Rows [from, from + n) of file fd into slot k's room. -1 when that failed. */
-static int load(const ms_store *s, int k, int fd, uint64_t from, size_t n)
+static int read_rows(ms_spill *p, int fd, unsigned char *to, uint64_t from,
+                     size_t n)
 {
-    ms_spill *p = s->spill;
-    int rc = ms_read_at(fd, p->buf[k], n * MS_SPILL_ROW, from * MS_SPILL_ROW);
+    int rc = ms_read_at(fd, to, n * MS_SPILL_ROW, from * MS_SPILL_ROW);
     if (rc)
         return ms_spill_fail(p, MS_ERR_IO, "%s: cannot read a temporary file "
                              "of events back: %s", p->tmpdir,
                              rc < 0 ? strerror(errno) : "it ended early");
+    return 0;
+}
+
+/* Rows [from, from + n) of file fd into slot k's room. Those of fd_ip
+ * just after the last ones read (a loop over ips in id order) come through
+ * the slot's window, a read a window; others (the timeline's address
+ * order) a read each. -1 when that failed. */
+static int load(const ms_store *s, int k, int fd, uint64_t from, size_t n)
+{
+    ms_spill *p = s->spill;
+    const unsigned char *rows = p->buf[k];
+    int ahead = from >= p->whi[k] && from - p->whi[k] < MS_SPILL_WINDOW / 8;
+    if (fd == p->fd_ip && n <= MS_SPILL_WINDOW &&
+        (ahead || (from >= p->wlo[k] && from + n <= p->whi[k]))) {
+        if (ahead) {
+            size_t w = p->rows - from < MS_SPILL_WINDOW ? (size_t)(p->rows - from)
+                                                        : MS_SPILL_WINDOW;
+            p->wlo[k] = p->whi[k] = 0;
+            if (read_rows(p, fd, p->win[k], from, w))
+                return -1;
+            p->wlo[k] = from;
+            p->whi[k] = from + w;
+        }
+        rows = p->win[k] + (from - p->wlo[k]) * MS_SPILL_ROW;
+    } else if (read_rows(p, fd, p->buf[k], from, n)) {
+        return -1;
+    } else if (fd == p->fd_ip) {
+        p->wlo[k] = p->whi[k] = from + n;   /* an empty window after them */
+    }
     size_t base = s->n + (size_t)k * p->tail;
     for (size_t r = 0; r < n; r++)
-        ms_spill_unpack(s, base + r, p->buf[k] + r * MS_SPILL_ROW);
+        ms_spill_unpack(s, base + r, rows + r * MS_SPILL_ROW);
     return 0;
 }
 
