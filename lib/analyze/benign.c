@@ -190,7 +190,8 @@ int ms_benign(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
     ms_store_view v;
     int rc = n.ok && n.targets ? ms_store_view_open(s, &v) : -1;
     int opened = rc == 0;
-    for (uint32_t ip = 0; ip < s->ips.n && rc == 0; ip++) {
+    for (uint32_t at = 0; at < s->ips.n && rc == 0; at++) {
+        uint32_t ip = ms_store_ip_at(s, at);
         ms_ipinfo *info = &a->ip[ip];
         if (info->failures == 0)
             continue;

@@ -157,7 +157,8 @@ int ms_ipstats(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         free(gaps);
         return -1;
     }
-    for (uint32_t ip = 0; ip < s->ips.n; ip++) {
+    for (uint32_t at = 0; at < s->ips.n; at++) {
+        uint32_t ip = ms_store_ip_at(s, at);
         ms_ipinfo *info = &a->ip[ip];
         size_t k, ng = 0;
         const uint32_t *ev = ms_store_ip_events(&v, ip, &k);

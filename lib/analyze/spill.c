@@ -85,11 +85,19 @@ static int by_time(const void *x, const void *y, void *ctx)
     return cmp_time(&a, &b);
 }
 
+/* Addresses in canonical order: IPv4 first, then by bytes (distinct ids
+ * are distinct addresses). */
 static int by_ip(const void *x, const void *y, void *ctx)
 {
-    key a = key_of(ctx, x), b = key_of(ctx, y);
-    if (a.ip != b.ip)
-        return a.ip < b.ip ? -1 : 1;
+    const ms_store *s = ctx;
+    key a = key_of(s, x), b = key_of(s, y);
+    if (a.ip != b.ip) {
+        const ms_ip *p = ms_store_ip(s, a.ip), *q = ms_store_ip(s, b.ip);
+        int v6p = !ms_ip_is_v4(p), v6q = !ms_ip_is_v4(q);
+        if (v6p != v6q)
+            return v6p - v6q;
+        return memcmp(p->b, q->b, sizeof p->b);
+    }
     return cmp_time(&a, &b);
 }
 
@@ -125,6 +133,8 @@ void ms_spill_free(ms_spill *p)
     if (p->fd_time >= 0)
         close(p->fd_time);
     free(p->ip_off);
+    free(p->ip_rows);
+    free(p->order);
     for (int k = 0; k < MS_SPILL_SLOTS; k++) {
         free(p->idx[k]);
         free(p->buf[k]);
@@ -186,16 +196,23 @@ static int new_file(ms_spill *p, int *fd)
 static int write_by_ip(ms_spill *p, const ms_store *s, out *o)
 {
     uint32_t nips = (uint32_t)s->ips.n;
-    if (!(p->ip_off = calloc((size_t)nips + 1, sizeof *p->ip_off)))
+    p->ip_off = calloc((size_t)nips + 1, sizeof *p->ip_off);
+    p->ip_rows = calloc((size_t)nips + 1, sizeof *p->ip_rows);
+    p->order = malloc(((size_t)nips + 1) * sizeof *p->order);
+    if (!p->ip_off || !p->ip_rows || !p->order)
         return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
     if (ms_extsort_finish(&p->sort, &p->err) || new_file(p, &p->fd_ip))
         return -1;
     o->fd = p->fd_ip;
     const unsigned char *r;
-    while ((r = ms_extsort_next(&p->sort, &p->err))) {
+    uint32_t placed = 0;
+    for (uint64_t row = 0; (r = ms_extsort_next(&p->sort, &p->err)); row++) {
         uint32_t ip;
         memcpy(&ip, r + 8, 4);
-        p->ip_off[ip + 1]++;
+        if (p->ip_rows[ip]++ == 0) {
+            p->ip_off[ip] = row;
+            p->order[placed++] = ip;
+        }
         if (put(o, r))
             return -1;
     }
@@ -203,10 +220,11 @@ static int write_by_ip(ms_spill *p, const ms_store *s, out *o)
         return -1;
     ms_extsort_free(&p->sort);
     for (uint32_t k = 0; k < nips; k++) {
-        uint64_t n = p->ip_off[k + 1] + (s->ip_start[k + 1] - s->ip_start[k]);
+        uint64_t n = p->ip_rows[k] + (s->ip_start[k + 1] - s->ip_start[k]);
         if (n > p->most)
             p->most = (size_t)n;
-        p->ip_off[k + 1] += p->ip_off[k];
+        if (p->ip_rows[k] == 0)
+            p->order[placed++] = k;
     }
     return 0;
 }

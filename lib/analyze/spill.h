@@ -5,7 +5,10 @@
  * (the events table, the report's totals). Once more successes than the
  * budget holds have been added, the store moves them, and every later one,
  * into an external sort (core/extsort.h) by (address, time, file, line, add
- * order); failures, relays and connections stay in memory. Finishing
+ * order), the addresses in their canonical order (IPv4 first, then by
+ * bytes: the order the outputs list them in, so that their loops read
+ * the file straight through); failures, relays and connections stay in
+ * memory. Finishing
  * writes them out in that order as 28-byte rows, with the first row of
  * each address, then sorts them again into a second file by (time, file,
  * line, add order). Both files are nameless temporary files in the
@@ -36,13 +39,15 @@ typedef struct ms_spill {
     size_t kept;                 /* successes in memory so far */
     int active;                  /* successes go to the sort */
     char *tmpdir;
-    ms_extsort sort;             /* by (ip, time, file, line, seq) */
+    ms_extsort sort;             /* by (address, time, file, line, seq) */
     ms_error err;                /* the first failure, sticky */
     pthread_mutex_t lock;        /* err and the slots */
     /* After ms_spill_finish. */
     int fd_ip, fd_time;          /* rows by ip; rows by time */
     uint64_t rows;
-    uint64_t *ip_off;            /* ips.n + 1: first row of each ip in fd_ip */
+    uint64_t *ip_off;            /* by ip: its first row in fd_ip */
+    uint32_t *ip_rows;           /* by ip: its rows there */
+    uint32_t *order;             /* ips in fd_ip's order, then the others */
     size_t most;                 /* most events (memory and spilled) of one ip */
     size_t tail;                 /* rows of the columns a slot has */
     int used[MS_SPILL_SLOTS];

@@ -511,7 +511,7 @@ size_t ms_store_ip_count(const ms_store *s, uint32_t ip)
 {
     size_t n = s->ip_start[ip + 1] - s->ip_start[ip];
     if (s->spill && s->spill->active)
-        n += (size_t)(s->spill->ip_off[ip + 1] - s->spill->ip_off[ip]);
+        n += s->spill->ip_rows[ip];
     return n;
 }
 

@@ -126,6 +126,11 @@ int ms_store_cmp(const ms_store *s, size_t i, size_t j);
  * relays and connections, which are never spilled. */
 int ms_store_spilled(const ms_store *s);
 
+/* The k-th ip (k < ips.n) in the order that reads spilled events back
+ * fastest, for loops whose results do not depend on the order: k itself
+ * without a spill. */
+uint32_t ms_store_ip_at(const ms_store *s, uint32_t k);
+
 /* Events of ip, in memory and spilled. */
 size_t ms_store_ip_count(const ms_store *s, uint32_t ip);
 

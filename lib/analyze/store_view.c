@@ -19,6 +19,11 @@ int ms_store_spilled(const ms_store *s)
 
 #define spilled ms_store_spilled
 
+uint32_t ms_store_ip_at(const ms_store *s, uint32_t k)
+{
+    return spilled(s) ? s->spill->order[k] : k;
+}
+
 /* A free slot, its buffers made; -1 when none is free or memory ran out. */
 static int take_slot(ms_spill *p)
 {
@@ -119,7 +124,7 @@ const uint32_t *ms_store_ip_events(ms_store_view *v, uint32_t ip, size_t *n)
         return mem;
     ms_spill *p = s->spill;
     uint64_t from = p->ip_off[ip];
-    size_t nd = (size_t)(p->ip_off[ip + 1] - from);
+    size_t nd = p->ip_rows[ip];
     if (nd == 0)
         return mem;
     *n = 0;
