@@ -210,7 +210,11 @@ static int spill_success(ms_store *s)
             s->seq[i] = (uint32_t)i;
         s->ready = s->n;
         p->active = 1;
-        return spill_rows(s, 0);
+        /* The columns give back the room the successes took: the sort's
+         * budget takes its place. */
+        return spill_rows(s, 0) || grow(s, s->n + s->n / 2 + 4096)
+                   ? ms_spill_fail(p, MS_ERR_NOMEM, "out of memory")
+                   : 0;
     }
     return spill_rows(s, s->n - 1);
 }
