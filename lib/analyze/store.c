@@ -172,6 +172,18 @@ static void get_ready(ms_store *s)
     s->ready = to;
 }
 
+/* Row from of every column into row to. */
+static void copy_row(ms_store *s, size_t to, size_t from)
+{
+    s->time[to] = s->time[from];
+    s->ip[to] = s->ip[from];
+    s->user[to] = s->user[from];
+    s->shape[to] = s->shape[from];
+    s->line_lo[to] = s->line_lo[from];
+    if (s->seq)
+        s->seq[to] = s->seq[from];
+}
+
 /* Rows [from, n) of the columns that are successes into the sort, the
  * others moved down over them. -1 when that failed. */
 static int spill_rows(ms_store *s, size_t from)
@@ -183,13 +195,7 @@ static int spill_rows(ms_store *s, size_t from)
                 return -1;
             continue;
         }
-        s->time[k] = s->time[i];
-        s->ip[k] = s->ip[i];
-        s->user[k] = s->user[i];
-        s->shape[k] = s->shape[i];
-        s->line_lo[k] = s->line_lo[i];
-        s->seq[k] = s->seq[i];
-        k++;
+        copy_row(s, k++, i);
     }
     s->n = k;
     return 0;
@@ -354,13 +360,7 @@ static void permute(ms_store *s, const uint32_t *perm, uint8_t *done)
             size_t k = perm[j];
             if (k == i)
                 break;
-            s->time[j] = s->time[k];
-            s->ip[j] = s->ip[k];
-            s->user[j] = s->user[k];
-            s->shape[j] = s->shape[k];
-            s->line_lo[j] = s->line_lo[k];
-            if (s->seq)
-                s->seq[j] = s->seq[k];
+            copy_row(s, j, k);
             j = k;
         }
         s->time[j] = time;

@@ -149,8 +149,7 @@ void ms_store_view_close(ms_store_view *v);
 
 /* Every event in time order (after ms_store_finish). */
 typedef struct ms_store_walk {
-    const ms_store *s;
-    int slot;
+    ms_store_view v;     /* its room */
     size_t i;            /* next row in memory */
     uint64_t j;          /* next spilled row to read */
     size_t k, nk;        /* next of the spilled rows read, their number */

@@ -145,37 +145,34 @@ const uint32_t *ms_store_ip_events(ms_store_view *v, uint32_t ip, size_t *n)
 
 int ms_store_walk_open(const ms_store *s, ms_store_walk *w)
 {
-    *w = (ms_store_walk){.s = s, .slot = -1};
-    if (spilled(s) && (w->slot = take_slot(s->spill)) < 0)
-        return -1;
-    return 0;
+    *w = (ms_store_walk){0};
+    return ms_store_view_open(s, &w->v);
 }
 
 void ms_store_walk_close(ms_store_walk *w)
 {
-    if (w->slot >= 0)
-        give_slot(w->s->spill, w->slot);
-    w->slot = -1;
+    ms_store_view_close(&w->v);
 }
 
 size_t ms_store_walk_next(ms_store_walk *w)
 {
-    const ms_store *s = w->s;
+    const ms_store *s = w->v.s;
+    int slot = w->v.slot;
     if (!spilled(s))
         return w->i < s->n ? w->i++ : SIZE_MAX;
     ms_spill *p = s->spill;
-    if (w->slot < 0)
+    if (slot < 0)
         return SIZE_MAX;
     if (w->k == w->nk && w->j < p->rows) {
         size_t n = p->rows - w->j < MS_SPILL_CHUNK ? (size_t)(p->rows - w->j)
                                                   : MS_SPILL_CHUNK;
-        if (load(s, w->slot, p->fd_time, w->j, n))
+        if (load(s, slot, p->fd_time, w->j, n))
             return SIZE_MAX;
         w->j += n;
         w->k = 0;
         w->nk = n;
     }
-    size_t d = s->n + (size_t)w->slot * p->tail + w->k;
+    size_t d = s->n + (size_t)slot * p->tail + w->k;
     if (w->k < w->nk && (w->i == s->n || ms_store_cmp(s, d, w->i) < 0)) {
         w->k++;
         return d;
