@@ -79,6 +79,11 @@ SCENARIOS = {
     "hosts": (["analyze", "-j", "1", "-q", "--no-geo", "--hosts",
                "{W}/hosts.csv", "-o", "{D}/out", "{W}/events.csv"], None, "out",
               False),
+    "analyze-spill": (["analyze", "-j", "1", *COMMON, "--no-geo", "-f", "both",
+                       "--buffer-size", "1", "-o", "{D}/out", SEED, QMAIL], None,
+                      "out", False),
+    "why-spill": (["why", *COMMON, "--no-geo", "--buffer-size", "1",
+                   "67.161.162.12", SEED, QMAIL], None, None, False),
     "analyze-xlsx": (["analyze", "-j", "1", *COMMON, "--no-geo", "-f", "xlsx",
                       "-o", "{D}/out", SEED, QMAIL], None, "out", False),
     "report": (["report", "-j", "1", *COMMON, "--no-geo", "-o", "{D}/rep",
@@ -182,6 +187,11 @@ REGRESSIONS = {
     # _new_inline_string_cell) or a format's index that libxlsxwriter
     # dropped without telling was a cut results.xlsx; a failed
     # workbook_set_properties left its freed properties to be freed again.
+    "analyze-spill": (["analyze", "-j", "1", *COMMON, "--no-geo", "-f", "both",
+                       "--buffer-size", "1", "-o", "{D}/out", SEED, QMAIL], None,
+                      "out", False),
+    "why-spill": (["why", *COMMON, "--no-geo", "--buffer-size", "1",
+                   "67.161.162.12", SEED, QMAIL], None, None, False),
     "analyze-xlsx": (519, 520, 581, 673, 524, 525),
 }
 
