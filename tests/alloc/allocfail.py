@@ -187,11 +187,6 @@ REGRESSIONS = {
     # _new_inline_string_cell) or a format's index that libxlsxwriter
     # dropped without telling was a cut results.xlsx; a failed
     # workbook_set_properties left its freed properties to be freed again.
-    "analyze-spill": (["analyze", "-j", "1", *COMMON, "--no-geo", "-f", "both",
-                       "--buffer-size", "1", "-o", "{D}/out", SEED, QMAIL], None,
-                      "out", False),
-    "why-spill": (["why", *COMMON, "--no-geo", "--buffer-size", "1",
-                   "67.161.162.12", SEED, QMAIL], None, None, False),
     "analyze-xlsx": (519, 520, 581, 673, 524, 525),
 }
 
