@@ -165,8 +165,13 @@ int cmd_why(int argc, char **argv)
         cli_error("%s", e.msg);
         rc = EXIT_FATAL;
     } else {
-        ms_cited_read(&run.s, s, &w, LINE_MAX_SHOWN, &lines);
-        print(&b, &run.r.an, canon, ip, &w, &lines);
+        ms_error e = {0};
+        if (ms_cited_read(&run.s, s, &w, LINE_MAX_SHOWN, &lines, &e)) {
+            cli_error("%s", e.msg);
+            rc = EXIT_FATAL;
+        } else {
+            print(&b, &run.r.an, canon, ip, &w, &lines);
+        }
     }
     if (rc == EXIT_OK)
         rc = cli_status(cli_write_output(x.c.output, &b), run.r.damaged);

@@ -87,7 +87,7 @@ int ms_scan_sources(const ms_recognizers *r, const ms_source_list *src,
         for (size_t i = 0; i < src->n; i++)
             ms_file_scan_free(&files[i]);
         free(files);
-        if (j.err.code)
+        if (j.err.code && err)
             *err = j.err;
         else
             ms_fail(err, MS_ERR_NOMEM, "out of memory");

@@ -12,6 +12,7 @@ typedef struct reread {
     size_t max;
     const ms_file_scan *last;
     uint32_t last_file;
+    int failed;               /* a line's text not kept: out of memory */
 } reread;
 
 static int cmp_cited(const void *x, const void *y)
@@ -50,10 +51,13 @@ static void on_line(void *ctx, const ms_file_scan *f, uint64_t lineno,
     c->text = malloc(c->len + 1);
     if (c->text)
         memcpy(c->text, line, c->len);
+    else
+        r->failed = 1;
 }
 
-void ms_cited_read(const ms_run_settings *s, const ms_store *st,
-                   const ms_why *w, size_t max, ms_cited_lines *out)
+int ms_cited_read(const ms_run_settings *s, const ms_store *st,
+                  const ms_why *w, size_t max, ms_cited_lines *out,
+                  ms_error *err)
 {
     memset(out, 0, sizeof *out);
     size_t n = 0;
@@ -61,7 +65,7 @@ void ms_cited_read(const ms_run_settings *s, const ms_store *st,
         n += w->rules[i].nevents;
     out->v = calloc(n ? n : 1, sizeof *out->v);
     if (!out->v)
-        return;
+        return ms_fail(err, MS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < w->nrules; i++)
         for (size_t k = 0; k < w->rules[i].nevents; k++) {
             const ms_event *e = &w->rules[i].events[k];
@@ -69,7 +73,7 @@ void ms_cited_read(const ms_run_settings *s, const ms_store *st,
         }
     qsort(out->v, out->n, sizeof *out->v, cmp_cited);
     if (!n)
-        return;
+        return 0;
     reread r = {.s = st, .c = out, .max = max};
     ms_run_settings again = *s;
     again.analyse = 0;
@@ -80,8 +84,13 @@ void ms_cited_read(const ms_run_settings *s, const ms_store *st,
     again.hooks = (ms_run_hooks){0};
     again.dir = NULL;
     ms_run_result res = {0};
-    ms_run(&again, &res, NULL, NULL);
+    ms_error e = {0};
+    int rc = ms_run(&again, &res, NULL, &e);
     ms_run_free(&res);
+    if ((rc && e.code == MS_ERR_NOMEM) || r.failed)
+        return ms_fail(err, MS_ERR_NOMEM, "out of memory reading the cited "
+                       "lines again");
+    return 0;
 }
 
 const ms_cited *ms_cited_find(const ms_cited_lines *c, const ms_event *e)

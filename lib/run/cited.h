@@ -25,10 +25,11 @@ typedef struct ms_cited_lines {
 
 /* The lines the rules of w cite (analyze/why.h), in the store of the run
  * s made: read again with s's paths and recognisers, quietly, each cut to
- * max bytes. Lines not found, or all of them when memory runs out, have
- * no text. */
-void ms_cited_read(const ms_run_settings *s, const ms_store *st,
-                   const ms_why *w, size_t max, ms_cited_lines *out);
+ * max bytes. Lines not found (a file gone or changed since) have no text.
+ * 0, or -1 with err when memory ran out. */
+int ms_cited_read(const ms_run_settings *s, const ms_store *st,
+                  const ms_why *w, size_t max, ms_cited_lines *out,
+                  ms_error *err);
 
 /* The cited line of event e (one of a rule's), or NULL. */
 const ms_cited *ms_cited_find(const ms_cited_lines *c, const ms_event *e);

@@ -82,7 +82,7 @@ SCENARIOS = {
     "analyze-spill": (["analyze", "-j", "1", *COMMON, "--no-geo", "-f", "both",
                        "--buffer-size", "1", "-o", "{D}/out", SEED, QMAIL], None,
                       "out", False),
-    "why-spill": (["why", *COMMON, "--no-geo", "--buffer-size", "1",
+    "why-spill": (["why", "-j", "1", *COMMON, "--no-geo", "--buffer-size", "1",
                    "67.161.162.12", SEED, QMAIL], None, None, False),
     "analyze-xlsx": (["analyze", "-j", "1", *COMMON, "--no-geo", "-f", "xlsx",
                       "-o", "{D}/out", SEED, QMAIL], None, "out", False),
