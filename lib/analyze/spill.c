@@ -107,7 +107,10 @@ int ms_spill_init(ms_spill *p, const ms_store *s, size_t mem,
     memset(p, 0, sizeof *p);
     p->fd_ip = p->fd_time = -1;
     p->mem = mem;
-    p->keep = mem / MS_SPILL_ROW;
+    /* Half the budget for the successes kept in the columns (24 bytes
+     * each), half for the sort's buffer: when the first spills, both are
+     * full at once, before the columns give their room back. */
+    p->keep = mem / 2 / 24;
     if (pthread_mutex_init(&p->lock, NULL))
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
     if (!(p->tmpdir = strdup(tmpdir))) {
@@ -115,7 +118,7 @@ int ms_spill_init(ms_spill *p, const ms_store *s, size_t mem,
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
     }
     /* Initialised now, the sort checks the folder before the work. */
-    if (ms_extsort_init(&p->sort, MS_SPILL_ROW, mem, tmpdir, by_ip,
+    if (ms_extsort_init(&p->sort, MS_SPILL_ROW, mem / 2, tmpdir, by_ip,
                         (void *)s, err)) {
         free(p->tmpdir);
         pthread_mutex_destroy(&p->lock);

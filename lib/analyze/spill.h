@@ -34,7 +34,9 @@
 #define MS_SPILL_WINDOW 37449    /* rows of fd_ip a view reads a call (1 MiB) */
 
 typedef struct ms_spill {
-    size_t mem;                  /* the budget, bytes */
+    size_t mem;                  /* the budget, bytes: half the kept
+                                    successes' and half the first sort's,
+                                    then the second sort's */
     size_t keep;                 /* successes kept in memory before spilling */
     size_t kept;                 /* successes in memory so far */
     int active;                  /* successes go to the sort */

@@ -103,10 +103,11 @@ static void test_same_as_in_memory(void **state)
     (void)state;
     ms_store a, b;
     fill(&a, 0);
-    /* One success's worth (spilling from the first), a few (the rest in
-     * one run), a hundred a run (many runs, merged in passes), and more
-     * than all of them (nothing spilled). */
-    static const size_t budgets[] = {1, 28 * 5, 28 * 100, 28 * N};
+    /* Budgets (half kept in the columns at 24 bytes a success, half the
+     * sort's): none kept (spilling from the first success), five kept and
+     * runs of four, a hundred kept and runs of 85 (merged in passes), and
+     * more than all of them (nothing spilled). */
+    static const size_t budgets[] = {1, 48 * 5, 48 * 100, 48 * N};
     for (size_t k = 0; k < 4; k++) {
         fill(&b, budgets[k]);
         compare(&a, &b, k < 3);
