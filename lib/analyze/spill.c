@@ -90,14 +90,17 @@ static int by_time(const void *x, const void *y, void *ctx)
 static int by_ip(const void *x, const void *y, void *ctx)
 {
     const ms_store *s = ctx;
-    key a = key_of(s, x), b = key_of(s, y);
-    if (a.ip != b.ip) {
-        const ms_ip *p = ms_store_ip(s, a.ip), *q = ms_store_ip(s, b.ip);
+    uint32_t i, j;
+    memcpy(&i, (const char *)x + 8, 4);
+    memcpy(&j, (const char *)y + 8, 4);
+    if (i != j) {
+        const ms_ip *p = ms_store_ip(s, i), *q = ms_store_ip(s, j);
         int v6p = !ms_ip_is_v4(p), v6q = !ms_ip_is_v4(q);
         if (v6p != v6q)
             return v6p - v6q;
         return memcmp(p->b, q->b, sizeof p->b);
     }
+    key a = key_of(s, x), b = key_of(s, y);
     return cmp_time(&a, &b);
 }
 
