@@ -48,7 +48,7 @@ typedef struct cli_analysis {
     "                     /var/lib/GeoIP, ~/.local/share/mailsleuth and the\n" \
     "                     checkout's data/ (scripts/fetch-geodb fills it)\n" \
     "      --no-geo       no country/AS lookups\n"                         \
-    "      --buffer-size SIZE  successful logins kept in memory, in bytes\n" \
+    "      --buffer-size SIZE  memory for successful logins, in bytes\n" \
     "                     (K, M, G, T suffixes; default 1G, or\n"           \
     "                     $MAILSLEUTH_BUFFER_SIZE): past it they go to\n"   \
     "                     temporary files, 28 bytes each; 0: never\n"      \
