@@ -85,8 +85,24 @@ static int by_time(const void *x, const void *y, void *ctx)
     return cmp_time(&a, &b);
 }
 
-/* Addresses in canonical order: IPv4 first, then by bytes (distinct ids
- * are distinct addresses). */
+/* An address's place in canonical order (IPv4 first, then by bytes) as
+ * far as 64 bits tell it: an IPv4 address whole, an IPv6 one by its first
+ * 63 bits after a high bit. Equal keys are told apart by the bytes. */
+static uint64_t order_key(const ms_ip *ip)
+{
+    uint64_t k = 0;
+    if (ms_ip_is_v4(ip)) {
+        for (int i = 12; i < 16; i++)
+            k = k << 8 | ip->b[i];
+        return k;
+    }
+    for (int i = 0; i < 8; i++)
+        k = k << 8 | ip->b[i];
+    return (uint64_t)1 << 63 | k >> 1;
+}
+
+/* Addresses in canonical order (distinct ids are distinct addresses),
+ * by their keys: the bytes are read only when those are equal. */
 static int by_ip(const void *x, const void *y, void *ctx)
 {
     const ms_store *s = ctx;
@@ -94,6 +110,9 @@ static int by_ip(const void *x, const void *y, void *ctx)
     memcpy(&i, (const char *)x + 8, 4);
     memcpy(&j, (const char *)y + 8, 4);
     if (i != j) {
+        uint64_t ki = s->spill->ipkey[i], kj = s->spill->ipkey[j];
+        if (ki != kj)
+            return ki < kj ? -1 : 1;
         const ms_ip *p = ms_store_ip(s, i), *q = ms_store_ip(s, j);
         int v6p = !ms_ip_is_v4(p), v6q = !ms_ip_is_v4(q);
         if (v6p != v6q)
@@ -138,6 +157,7 @@ void ms_spill_free(ms_spill *p)
         close(p->fd_ip);
     if (p->fd_time >= 0)
         close(p->fd_time);
+    free(p->ipkey);
     free(p->ip_off);
     free(p->ip_rows);
     free(p->order);
@@ -153,6 +173,19 @@ void ms_spill_free(ms_spill *p)
 
 int ms_spill_add(ms_spill *p, const ms_store *s, size_t i)
 {
+    if (s->ip[i] >= p->nipkey) {   /* keys for the addresses added since */
+        size_t n = s->ips.n;
+        if (n > p->ipkey_cap) {
+            size_t cap = n + n / 2 + 16;
+            uint64_t *k = realloc(p->ipkey, cap * sizeof *k);
+            if (!k)
+                return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
+            p->ipkey = k;
+            p->ipkey_cap = cap;
+        }
+        for (; p->nipkey < n; p->nipkey++)
+            p->ipkey[p->nipkey] = order_key(ms_store_ip(s, (uint32_t)p->nipkey));
+    }
     unsigned char r[MS_SPILL_ROW];
     pack(s, i, r);
     p->rows++;

@@ -42,6 +42,8 @@ typedef struct ms_spill {
     int active;                  /* successes go to the sort */
     char *tmpdir;
     ms_extsort sort;             /* by (address, time, file, line, seq) */
+    uint64_t *ipkey;             /* by ip: its place as 64 bits tell it */
+    size_t nipkey, ipkey_cap;
     ms_error err;                /* the first failure, sticky */
     pthread_mutex_t lock;        /* err and the slots */
     /* After ms_spill_finish. */

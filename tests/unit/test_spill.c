@@ -19,11 +19,19 @@
 
 /* Event k: a success 3 times in 4, from one of 37 addresses, at a second
  * shared with nine others, on a line shared with two others, in one of
- * three files added out of time order, named after k. */
+ * three files added out of time order, named after k; one in 11 from
+ * an IPv6 address. */
 static void add_row(ms_store *s, size_t k)
 {
-    char ip[32], user[32];
-    snprintf(ip, sizeof ip, "198.51.100.%zu", k * 7 % 37);
+    /* IPv6 too: the first two differ only in the last of the 64 bits the
+     * sort's keys hold, so the sort reads their bytes. */
+    static const char *const v6[] = {"2001:db8:0:0::1", "2001:db8:0:1::1",
+                                     "2001:db8::2", "::1"};
+    char ip[48], user[32];
+    if (k % 11 == 0)
+        snprintf(ip, sizeof ip, "%s", v6[k / 11 % 4]);
+    else
+        snprintf(ip, sizeof ip, "198.51.100.%zu", k * 7 % 37);
     snprintf(user, sizeof user, "u%zu", k);
     size_t run = k / 500;
     int64_t t = (int64_t)((run % 2 ? 12 - run : run) * 500 + k % 500) / 10;
