@@ -258,6 +258,8 @@ static int write_by_ip(ms_spill *p, const ms_store *s, out *o)
     if (p->err.code != MS_OK || flush(o))
         return -1;
     ms_extsort_free(&p->sort);
+    free(p->ipkey);   /* the sort by address is done */
+    p->ipkey = NULL;
     for (uint32_t k = 0; k < nips; k++) {
         uint64_t n = p->ip_rows[k] + (s->ip_start[k + 1] - s->ip_start[k]);
         if (n > p->most)
