@@ -17,11 +17,9 @@ int ms_store_spilled(const ms_store *s)
     return s->spill && s->spill->active;
 }
 
-#define spilled ms_store_spilled
-
 uint32_t ms_store_ip_at(const ms_store *s, uint32_t k)
 {
-    return spilled(s) ? s->spill->order[k] : k;
+    return ms_store_spilled(s) ? s->spill->order[k] : k;
 }
 
 /* A free slot, its buffers made; -1 when none is free or memory ran out. */
@@ -102,7 +100,7 @@ static int load(const ms_store *s, int k, int fd, uint64_t from, size_t n)
 int ms_store_view_open(const ms_store *s, ms_store_view *v)
 {
     *v = (ms_store_view){s, -1};
-    if (spilled(s) && (v->slot = take_slot(s->spill)) < 0)
+    if (ms_store_spilled(s) && (v->slot = take_slot(s->spill)) < 0)
         return -1;
     return 0;
 }
@@ -120,7 +118,7 @@ const uint32_t *ms_store_ip_events(ms_store_view *v, uint32_t ip, size_t *n)
     const uint32_t *mem = s->by_ip + s->ip_start[ip];
     size_t nm = s->ip_start[ip + 1] - s->ip_start[ip];
     *n = nm;
-    if (!spilled(s))
+    if (!ms_store_spilled(s))
         return mem;
     ms_spill *p = s->spill;
     uint64_t from = p->ip_off[ip];
@@ -158,7 +156,7 @@ size_t ms_store_walk_next(ms_store_walk *w)
 {
     const ms_store *s = w->v.s;
     int slot = w->v.slot;
-    if (!spilled(s))
+    if (!ms_store_spilled(s))
         return w->i < s->n ? w->i++ : SIZE_MAX;
     ms_spill *p = s->spill;
     if (slot < 0)

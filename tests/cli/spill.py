@@ -10,7 +10,9 @@ passes) and after most (4M); every result file (CSV, JSON, report) must be
 the same, and so must `why` for the addresses it names and `timeline`.
 That the small budgets do write temporary files is seen by running them
 where no file may grow (RLIMIT_FSIZE 0, results to standard output): they
-fail naming the folder, the in-memory run does not.
+fail naming the folder, the in-memory run does not. A bad --buffer-size
+is a usage error, a bad $MAILSLEUTH_BUFFER_SIZE a warning, a missing
+--tmpdir an error naming it.
 Usage: spill.py MAILSLEUTH SOURCE_ROOT
 """
 import filecmp
@@ -63,6 +65,20 @@ def main():
         ok = ok and cond
 
     with tempfile.TemporaryDirectory() as tmp:
+        seed = os.path.join(root, "testdata", "seeds", "000-dovecot.log")
+        p = run(binary, ["clusters", *common, "--buffer-size", "12X", seed])
+        check(p.returncode == 2 and b"--buffer-size '12X'" in p.stderr,
+              "--buffer-size 12X is a usage error (exit %d)" % p.returncode)
+        want = run(binary, ["clusters", *common, seed])
+        p = run(binary, ["clusters", *common, seed],
+                env=dict(os.environ, MAILSLEUTH_BUFFER_SIZE="lots"))
+        check(p.returncode == 0 and b"MAILSLEUTH_BUFFER_SIZE 'lots'" in p.stderr
+              and p.stdout == want.stdout,
+              "a bad MAILSLEUTH_BUFFER_SIZE is warned about, 1G taken")
+        gone = os.path.join(tmp, "no-such-folder")
+        p = run(binary, ["clusters", *common, "--tmpdir", gone, seed])
+        check(p.returncode == 3 and gone.encode() in p.stderr,
+              "a missing --tmpdir fails naming it (exit %d)" % p.returncode)
         for name, paths, extra in corpora(root, tmp):
             outs = {}
             for budget in ("0",) + BUDGETS:
