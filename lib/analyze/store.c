@@ -110,13 +110,16 @@ int ms_store_reserve(ms_store *s, size_t more)
 }
 
 /* The id of s in t; *last is the id this column got the event before,
- * taken again without hashing when its text is the same. */
-static uint32_t put(ms_intern *t, uint32_t *last, const char *str, size_t n)
+ * taken again without hashing when its text is the same. h: the text's
+ * hash when known, else NULL. */
+static uint32_t put(ms_intern *t, uint32_t *last, const char *str, size_t n,
+                    const uint32_t *h)
 {
     if (*last < t->n && t->len[*last] == n &&
         (n == 0 || memcmp(t->str[*last], str, n) == 0))
         return *last;
-    return *last = ms_intern_put(t, str, n);
+    return *last = h ? ms_intern_put_hashed(t, str, n, *h)
+                     : ms_intern_put(t, str, n);
 }
 
 /* Room for the shape ids the table may give next (its ids are dense). */
@@ -225,7 +228,9 @@ static int spill_success(ms_store *s)
     return spill_rows(s, s->n - 1);
 }
 
-int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
+/* ms_store_add; h: the hashes of the event's address and user, or NULL. */
+static int add(ms_store *s, const ms_event *e, uint32_t file,
+               const uint32_t h[2])
 {
     if (e->outcome == MS_OUT_DUPLICATE || e->outcome == MS_OUT_NONE)
         return 0;
@@ -236,22 +241,23 @@ int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
     size_t i = s->n;
     uint32_t *last = s->last;
     uint32_t ids[6] = {
-        put(&s->ips, &last[0], (const char *)e->ip.b, sizeof e->ip.b),
-        put(&s->users, &last[1], e->user.p, e->user.n),
-        put(&s->strs, &last[2], e->method.p, e->method.n),
-        put(&s->strs, &last[3], e->reason.p, e->reason.n),
-        put(&s->strs, &last[4], e->source, strlen(e->source)),
-        put(&s->strs, &last[5], e->host.p, e->host.n),
+        put(&s->ips, &last[0], (const char *)e->ip.b, sizeof e->ip.b,
+            h ? &h[0] : NULL),
+        put(&s->users, &last[1], e->user.p, e->user.n, h ? &h[1] : NULL),
+        put(&s->strs, &last[2], e->method.p, e->method.n, NULL),
+        put(&s->strs, &last[3], e->reason.p, e->reason.n, NULL),
+        put(&s->strs, &last[4], e->source, strlen(e->source), NULL),
+        put(&s->strs, &last[5], e->host.p, e->host.n, NULL),
     };
     for (int k = 0; k < 6; k++)
         if (ids[k] == UINT32_MAX)
             return -1;
-    ms_shape h = {
+    ms_shape sh = {
         .method = ids[2], .reason = ids[3], .source = ids[4], .host = ids[5],
         .file = file, .line_hi = (uint32_t)(e->line >> 32),
         .attempts = e->attempts, .outcome = e->outcome, .service = e->service,
     };
-    uint32_t shape = shape_id(s, &h);
+    uint32_t shape = shape_id(s, &sh);
     if (shape == UINT32_MAX)
         return -1;
     if (s->seq)
@@ -264,6 +270,38 @@ int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
     s->n++;
     s->nall++;
     return s->spill && e->outcome == MS_OUT_AUTH_OK ? spill_success(s) : 0;
+}
+
+int ms_store_add(ms_store *s, const ms_event *e, uint32_t file)
+{
+    return add(s, e, file, NULL);
+}
+
+/* Events a pass of ms_store_add_many looks up together. */
+#define BATCH 16
+
+int ms_store_add_many(ms_store *s, const ms_event *e, const uint32_t *file,
+                      size_t k)
+{
+    uint32_t h[BATCH][2];
+    for (size_t i = 0; i < k; i += BATCH) {
+        size_t m = k - i < BATCH ? k - i : BATCH;
+        for (size_t j = 0; j < m; j++) {
+            const ms_event *v = &e[i + j];
+            h[j][0] = ms_intern_hash((const char *)v->ip.b, sizeof v->ip.b);
+            h[j][1] = ms_intern_hash(v->user.p, v->user.n);
+            ms_intern_prefetch(&s->ips, h[j][0]);
+            ms_intern_prefetch(&s->users, h[j][1]);
+        }
+        for (size_t j = 0; j < m; j++) {
+            ms_intern_prefetch_str(&s->ips, h[j][0]);
+            ms_intern_prefetch_str(&s->users, h[j][1]);
+        }
+        for (size_t j = 0; j < m; j++)
+            if (add(s, &e[i + j], file[i + j], h[j]))
+                return -1;
+    }
+    return 0;
 }
 
 int ms_store_spill(ms_store *s, size_t mem, const char *tmpdir,

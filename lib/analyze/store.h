@@ -107,6 +107,13 @@ int ms_store_reserve(ms_store *s, size_t more);
  * ms_store_add_file. -1 when memory ran out. */
 int ms_store_add(ms_store *s, const ms_event *e, uint32_t file);
 
+/* ms_store_add of e[0 .. k), each with its file, in that order: the same
+ * store as k calls, faster when the tables outgrow the caches (their
+ * lookups wait on memory together, core/intern.h). -1 when memory ran
+ * out. */
+int ms_store_add_many(ms_store *s, const ms_event *e, const uint32_t *file,
+                      size_t k);
+
 /* Before ms_store_finish (and without a spill): keep only the events timed within [from, to)
  * (MS_TIME_NONE: unbounded), as if the others had never been added (ids
  * given again; the store is copied when any is left out). -1 when memory

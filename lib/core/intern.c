@@ -32,7 +32,7 @@ static uint64_t mix(uint64_t h, uint64_t w)
     return h ^ (h >> 29);
 }
 
-static uint32_t hash_bytes(const char *s, size_t n)
+uint32_t ms_intern_hash(const char *s, size_t n)
 {
     uint64_t h = seed() ^ (n * 0xff51afd7ed558ccdu), w;
     for (; n >= 8; s += 8, n -= 8) {
@@ -65,7 +65,6 @@ void ms_intern_free(ms_intern *t)
     ms_arena_free(&t->arena);
     free(t->str);
     free(t->len);
-    free(t->hash);
     free(t->slots);
     memset(t, 0, sizeof *t);
 }
@@ -73,19 +72,29 @@ void ms_intern_free(ms_intern *t)
 static int rehash(ms_intern *t)
 {
     uint32_t nslots = t->nslots ? t->nslots * 2 : 1024;
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+    struct ms_intern_slot *slots = calloc(nslots, sizeof *slots);
     if (!slots)
         return -1;
-    for (uint32_t id = 0; id < t->n; id++) {
-        uint32_t i = t->hash[id] & (nslots - 1);
-        while (slots[i])
+    for (uint32_t k = 0; k < t->nslots; k++) {
+        if (!t->slots[k].id1)
+            continue;
+        uint32_t i = t->slots[k].hash & (nslots - 1);
+        while (slots[i].id1)
             i = (i + 1) & (nslots - 1);
-        slots[i] = id + 1;
+        slots[i] = t->slots[k];
     }
     free(t->slots);
     t->slots = slots;
     t->nslots = nslots;
     return 0;
+}
+
+/* The length stored before a string's bytes. */
+static uint32_t stored_len(const char *str)
+{
+    uint32_t n;
+    memcpy(&n, str - sizeof n, sizeof n);
+    return n;
 }
 
 static uint32_t find(const ms_intern *t, const char *s, size_t n, uint32_t h,
@@ -96,11 +105,11 @@ static uint32_t find(const ms_intern *t, const char *s, size_t n, uint32_t h,
         return UINT32_MAX;
     }
     uint32_t i = h & (t->nslots - 1);
-    while (t->slots[i]) {
-        uint32_t id = t->slots[i] - 1;
-        if (t->hash[id] == h && t->len[id] == n && (n == 0 || memcmp(t->str[id], s, n) == 0))
-            return id;
-        i = (i + 1) & (t->nslots - 1);
+    for (; t->slots[i].id1; i = (i + 1) & (t->nslots - 1)) {
+        const struct ms_intern_slot *v = &t->slots[i];
+        if (v->hash == h && stored_len(v->str) == n &&
+            (n == 0 || memcmp(v->str, s, n) == 0))
+            return v->id1 - 1;
     }
     *slot = i;
     return UINT32_MAX;
@@ -109,14 +118,38 @@ static uint32_t find(const ms_intern *t, const char *s, size_t n, uint32_t h,
 uint32_t ms_intern_get(const ms_intern *t, const char *s, size_t n)
 {
     uint32_t slot;
-    return find(t, s, n, hash_bytes(s, n), &slot);
+    return find(t, s, n, ms_intern_hash(s, n), &slot);
+}
+
+void ms_intern_prefetch(const ms_intern *t, uint32_t h)
+{
+    if (t->nslots)
+        __builtin_prefetch(&t->slots[h & (t->nslots - 1)]);
+}
+
+void ms_intern_prefetch_str(const ms_intern *t, uint32_t h)
+{
+    if (!t->nslots)
+        return;
+    for (uint32_t i = h & (t->nslots - 1); t->slots[i].id1;
+         i = (i + 1) & (t->nslots - 1))
+        if (t->slots[i].hash == h) {
+            __builtin_prefetch(t->slots[i].str - sizeof(uint32_t));
+            return;
+        }
 }
 
 uint32_t ms_intern_put(ms_intern *t, const char *s, size_t n)
 {
+    return ms_intern_put_hashed(t, s, n, ms_intern_hash(s, n));
+}
+
+uint32_t ms_intern_put_hashed(ms_intern *t, const char *s, size_t n,
+                              uint32_t h)
+{
     if (n >= UINT32_MAX)
         return UINT32_MAX;
-    uint32_t h = hash_bytes(s, n), slot;
+    uint32_t slot = 0;
     uint32_t id = find(t, s, n, h, &slot);
     if (id != UINT32_MAX)
         return id;
@@ -132,26 +165,27 @@ uint32_t ms_intern_put(ms_intern *t, const char *s, size_t n)
         if (!len)
             return UINT32_MAX;
         t->len = len;
-        uint32_t *hs = realloc(t->hash, cap * sizeof *hs);
-        if (!hs)
-            return UINT32_MAX;
-        t->hash = hs;
         t->cap = cap;
     }
-    char *copy = ms_arena_strndup(&t->arena, n ? s : "", n);
+    uint32_t len = (uint32_t)n;
+    char *copy = ms_arena_alloc(&t->arena, sizeof len + n + 1);
     if (!copy)
         return UINT32_MAX;
+    memcpy(copy, &len, sizeof len);
+    copy += sizeof len;
+    if (n)
+        memcpy(copy, s, n);
+    copy[n] = '\0';
     id = t->n++;
     t->str[id] = copy;
-    t->len[id] = (uint32_t)n;
-    t->hash[id] = h;
+    t->len[id] = len;
     if ((uint64_t)t->n * 2 > t->nslots) {
         if (rehash(t)) {
             t->n--;
             return UINT32_MAX;
         }
-    } else {
-        t->slots[slot] = id + 1;
+        find(t, s, n, h, &slot);   /* where it goes in the new table */
     }
+    t->slots[slot] = (struct ms_intern_slot){h, id + 1, copy};
     return id;
 }

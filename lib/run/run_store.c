@@ -8,7 +8,11 @@
  * servers' folders (/var/log/qmail/current on each) stays two files. A
  * file's server label is the `server` of its first row with no host and a
  * server, else the folder the events file was found in (so events files
- * copied into one folder per server name their servers). */
+ * copied into one folder per server name their servers).
+ *
+ * Events go to the store in batches (ms_store_add_many): a scan's straight
+ * from its list; those read back, whose text the reader reuses, copied
+ * into a batch first. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +20,54 @@
 #include "core/buf.h"
 #include "input/events_in.h"
 #include "run/run_int.h"
+
+/* Events added to the store together. */
+#define BATCH 64
+
+/* Events read back waiting for the store, their strings copied. */
+typedef struct pending {
+    ms_event ev[BATCH];
+    uint32_t file[BATCH];
+    uint32_t at[BATCH][5];  /* where in text each string of ev starts */
+    size_t n;
+    ms_buf text;            /* the strings, one after another */
+} pending;
+
+/* Hand the waiting events to the store. -1 when memory ran out. */
+static int flush(pending *p, ms_store *store)
+{
+    for (size_t j = 0; j < p->n; j++) {
+        ms_event *e = &p->ev[j];
+        ms_str *str[4] = {&e->user, &e->method, &e->reason, &e->host};
+        for (int k = 0; k < 4; k++)
+            str[k]->p = p->text.p + p->at[j][k];
+        e->source = p->text.p + p->at[j][4];
+    }
+    size_t n = p->n;
+    p->n = 0;
+    p->text.n = 0;
+    return ms_store_add_many(store, p->ev, p->file, n);
+}
+
+/* Keep e (for file) until the batch is full. -1 when memory ran out. */
+static int queue(pending *p, ms_store *store, const ms_event *e,
+                 uint32_t file)
+{
+    ms_event *c = &p->ev[p->n];
+    *c = *e;
+    c->session = (ms_str){"", 0};
+    const ms_str *str[4] = {&e->user, &e->method, &e->reason, &e->host};
+    for (int k = 0; k < 4; k++) {
+        p->at[p->n][k] = (uint32_t)p->text.n;
+        ms_buf_add(&p->text, str[k]->p, str[k]->n);
+    }
+    p->at[p->n][4] = (uint32_t)p->text.n;
+    ms_buf_add(&p->text, e->source, strlen(e->source) + 1);
+    if (p->text.failed)
+        return -1;
+    p->file[p->n++] = file;
+    return p->n == BATCH ? flush(p, store) : 0;
+}
 
 typedef struct add_ctx {
     ms_store *store;
@@ -27,6 +79,7 @@ typedef struct add_ctx {
     const char *folder;     /* … and its folder */
     ms_filter *filter;      /* its last event seen */
     ms_buf key;             /* folder, NUL, name, NUL: the last row's */
+    pending wait;
     size_t nfolder;         /* strlen(folder); key empty for a new file */
     uint32_t k;             /* key's id in names */
     int failed;
@@ -85,7 +138,7 @@ static int add_event(void *ctx, const ms_event *e, const char *file_column,
     ms_filter_see(&a->filter->last, e);
     const ms_store *st = a->store;
     if (!ms_filter_match(a->filter, e, st->strs.str[st->file_server[a->ids[k]]]) ||
-        ms_store_add(a->store, e, a->ids[k]) == 0)
+        queue(&a->wait, a->store, e, a->ids[k]) == 0)
         return 0;
 fail:
     a->failed = 1;
@@ -124,6 +177,8 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
         size_t before = r->store.nall;
         int bad = ms_events_read(src->v[i].path, src->v[i].path, add_event, &a,
                                  w, &e) && !a.failed;
+        if (!a.failed && flush(&a.wait, a.store))
+            a.failed = 1;
         if (bad && e.code == MS_ERR_NOMEM) {
             a.failed = 1;
             break;
@@ -139,6 +194,7 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
     free(a.ids);
     free(a.labelled);
     ms_buf_free(&a.key);
+    ms_buf_free(&a.wait.text);
     ms_intern_free(&names);
     return a.failed ? ms_store_fail(&r->store, err) : 0;
 }
@@ -152,14 +208,22 @@ int ms_run_store_scan(ms_run_result *r, ms_file_scan *f, const char *folder,
         id = -1;
     /* The scan's copy shrinks as the store's grows (peak memory). */
     uint64_t counted = 0;
+    ms_event ev[BATCH];
+    uint32_t file[BATCH];
+    size_t n = 0;
     for (size_t k = 0; id >= 0 && k < f->evs.n; k++) {
-        ms_event e;
-        ms_scan_events_get(&f->evs, k, f->file_index, &e);
-        counted += e.outcome != MS_OUT_DUPLICATE;
-        if (ms_filter_match(&r->filter, &e, folder) &&
-            ms_store_add(&r->store, &e, (uint32_t)id))
-            id = -1;
-        if ((k + 1) % 65536 == 0)
+        ms_event *e = &ev[n];
+        ms_scan_events_get(&f->evs, k, f->file_index, e);
+        counted += e->outcome != MS_OUT_DUPLICATE;
+        if (ms_filter_match(&r->filter, e, folder))
+            file[n++] = (uint32_t)id;
+        int release = (k + 1) % 65536 == 0;
+        if ((n == BATCH || release || k + 1 == f->evs.n) && n) {
+            if (ms_store_add_many(&r->store, ev, file, n))
+                id = -1;
+            n = 0;
+        }
+        if (release)
             ms_scan_events_release(&f->evs, k + 1);
     }
     if (id >= 0 && ms_inputs_add_scan(&r->inputs, f, counted))

@@ -1,7 +1,7 @@
 /* test_intern.c — core/intern.h: ids in first-seen order whatever the
  * hash, every length (a word at a time and the bytes after), NUL bytes
- * inside, strings that differ only at their end or only by length, and
- * growth through many rehashes. */
+ * inside, strings that differ only at their end or only by length,
+ * growth through many rehashes, and the hashed calls with their hints. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,11 +64,47 @@ static void test_many(void **state)
     ms_intern_free(&t);
 }
 
+/* The hashed calls: the same ids as ms_intern_put; hints change nothing;
+ * and strings given one hash for all (every probe meets the others'
+ * slots) still get ids of their own and are found again. */
+static void test_hashed(void **state)
+{
+    (void)state;
+    ms_intern t, same;
+    assert_int_equal(ms_intern_init(&t), 0);
+    assert_int_equal(ms_intern_init(&same), 0);
+    char s[32];
+    for (unsigned i = 0; i < 5000; i++) {
+        int n = snprintf(s, sizeof s, "name%u", i % 3000);
+        uint32_t h = ms_intern_hash(s, (size_t)n);
+        ms_intern_prefetch(&t, h);
+        ms_intern_prefetch_str(&t, h);
+        uint32_t want = i < 3000 ? i + 1 : i % 3000 + 1;
+        assert_int_equal(ms_intern_put_hashed(&t, s, (size_t)n, h), want);
+        assert_int_equal(ms_intern_get(&t, s, (size_t)n), want);
+        if (i < 600) {
+            ms_intern_prefetch_str(&same, 7);
+            assert_int_equal(ms_intern_put_hashed(&same, s, (size_t)n, 7),
+                             i + 1);
+        }
+    }
+    assert_int_equal(t.n, 3001);
+    for (unsigned i = 0; i < 600; i++) {
+        int n = snprintf(s, sizeof s, "name%u", i);
+        assert_int_equal(ms_intern_put_hashed(&same, s, (size_t)n, 7), i + 1);
+        assert_string_equal(same.str[i + 1], s);
+    }
+    assert_int_equal(same.n, 601);
+    ms_intern_free(&t);
+    ms_intern_free(&same);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ids_and_lengths),
         cmocka_unit_test(test_many),
+        cmocka_unit_test(test_hashed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

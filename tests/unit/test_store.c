@@ -4,7 +4,8 @@
  * order: merged) or far from it (reversed: the full sort), every column
  * moving with its event; and each ip's list is in time order. Strings are
  * interned through a one-event memo; room can be made ahead. An event's
- * server is its host, else its file's label, else none. */
+ * server is its host, else its file's label, else none. Adding a batch
+ * at once fills the same store as adding its events one by one. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -190,6 +191,67 @@ static void test_servers(void **state)
     ms_store_free(&s);
 }
 
+/* ms_store_add_many (in batches of every size, across its passes) fills
+ * the store exactly as one ms_store_add an event: the same rows, ids and
+ * shapes, duplicates and empty events skipped, two files. */
+static void test_add_many(void **state)
+{
+    (void)state;
+    enum { K = 1000 };
+    static ms_event e[K];
+    static uint32_t file[K];
+    static char user[K][16];
+    for (size_t k = 0; k < K; k++) {
+        snprintf(user[k], sizeof user[k], "u%zu", k * 7 % 97);
+        e[k] = (ms_event){.time = (int64_t)(k / 3) * MS_NS_PER_S,
+                          .outcome = k % 11 == 5 ? MS_OUT_DUPLICATE
+                                   : k % 13 == 4 ? MS_OUT_NONE
+                                   : k % 2 ? MS_OUT_AUTH_OK : MS_OUT_AUTH_FAIL,
+                          .attempts = 1, .line = k + 1,
+                          .source = k % 5 ? "x" : "y",
+                          .user = {user[k], (uint32_t)strlen(user[k])}};
+        e[k].method.p = e[k].reason.p = e[k].session.p = e[k].host.p = "";
+        char ip[32];
+        snprintf(ip, sizeof ip, "198.51.100.%zu", k * 31 % 251);
+        assert_true(ms_ip_parse(ip, strlen(ip), &e[k].ip));
+        file[k] = k % 17 == 0;
+    }
+    ms_store one;
+    assert_int_equal(ms_store_init(&one), 0);
+    assert_true(ms_store_add_file(&one, "a") == 0);
+    assert_true(ms_store_add_file(&one, "b") == 1);
+    for (size_t k = 0; k < K; k++)
+        assert_int_equal(ms_store_add(&one, &e[k], file[k]), 0);
+    for (size_t step = 1; step <= 40; step += 13) {
+        ms_store many;
+        assert_int_equal(ms_store_init(&many), 0);
+        assert_true(ms_store_add_file(&many, "a") == 0);
+        assert_true(ms_store_add_file(&many, "b") == 1);
+        for (size_t k = 0, m; k < K; k += m) {
+            m = K - k < step + k % 5 ? K - k : step + k % 5;
+            assert_int_equal(ms_store_add_many(&many, e + k, file + k, m), 0);
+        }
+        assert_int_equal(many.n, one.n);
+        assert_int_equal(many.nall, one.nall);
+        assert_int_equal(many.ips.n, one.ips.n);
+        assert_int_equal(many.users.n, one.users.n);
+        assert_int_equal(many.shape_ids.n, one.shape_ids.n);
+        for (size_t i = 0; i < one.n; i++) {
+            assert_int_equal(many.time[i], one.time[i]);
+            assert_int_equal(many.ip[i], one.ip[i]);
+            assert_int_equal(many.user[i], one.user[i]);
+            assert_int_equal(many.shape[i], one.shape[i]);
+            assert_int_equal(many.line_lo[i], one.line_lo[i]);
+        }
+        for (uint32_t u = 0; u < one.users.n; u++)
+            assert_string_equal(many.users.str[u], one.users.str[u]);
+        assert_memory_equal(many.shapes, one.shapes,
+                            one.shape_ids.n * sizeof *one.shapes);
+        ms_store_free(&many);
+    }
+    ms_store_free(&one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_repeated_strings),
         cmocka_unit_test(test_reserve),
         cmocka_unit_test(test_servers),
+        cmocka_unit_test(test_add_many),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
