@@ -19,11 +19,14 @@ int ms_store_init(ms_store *s)
     _Static_assert(sizeof(ms_shape) == 28, "ms_shape has padding");
     if (ms_intern_init(&s->ips) || ms_intern_init(&s->users) ||
         ms_intern_init(&s->strs) || ms_intern_init(&s->shape_ids) ||
-        !(s->shapes = calloc(16, sizeof *s->shapes))) {
+        !(s->shapes = calloc(16, sizeof *s->shapes)) ||
+        !(s->ipv = calloc(16, sizeof *s->ipv))) {
         ms_store_free(s);
         return -1;
     }
     s->shapes_cap = 16;
+    s->ipv_cap = 16;
+    s->nipv = 1;   /* id 0, "": no address */
     return 0;
 }
 
@@ -46,6 +49,7 @@ void ms_store_free(ms_store *s)
     ms_intern_free(&s->strs);
     ms_intern_free(&s->shape_ids);
     free(s->shapes);
+    free(s->ipv);
     for (size_t i = 0; i < s->nfiles; i++)
         free(s->files[i]);
     free(s->files);
@@ -228,6 +232,20 @@ static int spill_success(ms_store *s)
     return spill_rows(s, s->n - 1);
 }
 
+/* Address id s->nipv, the next, is ip. -1 when memory ran out. */
+static int add_ipv(ms_store *s, const ms_ip *ip)
+{
+    if (s->nipv == s->ipv_cap) {
+        ms_ip *p = realloc(s->ipv, 2 * s->ipv_cap * sizeof *p);
+        if (!p)
+            return -1;
+        s->ipv = p;
+        s->ipv_cap *= 2;
+    }
+    s->ipv[s->nipv++] = *ip;
+    return 0;
+}
+
 /* ms_store_add; h: the hashes of the event's address and user, or NULL. */
 static int add(ms_store *s, const ms_event *e, uint32_t file,
                const uint32_t h[2])
@@ -252,6 +270,8 @@ static int add(ms_store *s, const ms_event *e, uint32_t file,
     for (int k = 0; k < 6; k++)
         if (ids[k] == UINT32_MAX)
             return -1;
+    if (ids[0] == s->nipv && add_ipv(s, &e->ip))
+        return -1;
     ms_shape sh = {
         .method = ids[2], .reason = ids[3], .source = ids[4], .host = ids[5],
         .file = file, .line_hi = (uint32_t)(e->line >> 32),

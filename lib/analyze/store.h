@@ -58,6 +58,8 @@ typedef struct ms_store {
     uint32_t *seq;        /* once spilling: each row's place in add order */
     struct ms_spill *spill;   /* NULL: every event in memory */
     ms_intern ips;        /* 16-byte ms_ip values */
+    ms_ip *ipv;           /* the same by id, side by side (one load) */
+    size_t nipv, ipv_cap;
     ms_intern users;
     ms_intern strs;
     ms_intern shape_ids;  /* ms_shape bytes -> index in shapes */
@@ -216,7 +218,7 @@ static inline uint32_t ms_store_server(const ms_store *s, size_t i)
 
 static inline const ms_ip *ms_store_ip(const ms_store *s, uint32_t id)
 {
-    return (const ms_ip *)(const void *)s->ips.str[id];
+    return &s->ipv[id];
 }
 
 #endif

@@ -443,7 +443,7 @@ static void prefetch_rows(ms_rctx *c, size_t i)
     if (i + STRINGS_AHEAD < c->ntl) {
         uint32_t f = tl_event(c, &c->tl[1], i + STRINGS_AHEAD);
         __builtin_prefetch(s->users.str[s->user[f]]);
-        __builtin_prefetch(s->ips.str[s->ip[f]]);
+        __builtin_prefetch(ms_store_ip(s, s->ip[f]));
     }
 }
 
