@@ -1,7 +1,9 @@
 /* events_in.c — events files back into ms_event values (see events_in.h).
  *
- * The file is read through ms_reader in 64 KiB chunks; the first chunk is
- * sniffed to tell CSV from NDJSON. Chunks are cut at each '\n' so the
+ * The file is read through ms_reader: a first chunk of up to 64 KiB,
+ * sniffed to tell CSV from NDJSON, then blocks of whole lines from
+ * ms_lines (input/lines.h: a compressed file is decompressed ahead by a
+ * thread of its own). Chunks are cut at each '\n' so the
  * physical line number is always known: CSV segments are fed to libcsv
  * (which handles quoting, embedded commas, quotes and newlines), whose
  * field callback copies each field, decoded, into one reused row buffer
@@ -27,6 +29,7 @@
 #include "core/buf.h"
 #include "core/events_format.h"
 #include "core/intern.h"
+#include "input/lines.h"
 #include "input/reader.h"
 
 #define CHUNK (64 * 1024)
@@ -434,9 +437,14 @@ static void csv_segment(rd *r, const char *s, size_t n, int eol)
     if (r->p.pstate == CSV_ROW_NOT_BEGUN) {
         r->row_line = r->lineno;
         r->row_bytes = 0;
-        if (eol && csv_plain_line(r, s, n))
-            return;
     }
+    if (r->row_bytes + n > MAX_ROW) {   /* its bytes as read, '\n's too */
+        bad_row(r, r->row_line, "row over 1 MiB (an unterminated quote?)");
+        csv_resync(r, eol);
+        return;
+    }
+    if (r->p.pstate == CSV_ROW_NOT_BEGUN && eol && csv_plain_line(r, s, n))
+        return;
     r->row_bytes += n;
     size_t used = csv_parse(&r->p, s, n, csv_field, csv_row, r);
     if (r->fatal || r->stop)
@@ -449,11 +457,6 @@ static void csv_segment(rd *r, const char *s, size_t n, int eol)
         /* The rest of this piece is dropped, its '\n' too; without one,
          * the rest of the line is still to come and is dropped as well. */
         bad_row(r, r->row_line, "malformed quoting");
-        csv_resync(r, eol);
-        return;
-    }
-    if (r->p.pstate != CSV_ROW_NOT_BEGUN && r->row_bytes > MAX_ROW) {
-        bad_row(r, r->row_line, "row over 1 MiB (an unterminated quote?)");
         csv_resync(r, eol);
     }
 }
@@ -723,6 +726,7 @@ int ms_events_read(const char *path, const char *name, ms_events_emit_fn emit,
     }
 
     int ret = 0, broke = 0;
+    ms_lines *lines = NULL;
     size_t first = fill_first(rdr, buf, CHUNK, &broke, err);
     size_t i = 0;
     while (i < first && is_ws(buf[i]))
@@ -746,15 +750,28 @@ int ms_events_read(const char *path, const char *name, ms_events_emit_fn emit,
         memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         start = 3;
     feed(r, buf + start, first - start);
-    while (!broke && !r->stop && !r->fatal) {
-        ptrdiff_t got = ms_reader_read(rdr, buf, CHUNK, err);
+    /* The rest in blocks of whole lines, decompressed ahead by a thread of
+     * their own. A line too long for a block comes cut, without its '\n':
+     * given one, it is a row too long, dropped. */
+    ms_lines_opts lo = {.max_line = MAX_ROW + 1};
+    if (!broke && !(lines = ms_lines_new(rdr, &lo))) {
+        ret = ms_fail(err, MS_ERR_NOMEM, "%s: out of memory", name);
+        goto out;
+    }
+    for (int cut = 0; !broke && !r->stop && !r->fatal;) {
+        const char *text;
+        size_t len;
+        int got = ms_lines_block(lines, &text, &len, err);
         if (got < 0) {
             broke = 1;
             break;
         }
         if (got == 0)
             break;
-        feed(r, buf, (size_t)got);
+        if (cut)
+            feed(r, "\n", 1);
+        feed(r, text, len);
+        cut = len && text[len - 1] != '\n';
     }
     if (!broke && !r->stop && !r->fatal) {
         /* The last line may lack its '\n'. */
@@ -783,6 +800,7 @@ out:
     ms_intern_free(&r->files);
     free(r);
     free(buf);
+    ms_lines_free(lines);
     ms_reader_close(rdr);
     return ret;
 }

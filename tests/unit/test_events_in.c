@@ -3,7 +3,8 @@
  * names (formula starts, quotes, commas, newlines, NUL, invalid UTF-8),
  * columns in another order or missing (a file without the server column
  * gives no server), damaged rows that must be skipped with a warning naming
- * the line, and files that are not events files. */
+ * the line (rows over 1 MiB however they fall), and files that are not
+ * events files. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -606,6 +607,49 @@ static void test_damaged_csv_tail(void **state)
     drop(path);
 }
 
+/* Rows over 1 MiB, on one line or spread over lines, plain and gzip'd
+ * (read ahead by a thread), are dropped with a warning at their first
+ * line whatever their length; the rows after them are read. A line longer
+ * than the reading's blocks (6 MiB) comes cut: it is dropped too, and the
+ * next line is not glued to it. */
+static void test_huge_rows(void **state)
+{
+    (void)state;
+    ms_buf b = {0};
+    ms_buf_adds(&b, "time,ip,outcome,user\n"
+                    "2007-01-21T09:51:25Z,1.2.3.4,auth_fail,a\n");
+    static const size_t sizes[] = {1024 * 1024, 1536 * 1024, 6 * 1024 * 1024};
+    for (size_t i = 0; i < 3; i++) {
+        ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,auth_fail,");
+        for (size_t k = 0; k < sizes[i]; k++)
+            ms_buf_addc(&b, 'A');
+        ms_buf_adds(&b, "\n2007-01-21T09:51:25Z,1.2.3.4,auth_ok,b\n");
+    }
+    /* A quoted field over lines (its row is dropped at the line where it
+     * passes 1 MiB; reading goes on at the next line). */
+    ms_buf_adds(&b, "2007-01-21T09:51:25Z,1.2.3.4,auth_fail,\"");
+    for (size_t k = 0; k < 40000; k++)   /* 29 bytes a line */
+        ms_buf_adds(&b, "line of a quote never closed\n");
+    assert_false(b.failed);
+    for (int gz = 0; gz < 2; gz++) {
+        char *path = gz ? write_gz(b.p, b.n) : write_tmp(b.p, b.n);
+        sink k = {0};
+        ms_error err = {0};
+        assert_int_equal(read_file(path, &k, &err), 0);
+        assert_int_equal(k.n, 4);
+        assert_string_equal(k.v[0].user, "a");
+        for (size_t i = 1; i < 4; i++)
+            assert_string_equal(k.v[i].user, "b");
+        for (uint64_t line = 3; line <= 9; line += 2)
+            assert_true(warned_at(&k, line, "1 MiB"));
+        assert_false(warned_at(&k, 4, ""));
+        assert_false(warned_at(&k, 8, ""));
+        sink_free(&k);
+        drop(path);
+    }
+    ms_buf_free(&b);
+}
+
 static void test_damaged_json(void **state)
 {
     (void)state;
@@ -794,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_plain_rows_as_libcsv),
         cmocka_unit_test(test_damaged_csv),
         cmocka_unit_test(test_damaged_csv_tail),
+        cmocka_unit_test(test_huge_rows),
         cmocka_unit_test(test_damaged_json),
         cmocka_unit_test(test_not_events),
         cmocka_unit_test(test_sniff),
