@@ -11,14 +11,15 @@
  * copied into one folder per server name their servers).
  *
  * Events go to the store in batches (ms_store_add_many): a scan's straight
- * from its list; those read back, whose text the reader reuses, copied
+ * from its list; those read back (on a thread of their own,
+ * input/events_ahead.h), whose text lives only during the call, copied
  * into a batch first. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
-#include "input/events_in.h"
+#include "input/events_ahead.h"
 #include "run/run_int.h"
 
 /* Events added to the store together. */
@@ -175,8 +176,8 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
         a.nfolder = strlen(a.folder);
         a.key.n = 0;
         size_t before = r->store.nall;
-        int bad = ms_events_read(src->v[i].path, src->v[i].path, add_event, &a,
-                                 w, &e) && !a.failed;
+        int bad = ms_events_read_ahead(src->v[i].path, src->v[i].path,
+                                       add_event, &a, w, &e) && !a.failed;
         if (!a.failed && flush(&a.wait, a.store))
             a.failed = 1;
         if (bad && e.code == MS_ERR_NOMEM) {

@@ -4,7 +4,8 @@
  * columns in another order or missing (a file without the server column
  * gives no server), damaged rows that must be skipped with a warning naming
  * the line (rows over 1 MiB however they fall), and files that are not
- * events files. */
+ * events files; all of it read here, then again read ahead on a thread
+ * (input/events_ahead.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include <zlib.h>
 
 #include "core/buf.h"
+#include "input/events_ahead.h"
 #include "input/events_in.h"
 #include "output/events_out.h"
 
@@ -101,10 +103,14 @@ static void sink_free(sink *k)
     memset(k, 0, sizeof *k);
 }
 
+/* Every test runs twice: read here, then read ahead on a thread. */
+static int ahead;
+
 static int read_file(const char *path, sink *k, ms_error *err)
 {
     ms_warner w = {on_warn, k};
-    return ms_events_read(path, "events-under-test", on_event, k, &w, err);
+    return (ahead ? ms_events_read_ahead : ms_events_read)(
+        path, "events-under-test", on_event, k, &w, err);
 }
 
 /* ---- temp files ----------------------------------------------------- */
@@ -845,5 +851,7 @@ int main(void)
         cmocka_unit_test(test_empty_and_stop),
         cmocka_unit_test(test_truncated_gz),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("read", tests, NULL, NULL);
+    ahead = 1;
+    return failed + cmocka_run_group_tests_name("read ahead", tests, NULL, NULL);
 }
