@@ -157,7 +157,8 @@ static int fill_store(const ms_run_settings *s, ms_run_result *r,
     ms_file_scan *files = NULL;
     int rc = expand(s, r, &src, w, err);
     if (rc == 0)
-        rc = ms_run_store_events_files(r, &src, &logs, w, err);
+        rc = ms_run_store_events_files(r, &src, &logs, s->threads != 1, w,
+                                       err);
     if (rc == 0 && logs.n)
         rc = scan(s, rec, &logs, &files, err);
     if (rc == 0 && files)

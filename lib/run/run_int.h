@@ -10,11 +10,12 @@
 #include "run/run.h"
 
 /* Read the events files among src into the store (each damaged one
- * warned about and counted); the logs are left in *logs (its v
- * allocated, its strings src's). -1 when memory ran out. */
+ * warned about and counted; ahead: each read on a thread of its own,
+ * input/events_ahead.h); the logs are left in *logs (its v allocated, its
+ * strings src's). -1 when memory ran out. */
 int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
-                              ms_source_list *logs, const ms_warner *w,
-                              ms_error *err);
+                              ms_source_list *logs, int ahead,
+                              const ms_warner *w, ms_error *err);
 
 /* Move one log's events into the store (its server label the folder it
  * was found in), freeing the scan's copy as they go, and note the file

@@ -11,15 +11,16 @@
  * copied into one folder per server name their servers).
  *
  * Events go to the store in batches (ms_store_add_many): a scan's straight
- * from its list; those read back (on a thread of their own,
- * input/events_ahead.h), whose text lives only during the call, copied
- * into a batch first. */
+ * from its list; those read back (on a thread of their own unless one
+ * thread was asked for, input/events_ahead.h), whose text lives only
+ * during the call, copied into a batch first. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "input/events_ahead.h"
+#include "input/events_in.h"
 #include "run/run_int.h"
 
 /* Events added to the store together. */
@@ -147,8 +148,8 @@ fail:
 }
 
 int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
-                              ms_source_list *logs, const ms_warner *w,
-                              ms_error *err)
+                              ms_source_list *logs, int ahead,
+                              const ms_warner *w, ms_error *err)
 {
     ms_intern names;
     add_ctx a = {.store = &r->store, .names = &names, .filter = &r->filter};
@@ -176,8 +177,9 @@ int ms_run_store_events_files(ms_run_result *r, const ms_source_list *src,
         a.nfolder = strlen(a.folder);
         a.key.n = 0;
         size_t before = r->store.nall;
-        int bad = ms_events_read_ahead(src->v[i].path, src->v[i].path,
-                                       add_event, &a, w, &e) && !a.failed;
+        int bad = (ahead ? ms_events_read_ahead : ms_events_read)(
+                      src->v[i].path, src->v[i].path, add_event, &a, w, &e) &&
+                  !a.failed;
         if (!a.failed && flush(&a.wait, a.store))
             a.failed = 1;
         if (bad && e.code == MS_ERR_NOMEM) {

@@ -76,6 +76,9 @@ SCENARIOS = {
                         "{D}/out", "testdata/sample"], None, "out", True),
     "events-file": (["analyze", "-j", "1", "-q", "--no-geo", "-o", "{D}/out",
                      "{W}/events.csv"], None, "out", False),
+    # The same, read ahead on a thread (input/events_ahead.c).
+    "events-file-ahead": (["analyze", "-j", "2", "-q", "--no-geo", "-o",
+                           "{D}/out", "{W}/events.csv"], None, "out", False),
     "hosts": (["analyze", "-j", "1", "-q", "--no-geo", "--hosts",
                "{W}/hosts.csv", "-o", "{D}/out", "{W}/events.csv"], None, "out",
               False),
