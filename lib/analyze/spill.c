@@ -127,7 +127,8 @@ int ms_spill_init(ms_spill *p, const ms_store *s, size_t mem,
                   const char *tmpdir, ms_error *err)
 {
     memset(p, 0, sizeof *p);
-    p->fd_ip = p->fd_time = -1;
+    p->fd_ip = p->fd_time = p->added.fd = -1;
+    p->in_order = 1;
     p->mem = mem;
     /* Half the budget for the successes kept in the columns (24 bytes
      * each), half for the sort's buffer: when the first spills, both are
@@ -157,6 +158,9 @@ void ms_spill_free(ms_spill *p)
         close(p->fd_ip);
     if (p->fd_time >= 0)
         close(p->fd_time);
+    if (p->added.fd >= 0)
+        close(p->added.fd);
+    free(p->added.b);
     free(p->ipkey);
     free(p->ip_off);
     free(p->ip_rows);
@@ -169,6 +173,56 @@ void ms_spill_free(ms_spill *p)
     free(p->tmpdir);
     pthread_mutex_destroy(&p->lock);
     memset(p, 0, sizeof *p);
+}
+
+static int flush(ms_spill *p, ms_spill_out *o)
+{
+    if (o->n && ms_write_at(o->fd, o->b, o->n, o->off))
+        return ms_spill_fail(p, MS_ERR_IO, "%s: cannot write a temporary "
+                             "file of events: %s", p->tmpdir,
+                             strerror(errno));
+    o->off += o->n;
+    o->n = 0;
+    return 0;
+}
+
+/* Append row r through o's buffer of OUT_BUF bytes. */
+static int put(ms_spill *p, ms_spill_out *o, const void *r)
+{
+    if (o->n + MS_SPILL_ROW > OUT_BUF && flush(p, o))
+        return -1;
+    memcpy(o->b + o->n, r, MS_SPILL_ROW);
+    o->n += MS_SPILL_ROW;
+    return 0;
+}
+
+static int new_file(ms_spill *p, int *fd)
+{
+    if ((*fd = ms_tmpfile(p->tmpdir)) < 0)
+        return ms_spill_fail(p, MS_ERR_IO, "%s: cannot create a temporary "
+                             "file of events: %s", p->tmpdir, strerror(errno));
+    return 0;
+}
+
+/* Row r, just added, kept in add order too while the rows come in time
+ * order; at the first that does not, that file is dropped. */
+static int add_in_order(ms_spill *p, const ms_store *s, const unsigned char *r)
+{
+    if (p->rows && by_time(p->last, r, (void *)s) > 0) {
+        p->in_order = 0;
+        close(p->added.fd);
+        free(p->added.b);
+        p->added = (ms_spill_out){.fd = -1};
+        return 0;
+    }
+    memcpy(p->last, r, MS_SPILL_ROW);
+    if (!p->added.b) {
+        if (!(p->added.b = malloc(OUT_BUF)))
+            return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
+        if (new_file(p, &p->added.fd))
+            return -1;
+    }
+    return put(p, &p->added, r);
 }
 
 int ms_spill_add(ms_spill *p, const ms_store *s, size_t i)
@@ -188,51 +242,16 @@ int ms_spill_add(ms_spill *p, const ms_store *s, size_t i)
     }
     unsigned char r[MS_SPILL_ROW];
     pack(s, i, r);
+    if (p->in_order && add_in_order(p, s, r))
+        return -1;
     p->rows++;
     if (ms_extsort_add(&p->sort, r, &p->err))
         return -1;
     return 0;
 }
 
-/* Rows appended to a file through a buffer of OUT_BUF bytes. */
-typedef struct out {
-    ms_spill *p;
-    int fd;
-    uint64_t off;
-    size_t n;
-    unsigned char *b;
-} out;
-
-static int flush(out *o)
-{
-    if (o->n && ms_write_at(o->fd, o->b, o->n, o->off))
-        return ms_spill_fail(o->p, MS_ERR_IO, "%s: cannot write a temporary "
-                             "file of events: %s", o->p->tmpdir,
-                             strerror(errno));
-    o->off += o->n;
-    o->n = 0;
-    return 0;
-}
-
-static int put(out *o, const void *r)
-{
-    if (o->n + MS_SPILL_ROW > OUT_BUF && flush(o))
-        return -1;
-    memcpy(o->b + o->n, r, MS_SPILL_ROW);
-    o->n += MS_SPILL_ROW;
-    return 0;
-}
-
-static int new_file(ms_spill *p, int *fd)
-{
-    if ((*fd = ms_tmpfile(p->tmpdir)) < 0)
-        return ms_spill_fail(p, MS_ERR_IO, "%s: cannot create a temporary "
-                             "file of events: %s", p->tmpdir, strerror(errno));
-    return 0;
-}
-
 /* The sorted rows by ip into fd_ip, each ip's first row noted. */
-static int write_by_ip(ms_spill *p, const ms_store *s, out *o)
+static int write_by_ip(ms_spill *p, const ms_store *s, ms_spill_out *o)
 {
     uint32_t nips = (uint32_t)s->ips.n;
     p->ip_off = calloc((size_t)nips + 1, sizeof *p->ip_off);
@@ -252,10 +271,10 @@ static int write_by_ip(ms_spill *p, const ms_store *s, out *o)
             p->ip_off[ip] = row;
             p->order[placed++] = ip;
         }
-        if (put(o, r))
+        if (put(p, o, r))
             return -1;
     }
-    if (p->err.code != MS_OK || flush(o))
+    if (p->err.code != MS_OK || flush(p, o))
         return -1;
     ms_extsort_free(&p->sort);
     free(p->ipkey);   /* the sort by address is done */
@@ -270,9 +289,19 @@ static int write_by_ip(ms_spill *p, const ms_store *s, out *o)
     return 0;
 }
 
-/* fd_ip read back through a sort by time into fd_time. */
-static int write_by_time(ms_spill *p, const ms_store *s, out *o)
+/* fd_ip read back through a sort by time into fd_time; or, when the
+ * rows came in that order, the file they were appended to as they came. */
+static int write_by_time(ms_spill *p, const ms_store *s, ms_spill_out *o)
 {
+    if (p->in_order && p->added.fd >= 0) {
+        if (flush(p, &p->added))
+            return -1;
+        p->fd_time = p->added.fd;
+        p->added.fd = -1;
+        free(p->added.b);
+        p->added.b = NULL;
+        return 0;
+    }
     if (ms_extsort_init(&p->sort, MS_SPILL_ROW, p->mem, p->tmpdir, by_time,
                         (void *)s, &p->err))
         return -1;
@@ -291,12 +320,12 @@ static int write_by_time(ms_spill *p, const ms_store *s, out *o)
     }
     if (ms_extsort_finish(&p->sort, &p->err) || new_file(p, &p->fd_time))
         return -1;
-    *o = (out){p, p->fd_time, 0, 0, o->b};
+    *o = (ms_spill_out){p->fd_time, 0, 0, o->b};
     const unsigned char *r;
     while ((r = ms_extsort_next(&p->sort, &p->err)))
-        if (put(o, r))
+        if (put(p, o, r))
             return -1;
-    if (p->err.code != MS_OK || flush(o))
+    if (p->err.code != MS_OK || flush(p, o))
         return -1;
     ms_extsort_free(&p->sort);
     return 0;
@@ -304,7 +333,7 @@ static int write_by_time(ms_spill *p, const ms_store *s, out *o)
 
 int ms_spill_finish(ms_spill *p, const ms_store *s)
 {
-    out o = {p, -1, 0, 0, malloc(OUT_BUF)};
+    ms_spill_out o = {-1, 0, 0, malloc(OUT_BUF)};
     if (!o.b)
         return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
     int rc = write_by_ip(p, s, &o) || write_by_time(p, s, &o) ? -1 : 0;

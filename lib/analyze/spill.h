@@ -11,8 +11,11 @@
  * memory. Finishing
  * writes them out in that order as 28-byte rows, with the first row of
  * each address, then sorts them again into a second file by (time, file,
- * line, add order). Both files are nameless temporary files in the
- * folder given.
+ * line, add order). That second sort is spared when the successes came in
+ * that order (one events file, or one log): they are also appended, as
+ * they come, to a file of their own for as long as each comes after the
+ * one before, and that file is the second. All are nameless temporary
+ * files in the folder given.
  *
  * Reading back (store.h's views and walks) copies rows into room at the
  * end of the store's columns, one region a reader ("slot"), so that every
@@ -33,6 +36,14 @@
 #define MS_SPILL_CHUNK 4096      /* rows a time walk reads a call */
 #define MS_SPILL_WINDOW 37449    /* rows of fd_ip a view reads a call (1 MiB) */
 
+/* Rows appended to a file through a buffer. */
+typedef struct ms_spill_out {
+    int fd;                      /* -1: none */
+    uint64_t off;                /* bytes written */
+    size_t n;                    /* bytes in b */
+    unsigned char *b;
+} ms_spill_out;
+
 typedef struct ms_spill {
     size_t mem;                  /* the budget, bytes: half the kept
                                     successes' and half the first sort's,
@@ -43,6 +54,10 @@ typedef struct ms_spill {
     char *tmpdir;
     ms_extsort sort;             /* by (address, time, file, line, seq) */
     uint64_t *ipkey;             /* by ip: its place as 64 bits tell it */
+    int in_order;                /* every row came after the one before,
+                                    by (time, file, line, add order) */
+    ms_spill_out added;          /* … and went here, while that lasts */
+    unsigned char last[MS_SPILL_ROW];   /* the row added last */
     size_t nipkey, ipkey_cap;
     ms_error err;                /* the first failure, sticky */
     pthread_mutex_t lock;        /* err and the slots */

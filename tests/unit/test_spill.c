@@ -2,8 +2,9 @@
  * spill to temporary files gives back, through walks and views, exactly
  * the events and order of the same store kept in memory: ties in (time,
  * file, line) by add order, files out of order, budgets of one success, a
- * few, many runs; two views at once; a walk started again; a folder that
- * cannot take the files refused before any work. */
+ * few, many runs; two views at once; a walk started again; events added
+ * in time order taken as they came, without the sort by time; a folder
+ * that cannot take the files refused before any work. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,14 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/spill.h"
 #include "analyze/store.h"
 
 #define N 6000
 
+/* Events added in time order (one file), or not (three). */
+static int ordered;
+
 /* Event k: a success 3 times in 4, from one of 37 addresses, at a second
  * shared with nine others, on a line shared with two others, in one of
- * three files added out of time order, named after k; one in 11 from
- * an IPv6 address. */
+ * three files added out of time order (ordered: all in the first, in
+ * time order, none untimed), named after k; one in 11 from an IPv6
+ * address. */
 static void add_row(ms_store *s, size_t k)
 {
     /* IPv6 too: the first two differ only in the last of the 64 bits the
@@ -35,15 +41,18 @@ static void add_row(ms_store *s, size_t k)
     snprintf(user, sizeof user, "u%zu", k);
     size_t run = k / 500;
     int64_t t = (int64_t)((run % 2 ? 12 - run : run) * 500 + k % 500) / 10;
+    if (ordered)
+        t = (int64_t)k / 10;
     ms_event e = {
-        .time = k % 97 == 0 ? MS_TIME_NONE : t * MS_NS_PER_S,
+        .time = k % 97 == 0 && !ordered ? MS_TIME_NONE : t * MS_NS_PER_S,
         .outcome = k % 4 == 3 ? MS_OUT_AUTH_FAIL : MS_OUT_AUTH_OK,
         .attempts = 1, .line = k / 3, .source = "x",
         .user = {user, strlen(user)},
     };
     e.method.p = e.reason.p = e.session.p = e.host.p = "";
     assert_true(ms_ip_parse(ip, strlen(ip), &e.ip));
-    assert_int_equal(ms_store_add(s, &e, (uint32_t)(k / 7 % 3)), 0);
+    assert_int_equal(ms_store_add(s, &e, ordered ? 0 : (uint32_t)(k / 7 % 3)),
+                     0);
 }
 
 static void fill(ms_store *s, size_t mem)
@@ -110,18 +119,24 @@ static void test_same_as_in_memory(void **state)
 {
     (void)state;
     ms_store a, b;
-    fill(&a, 0);
     /* Budgets (half kept in the columns at 24 bytes a success, half the
      * sort's): none kept (spilling from the first success), five kept and
      * runs of four, a hundred kept and runs of 85 (merged in passes), and
      * more than all of them (nothing spilled). */
     static const size_t budgets[] = {1, 48 * 5, 48 * 100, 48 * N};
-    for (size_t k = 0; k < 4; k++) {
-        fill(&b, budgets[k]);
-        compare(&a, &b, k < 3);
-        ms_store_free(&b);
+    for (ordered = 0; ordered < 2; ordered++) {
+        fill(&a, 0);
+        for (size_t k = 0; k < 4; k++) {
+            fill(&b, budgets[k]);
+            compare(&a, &b, k < 3);
+            /* Rows in time order as added: no sort by time. */
+            if (k < 3)
+                assert_int_equal(b.spill->in_order, ordered);
+            ms_store_free(&b);
+        }
+        ms_store_free(&a);
     }
-    ms_store_free(&a);
+    ordered = 0;
 }
 
 static void test_bad_folder(void **state)
