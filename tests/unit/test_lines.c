@@ -3,6 +3,7 @@
  * every line straddle one); a compressed file read by a helper stepping
  * the lines, or by the reading itself, gives the lines and the error it
  * gives read by the lines' own thread; blocks put together are the file. */
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -277,8 +278,13 @@ static void shared_feed(bool helper, bool truncated)
 
     fixture b = open_lines((char *)gz, keep, 100, 0, true);
     stepper st = {.l = b.l};
-    if (helper)
+    if (helper) {
         assert_int_equal(pthread_create(&st.tid, NULL, step_loop, &st), 0);
+        /* Its first slot read before the reading starts: on a loaded
+         * machine the reading could otherwise fill every slot itself. */
+        while (atomic_load(&st.steps) == 0)
+            sched_yield();
+    }
     int rb = read_entries(&b, &eb, &nb);
     if (helper) {
         atomic_store(&st.stop, true);
