@@ -54,11 +54,11 @@ typedef struct ms_spill {
     char *tmpdir;
     ms_extsort sort;             /* by (address, time, file, line, seq) */
     uint64_t *ipkey;             /* by ip: its place as 64 bits tell it */
+    size_t nipkey, ipkey_cap;
     int in_order;                /* every row came after the one before,
                                     by (time, file, line, add order) */
     ms_spill_out added;          /* … and went here, while that lasts */
     unsigned char last[MS_SPILL_ROW];   /* the row added last */
-    size_t nipkey, ipkey_cap;
     ms_error err;                /* the first failure, sticky */
     pthread_mutex_t lock;        /* err and the slots */
     /* After ms_spill_finish. */
