@@ -54,13 +54,13 @@ typedef struct key {
     uint64_t line;
 } key;
 
-static key key_of(const ms_store *s, const unsigned char *r)
+static key key_of(const ms_shape *shapes, const unsigned char *r)
 {
     key k;
     uint32_t v[5];
     memcpy(&k.time, r, 8);
     memcpy(v, r + 8, sizeof v);
-    const ms_shape *h = &s->shapes[v[2]];
+    const ms_shape *h = &shapes[v[2]];
     k.ip = v[0];
     k.file = h->file;
     k.line = (uint64_t)h->line_hi << 32 | v[3];
@@ -81,7 +81,8 @@ static int cmp_time(const key *a, const key *b)
 
 static int by_time(const void *x, const void *y, void *ctx)
 {
-    key a = key_of(ctx, x), b = key_of(ctx, y);
+    const ms_store *s = ctx;
+    key a = key_of(s->shapes, x), b = key_of(s->shapes, y);
     return cmp_time(&a, &b);
 }
 
@@ -101,25 +102,58 @@ static uint64_t order_key(const ms_ip *ip)
     return (uint64_t)1 << 63 | k >> 1;
 }
 
+/* The view of the store as it is now (before an add: a run sorted on
+ * this thread sees every address and shape). */
+static void view_now(ms_spill *p, const ms_store *s)
+{
+    p->view = (ms_spill_ipview){p->ipkey, p->nipkey, s->shapes,
+                                s->shape_ids.n, s->ipv, s->nipv};
+}
+
+/* A copy of view ctx, for a run sorted on the sort's own thread: one
+ * allocation, freed with free. */
+static void *view_copy(void *ctx)
+{
+    const ms_spill_ipview *w = ctx;
+    size_t bk = w->nipkey * sizeof *w->ipkey;
+    size_t bh = w->nshapes * sizeof *w->shapes;
+    _Static_assert(sizeof(ms_spill_ipview) % _Alignof(uint64_t) == 0 &&
+                   sizeof(uint64_t) % _Alignof(ms_shape) == 0 &&
+                   sizeof(ms_shape) % _Alignof(ms_ip) == 0, "packing");
+    char *m = malloc(sizeof *w + bk + bh + w->nips * sizeof *w->ips);
+    if (!m)
+        return NULL;
+    ms_spill_ipview *v = (ms_spill_ipview *)m;
+    uint64_t *k = (uint64_t *)(m + sizeof *v);
+    ms_shape *h = (ms_shape *)((char *)k + bk);
+    ms_ip *ip = (ms_ip *)((char *)h + bh);
+    if (bk)   /* no address keyed yet: ipkey may be NULL */
+        memcpy(k, w->ipkey, bk);
+    memcpy(h, w->shapes, bh);
+    memcpy(ip, w->ips, w->nips * sizeof *w->ips);
+    *v = (ms_spill_ipview){k, w->nipkey, h, w->nshapes, ip, w->nips};
+    return v;
+}
+
 /* Addresses in canonical order (distinct ids are distinct addresses),
  * by their keys: the bytes are read only when those are equal. */
 static int by_ip(const void *x, const void *y, void *ctx)
 {
-    const ms_store *s = ctx;
+    const ms_spill_ipview *v = ctx;
     uint32_t i, j;
     memcpy(&i, (const char *)x + 8, 4);
     memcpy(&j, (const char *)y + 8, 4);
     if (i != j) {
-        uint64_t ki = s->spill->ipkey[i], kj = s->spill->ipkey[j];
+        uint64_t ki = v->ipkey[i], kj = v->ipkey[j];
         if (ki != kj)
             return ki < kj ? -1 : 1;
-        const ms_ip *p = ms_store_ip(s, i), *q = ms_store_ip(s, j);
+        const ms_ip *p = &v->ips[i], *q = &v->ips[j];
         int v6p = !ms_ip_is_v4(p), v6q = !ms_ip_is_v4(q);
         if (v6p != v6q)
             return v6p - v6q;
         return memcmp(p->b, q->b, sizeof p->b);
     }
-    key a = key_of(s, x), b = key_of(s, y);
+    key a = key_of(v->shapes, x), b = key_of(v->shapes, y);
     return cmp_time(&a, &b);
 }
 
@@ -141,8 +175,11 @@ int ms_spill_init(ms_spill *p, const ms_store *s, size_t mem,
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
     }
     /* Initialised now, the sort checks the folder before the work. */
+    view_now(p, s);
     if (ms_extsort_init(&p->sort, MS_SPILL_ROW, mem / 2, tmpdir, by_ip,
-                        (void *)s, err)) {
+                        &p->view, err) ||
+        ms_extsort_background(&p->sort, view_copy, free, err)) {
+        ms_extsort_free(&p->sort);
         free(p->tmpdir);
         pthread_mutex_destroy(&p->lock);
         memset(p, 0, sizeof *p);
@@ -186,21 +223,31 @@ static int flush(ms_spill *p, ms_spill_out *o)
     return 0;
 }
 
-/* Append row r through o's buffer of OUT_BUF bytes. */
+/* Append row r through o's buffer of OUT_BUF bytes, written whenever it
+ * is full (a row may straddle two writes): every write but the last is
+ * whole aligned blocks at an aligned offset, and goes straight. */
 static int put(ms_spill *p, ms_spill_out *o, const void *r)
 {
-    if (o->n + MS_SPILL_ROW > OUT_BUF && flush(p, o))
-        return -1;
-    memcpy(o->b + o->n, r, MS_SPILL_ROW);
-    o->n += MS_SPILL_ROW;
+    size_t k = OUT_BUF - o->n < MS_SPILL_ROW ? OUT_BUF - o->n : MS_SPILL_ROW;
+    memcpy(o->b + o->n, r, k);
+    o->n += k;
+    if (o->n == OUT_BUF) {
+        if (flush(p, o))
+            return -1;
+        memcpy(o->b, (const unsigned char *)r + k, MS_SPILL_ROW - k);
+        o->n = MS_SPILL_ROW - k;
+    }
     return 0;
 }
 
+/* A file written a MiB a call (OUT_BUF), read back the same way or not
+ * at all until it is finished: direct I/O meanwhile (core/tmpfile.h). */
 static int new_file(ms_spill *p, int *fd)
 {
     if ((*fd = ms_tmpfile(p->tmpdir)) < 0)
         return ms_spill_fail(p, MS_ERR_IO, "%s: cannot create a temporary "
                              "file of events: %s", p->tmpdir, strerror(errno));
+    ms_tmpfile_direct(*fd, 1);
     return 0;
 }
 
@@ -217,7 +264,7 @@ static int add_in_order(ms_spill *p, const ms_store *s, const unsigned char *r)
     }
     memcpy(p->last, r, MS_SPILL_ROW);
     if (!p->added.b) {
-        if (!(p->added.b = malloc(OUT_BUF)))
+        if (!(p->added.b = ms_tmpfile_buf(OUT_BUF)))
             return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
         if (new_file(p, &p->added.fd))
             return -1;
@@ -245,6 +292,7 @@ int ms_spill_add(ms_spill *p, const ms_store *s, size_t i)
     if (p->in_order && add_in_order(p, s, r))
         return -1;
     p->rows++;
+    view_now(p, s);
     if (ms_extsort_add(&p->sort, r, &p->err))
         return -1;
     return 0;
@@ -259,6 +307,7 @@ static int write_by_ip(ms_spill *p, const ms_store *s, ms_spill_out *o)
     p->order = malloc(((size_t)nips + 1) * sizeof *p->order);
     if (!p->ip_off || !p->ip_rows || !p->order)
         return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
+    view_now(p, s);
     if (ms_extsort_finish(&p->sort, &p->err) || new_file(p, &p->fd_ip))
         return -1;
     o->fd = p->fd_ip;
@@ -333,11 +382,15 @@ static int write_by_time(ms_spill *p, const ms_store *s, ms_spill_out *o)
 
 int ms_spill_finish(ms_spill *p, const ms_store *s)
 {
-    ms_spill_out o = {-1, 0, 0, malloc(OUT_BUF)};
+    ms_spill_out o = {-1, 0, 0, ms_tmpfile_buf(OUT_BUF)};
     if (!o.b)
         return ms_spill_fail(p, MS_ERR_NOMEM, "out of memory");
     int rc = write_by_ip(p, s, &o) || write_by_time(p, s, &o) ? -1 : 0;
     free(o.b);
+    if (rc == 0) {   /* read back in pieces of a few KiB, some twice */
+        ms_tmpfile_direct(p->fd_ip, 0);
+        ms_tmpfile_direct(p->fd_time, 0);
+    }
     p->tail = p->most > MS_SPILL_CHUNK ? p->most : MS_SPILL_CHUNK;
     return rc;
 }

@@ -44,6 +44,18 @@ typedef struct ms_spill_out {
     unsigned char *b;
 } ms_spill_out;
 
+/* What the sort by address reads: the store's arrays, set before each
+ * add (for a run sorted on the adding thread), or copies of them (for one
+ * sorted on the sort's own thread while the store grows). */
+typedef struct ms_spill_ipview {
+    const uint64_t *ipkey;       /* by ip: its place as 64 bits tell it */
+    size_t nipkey;
+    const ms_shape *shapes;
+    size_t nshapes;
+    const ms_ip *ips;            /* by ip */
+    size_t nips;
+} ms_spill_ipview;
+
 typedef struct ms_spill {
     size_t mem;                  /* the budget, bytes: half the kept
                                     successes' and half the first sort's,
@@ -53,6 +65,7 @@ typedef struct ms_spill {
     int active;                  /* successes go to the sort */
     char *tmpdir;
     ms_extsort sort;             /* by (address, time, file, line, seq) */
+    ms_spill_ipview view;        /* the sort's context */
     uint64_t *ipkey;             /* by ip: its place as 64 bits tell it */
     size_t nipkey, ipkey_cap;
     int in_order;                /* every row came after the one before,

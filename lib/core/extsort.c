@@ -1,18 +1,18 @@
-/* extsort.c — see extsort.h. The in-memory sort is an introsort on the
- * records themselves (ninther pivot, Hoare partition stopping on equal
- * keys so duplicates split evenly, heapsort past 2 log2 n levels,
- * insertion sort under 13 records): no allocation, and the indirect
- * comparator call is the cost that matters. Runs are appended to one
- * temporary file, in order; a merge pass reads the oldest runs (the
- * smallest) and appends its output, so the queue of runs stays in file
- * order and a merged range is released at once with a punched hole. The
- * first merge takes just enough runs that the later ones are all full. */
+/* extsort.c — see extsort.h. Runs are sorted with core/recsort.h and
+ * appended to one temporary file, in order (in the background mode by a
+ * worker thread, given one run at a time under a mutex); a merge pass
+ * reads the oldest runs (the smallest) and appends its output, so the
+ * queue of runs stays in file order and a merged range is released at
+ * once with a punched hole. The first merge takes just enough runs that
+ * the later ones are all full. */
 #include "extsort.h"
 
+#include "core/recsort.h"
 #include "core/tmpfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +23,12 @@ enum { ST_NONE, ST_ADD, ST_MEM, ST_DISK, ST_FAILED };
 /* Read buffers aim at this size at least; fan-in is bounded by it. */
 #define READ_BUF_MIN (64 * 1024)
 #define FANIN_MAX 65536
+/* Smaller halves are sorted here: a run would cost less than the copy
+ * prepare makes for it. */
+#define BACKGROUND_MIN ((size_t)8 << 20)
+/* From this budget on, runs are written and read in pieces large enough
+ * for direct I/O (core/tmpfile.h): at least 64 KiB, most far more. */
+#define DIRECT_MIN ((size_t)16 << 20)
 
 struct ms_extsort_run {
     uint64_t off;   /* byte offset in the file */
@@ -38,128 +44,21 @@ struct ms_extsort_cursor {
     size_t cap;     /* buf's size in records */
 };
 
-/* ---- in-memory sort ---------------------------------------------------- */
-
-typedef struct sorter {
-    ms_extsort_cmp cmp;
+/* The thread that sorts and writes runs, and the run it was given. */
+struct ms_extsort_worker {
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    const ms_extsort *x;   /* reads fd, rec_size, cmp and done only */
+    int job, quit;         /* a run waits or is being done; stop */
+    char *buf;
+    size_t n;
+    uint64_t off;
     void *ctx;
-    size_t rs;
-} sorter;
+    int err_no;            /* the first failed write's errno, or 0 */
+    uint64_t bytes;        /* written since the adding thread last looked */
+};
 
-#define AT(i) (base + (i) * s->rs)
-#define LESS(a, b) (s->cmp((a), (b), s->ctx) < 0)
-
-static inline void swap_rec(char *a, char *b, size_t n)
-{
-    uint64_t t, u;
-    for (; n >= 8; a += 8, b += 8, n -= 8) {
-        memcpy(&t, a, 8);
-        memcpy(&u, b, 8);
-        memcpy(a, &u, 8);
-        memcpy(b, &t, 8);
-    }
-    for (; n; a++, b++, n--) {
-        char c = *a;
-        *a = *b;
-        *b = c;
-    }
-}
-
-static void insertion_sort(const sorter *s, char *base, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && LESS(AT(j), AT(j - 1)); j--)
-            swap_rec(AT(j), AT(j - 1), s->rs);
-}
-
-static void heap_sift(const sorter *s, char *base, size_t i, size_t n)
-{
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= n)
-            return;
-        if (c + 1 < n && LESS(AT(c), AT(c + 1)))
-            c++;
-        if (!LESS(AT(i), AT(c)))
-            return;
-        swap_rec(AT(i), AT(c), s->rs);
-        i = c;
-    }
-}
-
-static void heap_sort(const sorter *s, char *base, size_t n)
-{
-    for (size_t i = n / 2; i-- > 0;)
-        heap_sift(s, base, i, n);
-    for (size_t e = n; e > 1;) {
-        e--;
-        swap_rec(AT(0), AT(e), s->rs);
-        heap_sift(s, base, 0, e);
-    }
-}
-
-static size_t median3(const sorter *s, char *base, size_t a, size_t b,
-                      size_t c)
-{
-    if (LESS(AT(a), AT(b)))
-        return LESS(AT(b), AT(c)) ? b : LESS(AT(a), AT(c)) ? c : a;
-    return LESS(AT(c), AT(b)) ? b : LESS(AT(c), AT(a)) ? c : a;
-}
-
-static void intro_sort(const sorter *s, char *base, size_t n, unsigned depth)
-{
-    while (n > 12) {
-        if (depth-- == 0) {
-            heap_sort(s, base, n);
-            return;
-        }
-        size_t m = n / 2, p;
-        if (n > 128) {
-            size_t d = n / 8;
-            p = median3(s, base, median3(s, base, 0, d, 2 * d),
-                        median3(s, base, m - d, m, m + d),
-                        median3(s, base, n - 1 - 2 * d, n - 1 - d, n - 1));
-        } else {
-            p = median3(s, base, 0, m, n - 1);
-        }
-        swap_rec(AT(0), AT(p), s->rs);
-        /* The pivot stays at 0; the bounds hold even for a comparator
-         * that is not a total order (the order is then unspecified). */
-        size_t i = 0, j = n;
-        for (;;) {
-            while (++i < n && LESS(AT(i), AT(0)))
-                ;
-            while (--j > 0 && LESS(AT(0), AT(j)))
-                ;
-            if (i >= j)
-                break;
-            swap_rec(AT(i), AT(j), s->rs);
-        }
-        swap_rec(AT(0), AT(j), s->rs);
-        size_t nl = j, nr = n - j - 1;
-        if (nl < nr) {
-            intro_sort(s, base, nl, depth);
-            base = AT(j + 1);
-            n = nr;
-        } else {
-            intro_sort(s, AT(j + 1), nr, depth);
-            n = nl;
-        }
-    }
-    insertion_sort(s, base, n);
-}
-
-static void sort_records(const ms_extsort *x, char *base, size_t n)
-{
-    sorter s = {x->cmp, x->ctx, x->rec_size};
-    unsigned depth = 0;
-    for (size_t k = n; k > 1; k >>= 1)
-        depth += 2;
-    intro_sort(&s, base, n, depth);
-}
-
-#undef AT
-#undef LESS
 
 /* ---- errors and file I/O ----------------------------------------------- */
 
@@ -203,6 +102,8 @@ static int open_file(ms_extsort *x, ms_error *err)
         return errno == ENOMEM ? fail_nomem(x, err)
                                : fail(x, err, MS_ERR_IO, "cannot create", errno);
     x->fd = fd;
+    if (x->cap * x->rec_size >= DIRECT_MIN)
+        ms_tmpfile_direct(fd, 1);
     return 0;
 }
 
@@ -269,27 +170,163 @@ static int push_run(ms_extsort *x, uint64_t off, uint64_t n, ms_error *err)
     return 0;
 }
 
-/* Sort the buffer and append it to the file as a run. */
+/* Where the next run, of n records, goes: the file's end, rounded up for
+ * a run of a MiB or more, so that written from an aligned buffer it goes
+ * straight to the disk (tmpfile.h); smaller ones are not worth a gap. */
+static uint64_t run_start(const ms_extsort *x, uint64_t n)
+{
+    uint64_t a = n * x->rec_size < ((uint64_t)1 << 20) ? 1 : MS_TMPFILE_ALIGN;
+    return (x->file_end + a - 1) / a * a;
+}
+
+/* ---- the worker -------------------------------------------------------- */
+
+static void *work(void *arg)
+{
+    struct ms_extsort_worker *w = arg;
+    const ms_extsort *x = w->x;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->job && !w->quit)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->job)
+            break;
+        pthread_mutex_unlock(&w->mu);
+        size_t bytes = w->n * x->rec_size;
+        ms_recsort(w->buf, w->n, x->rec_size, x->cmp, w->ctx);
+        int rc = ms_write_at(x->fd, w->buf, bytes, w->off), e = errno;
+        x->done(w->ctx);
+        pthread_mutex_lock(&w->mu);
+        if (rc && !w->err_no)
+            w->err_no = e ? e : EIO;
+        if (!rc)
+            w->bytes += bytes;
+        w->job = 0;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Wait until the worker is idle; its failure becomes the sort's. */
+static int worker_wait(ms_extsort *x, ms_error *err)
+{
+    struct ms_extsort_worker *w = x->worker;
+    pthread_mutex_lock(&w->mu);
+    while (w->job)
+        pthread_cond_wait(&w->cv, &w->mu);
+    int e = w->err_no;
+    x->bytes_written += w->bytes;
+    w->bytes = 0;
+    pthread_mutex_unlock(&w->mu);
+    return e ? fail(x, err, MS_ERR_IO, "cannot write", e) : 0;
+}
+
+static void worker_stop(ms_extsort *x)
+{
+    struct ms_extsort_worker *w = x->worker;
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->quit = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->th, NULL);   /* after the run it holds, if any */
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+    x->worker = NULL;
+}
+
+static int worker_start(ms_extsort *x)
+{
+    struct ms_extsort_worker *w = calloc(1, sizeof *w);
+    if (!w)
+        return -1;
+    w->x = x;
+    if (pthread_mutex_init(&w->mu, NULL)) {
+        free(w);
+        return -1;
+    }
+    if (pthread_cond_init(&w->cv, NULL)) {
+        pthread_mutex_destroy(&w->mu);
+        free(w);
+        return -1;
+    }
+    if (pthread_create(&w->th, NULL, work, w)) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        free(w);
+        return -1;
+    }
+    x->worker = w;
+    return 0;
+}
+
+/* Hand the fill buffer's records, to be sorted with ctx and written at
+ * off, to the worker (started at the first run; the other half of the
+ * budget is filled next). 0 when there is no worker. */
+static int worker_take(ms_extsort *x, void *ctx, uint64_t off)
+{
+    if (!x->worker && (x->no_worker || worker_start(x))) {
+        x->no_worker = 1;
+        return 0;
+    }
+    struct ms_extsort_worker *w = x->worker;
+    pthread_mutex_lock(&w->mu);
+    w->buf = x->fill;
+    w->n = x->nbuf;
+    w->off = off;
+    w->ctx = ctx;
+    w->job = 1;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    size_t half = (x->fill_cap * x->rec_size + MS_TMPFILE_ALIGN - 1) /
+                  MS_TMPFILE_ALIGN * MS_TMPFILE_ALIGN;
+    x->fill = x->fill == x->buf ? x->buf + half : x->buf;
+    return 1;
+}
+
+/* ---- runs --------------------------------------------------------------- */
+
+/* Sort the fill buffer and append it to the file as a run: on the worker
+ * while adds go on in the background mode, else here. */
 static int spill(ms_extsort *x, ms_error *err)
 {
     if (x->fd < 0 && open_file(x, err) < 0)
         return -1;
-    sort_records(x, x->buf, x->nbuf);
-    uint64_t off = x->file_end;
-    if (write_at(x, x->buf, x->nbuf * x->rec_size, off, err) < 0 ||
-        push_run(x, off, x->nbuf, err) < 0)
+    uint64_t off = run_start(x, x->nbuf);
+    size_t n = x->nbuf, bytes = n * x->rec_size;
+    void *ctx = x->sort_ctx;
+    if (x->prepare && !x->prepared) {   /* a run of the adds */
+        if (x->worker && worker_wait(x, err) < 0)
+            return -1;
+        if (!(ctx = x->prepare(x->ctx)))
+            return fail_nomem(x, err);
+    }
+    if (push_run(x, off, n, err) < 0) {
+        if (ctx != x->sort_ctx)
+            x->done(ctx);
         return -1;
-    x->file_end += (uint64_t)x->nbuf * x->rec_size;
+    }
+    x->file_end = off + bytes;
     x->runs_written++;
+    if (ctx != x->sort_ctx && worker_take(x, ctx, off)) {
+        x->nbuf = 0;
+        return 0;
+    }
+    ms_recsort(x->fill, n, x->rec_size, x->cmp, ctx);
+    if (ctx != x->sort_ctx)
+        x->done(ctx);
     x->nbuf = 0;
-    return 0;
+    return write_at(x, x->fill, bytes, off, err);
 }
 
 /* ---- merging ----------------------------------------------------------- */
 
 static inline int cur_less(const ms_extsort *x, uint32_t a, uint32_t b)
 {
-    return x->cmp(x->cur[a].rec, x->cur[b].rec, x->ctx) < 0;
+    return x->cmp(x->cur[a].rec, x->cur[b].rec, x->sort_ctx) < 0;
 }
 
 /* Restore the heap below i after heap[i] grew. When the item still beats
@@ -391,7 +428,10 @@ static int merge_pass(ms_extsort *x, size_t m, ms_error *err)
     if (merge_open(x, x->first, m, per, err) < 0)
         return -1;
     char *out = x->buf + m * per * rs, *o = out, *oend = out + per * rs;
-    uint64_t start = x->file_end, off = start, n = 0;
+    uint64_t total = 0;
+    for (size_t j = 0; j < m; j++)
+        total += x->runs[x->first + j].n;
+    uint64_t start = run_start(x, total), off = start, n = 0;
     const void *r;
     while ((r = merge_next(x, err))) {
         memcpy(o, r, rs);
@@ -445,8 +485,18 @@ int ms_extsort_init(ms_extsort *x, size_t rec_size, size_t mem,
     x->rec_size = rec_size;
     x->cap = mem / rec_size < 3 ? 3 : mem / rec_size;
     x->cmp = cmp;
-    x->ctx = ctx;
+    x->ctx = x->sort_ctx = ctx;
     x->state = ST_ADD;
+    return 0;
+}
+
+int ms_extsort_background(ms_extsort *x, ms_extsort_prepare prepare,
+                          ms_extsort_done done, ms_error *err)
+{
+    if (x->state != ST_ADD || x->buf || !prepare || !done)
+        return refuse(x, err, "background");
+    x->prepare = prepare;
+    x->done = done;
     return 0;
 }
 
@@ -455,13 +505,19 @@ int ms_extsort_add(ms_extsort *x, const void *rec, ms_error *err)
     if (x->state != ST_ADD)
         return refuse(x, err, "add");
     if (!x->buf) {
-        x->buf = malloc(x->cap * x->rec_size);
+        /* Two halves, the second aligned: both go straight to the disk. */
+        if (x->cap / 2 * x->rec_size < BACKGROUND_MIN)
+            x->prepare = NULL;
+        x->fill_cap = x->prepare ? x->cap / 2 : x->cap;
+        x->buf = ms_tmpfile_buf(x->cap * x->rec_size +
+                                (x->prepare ? MS_TMPFILE_ALIGN : 0));
         if (!x->buf)
             return fail_nomem(x, err);
-    } else if (x->nbuf == x->cap && spill(x, err) < 0) {
+        x->fill = x->buf;
+    } else if (x->nbuf == x->fill_cap && spill(x, err) < 0) {
         return -1;
     }
-    memcpy(x->buf + x->nbuf * x->rec_size, rec, x->rec_size);
+    memcpy(x->fill + x->nbuf * x->rec_size, rec, x->rec_size);
     x->nbuf++;
     x->count++;
     return 0;
@@ -471,8 +527,17 @@ int ms_extsort_finish(ms_extsort *x, ms_error *err)
 {
     if (x->state != ST_ADD)
         return refuse(x, err, "finish");
+    if (x->prepare) {   /* the worker's last run written, then a context */
+        int rc = x->worker ? worker_wait(x, err) : 0;
+        worker_stop(x);
+        if (rc < 0)
+            return -1;
+        if (!(x->prepared = x->prepare(x->ctx)))
+            return fail_nomem(x, err);
+        x->sort_ctx = x->prepared;
+    }
     if (x->fd < 0) {
-        sort_records(x, x->buf, x->nbuf);
+        ms_recsort(x->fill, x->nbuf, x->rec_size, x->cmp, x->sort_ctx);
         x->pos = 0;
         x->state = ST_MEM;
         return 0;
@@ -511,7 +576,7 @@ const void *ms_extsort_next(ms_extsort *x, ms_error *err)
 {
     if (x->state == ST_MEM) {
         if (x->pos < x->nbuf)
-            return x->buf + x->pos++ * x->rec_size;
+            return x->fill + x->pos++ * x->rec_size;
     } else if (x->state == ST_DISK) {
         const void *r = merge_next(x, err);
         if (r || x->state == ST_FAILED)
@@ -545,6 +610,9 @@ uint64_t ms_extsort_count(const ms_extsort *x)
 
 void ms_extsort_free(ms_extsort *x)
 {
+    worker_stop(x);
+    if (x->prepared)
+        x->done(x->prepared);
     if (x->state != ST_NONE && x->fd >= 0)
         close(x->fd);
     free(x->buf);

@@ -19,7 +19,20 @@
  * file takes about the data's size on disk (merged ranges are released as
  * holes where the filesystem can). The sort is not stable: equal records
  * come out in any order. The comparator must be a total order. Not
- * thread-safe. */
+ * thread-safe (its own thread, below, is its own business).
+ *
+ * A budget of 16 MiB or more moves the file with direct I/O
+ * (core/tmpfile.h): its runs are written and read in large pieces.
+ *
+ * ms_extsort_background splits such a budget (a smaller one is sorted as
+ * above) into two halves: when the one being filled is full, a thread of
+ * the sort's own sorts it and writes it as a run while adds fill the
+ * other. The comparator then gets, instead of ctx, what prepare(ctx)
+ * returns, called on the adding thread for each run handed over and once
+ * at finish (for the last run and the merges); done frees it after.
+ * prepare copies what the comparator reads that the adding thread may
+ * change meanwhile. Where no thread can be started the runs are sorted on
+ * the adding thread, with prepared contexts too. */
 #ifndef MS_EXTSORT_H
 #define MS_EXTSORT_H
 
@@ -28,13 +41,18 @@
 
 #include "core/error.h"
 
-/* <0, 0, >0 like memcmp; ctx is the one given to ms_extsort_init. The
- * records it sees are aligned only as rec_size allows (copy fields out
- * with memcpy unless rec_size is a multiple of their alignment). */
+/* <0, 0, >0 like memcmp; ctx is the one given to ms_extsort_init (or
+ * prepared from it). The records it sees are aligned only as rec_size
+ * allows (copy fields out with memcpy unless rec_size is a multiple of
+ * their alignment). */
 typedef int (*ms_extsort_cmp)(const void *a, const void *b, void *ctx);
+/* A context for the comparator, made from ctx; NULL when out of memory. */
+typedef void *(*ms_extsort_prepare)(void *ctx);
+typedef void (*ms_extsort_done)(void *prepared);
 
 struct ms_extsort_run;
 struct ms_extsort_cursor;
+struct ms_extsort_worker;
 
 /* Fields are private, but for the statistics marked read-only. */
 typedef struct ms_extsort {
@@ -46,7 +64,15 @@ typedef struct ms_extsort {
     int fd;                      /* the temporary file, -1 until a spill */
     int state;
     char *buf;                   /* sort buffer, then all read buffers */
-    size_t nbuf;                 /* records in the sort buffer */
+    char *fill;                  /* the sort buffer being filled */
+    size_t fill_cap;             /* its room, records */
+    size_t nbuf;                 /* records in it */
+    ms_extsort_prepare prepare;  /* ms_extsort_background; else NULL */
+    ms_extsort_done done;
+    void *sort_ctx;              /* the comparator's: ctx, or prepared */
+    void *prepared;              /* prepare's, from finish on */
+    struct ms_extsort_worker *worker;
+    int no_worker;               /* none could be started */
     size_t pos;                  /* next record to read, in memory */
     uint64_t count;
     uint64_t file_end;           /* bytes written to the file */
@@ -69,6 +95,10 @@ typedef struct ms_extsort {
 int ms_extsort_init(ms_extsort *x, size_t rec_size, size_t mem,
                     const char *tmpdir, ms_extsort_cmp cmp, void *ctx,
                     ms_error *err);
+/* Runs sorted and written on a thread of their own (above); before the
+ * first add. 0, or -1 with err filled. */
+int ms_extsort_background(ms_extsort *x, ms_extsort_prepare prepare,
+                          ms_extsort_done done, ms_error *err);
 /* Copy one record in (rec_size bytes); may sort and write a run. 0 or -1. */
 int ms_extsort_add(ms_extsort *x, const void *rec, ms_error *err);
 /* No more adds: sort, or write the last run and merge down to one pass.

@@ -420,6 +420,102 @@ static void test_short_read(void **state)
     ms_extsort_free(&x);
 }
 
+/* The background mode: records name an entry of a table that grows (and
+ * moves) as they are added, and the comparator reads the table. Runs
+ * sorted on the sort's thread get copies; a run that got the live table
+ * would read freed memory (ASan) or keys not yet there. */
+typedef struct table {
+    uint32_t *key;
+    size_t n;
+} table;
+
+static int prepared, freed;
+
+static void *table_copy(void *ctx)
+{
+    const table *t = ctx;
+    table *c = malloc(sizeof *c);
+    assert_non_null(c);
+    c->key = malloc(t->n * sizeof *c->key + 1);
+    assert_non_null(c->key);
+    memcpy(c->key, t->key, t->n * sizeof *c->key);
+    c->n = t->n;
+    prepared++;
+    return c;
+}
+
+static void table_free(void *p)
+{
+    table *c = p;
+    free(c->key);
+    free(c);
+    __atomic_add_fetch(&freed, 1, __ATOMIC_SEQ_CST);
+}
+
+static int by_table(const void *a, const void *b, void *ctx)
+{
+    const table *t = ctx;
+    uint32_t i, j;
+    memcpy(&i, a, 4);
+    memcpy(&j, b, 4);
+    assert_true(i < t->n && j < t->n);
+    if (t->key[i] != t->key[j])
+        return t->key[i] < t->key[j] ? -1 : 1;
+    return (i > j) - (i < j);
+}
+
+static void test_background(void **state)
+{
+    (void)state;
+    int base = count_fds();
+    /* 12-byte records, a budget of two halves of 8.5 MiB: several runs. */
+    const size_t rs = 12, n = 3200000, mem = (size_t)17 << 20;
+    for (int bg = 0; bg < 2; bg++) {
+        table t = {NULL, 0};
+        ms_extsort x;
+        ms_error err;
+        prepared = freed = 0;
+        assert_int_equal(ms_extsort_init(&x, rs, mem, "/tmp", by_table, &t,
+                                         &err), 0);
+        if (bg)
+            assert_int_equal(ms_extsort_background(&x, table_copy,
+                                                   table_free, &err), 0);
+        size_t cap = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (t.n == cap) {
+                cap = cap ? cap * 2 : 16;
+                t.key = realloc(t.key, cap * sizeof *t.key);
+                assert_non_null(t.key);
+            }
+            t.key[t.n++] = (uint32_t)(next_rand() % 1000003);
+            char rec[12] = {0};
+            memcpy(rec, &i, 4);
+            assert_int_equal(ms_extsort_add(&x, rec, &err), 0);
+        }
+        assert_int_equal(ms_extsort_finish(&x, &err), 0);
+        assert_true(x.runs_written >= (bg ? 5u : 3u));
+        /* A run on the thread, and the merge, each got a copy. */
+        assert_int_equal(prepared, bg ? (int)x.runs_written : 0);
+        const void *r;
+        size_t got = 0;
+        uint32_t last = 0;
+        while ((r = ms_extsort_next(&x, &err))) {
+            uint32_t i;
+            memcpy(&i, r, 4);
+            assert_true(i < n);
+            assert_true(got == 0 || t.key[i] >= t.key[last]);
+            last = i;
+            got++;
+        }
+        assert_int_equal(err.code, MS_OK);
+        assert_int_equal(got, n);
+        ms_extsort_free(&x);
+        assert_int_equal(freed, prepared);
+        free(t.key);
+    }
+    assert_int_equal(count_fds(), base);
+}
+
 static void test_out_of_order(void **state)
 {
     (void)state;
@@ -456,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_write_error),
         cmocka_unit_test(test_short_read),
         cmocka_unit_test(test_out_of_order),
+        cmocka_unit_test(test_background),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
