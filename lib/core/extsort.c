@@ -40,6 +40,8 @@ struct ms_extsort_cursor {
     char *end;      /* end of the records read into buf */
     char *buf;
     uint64_t off;   /* next byte of the run to read */
+    uint64_t start; /* the run's first byte */
+    uint64_t freed; /* its bytes before this are given back to the disk */
     uint64_t left;  /* records of the run not yet read */
     size_t cap;     /* buf's size in records */
 };
@@ -384,7 +386,7 @@ static int merge_open(ms_extsort *x, size_t from, size_t m, size_t per,
         struct ms_extsort_cursor *c = &x->cur[j];
         c->buf = x->buf + j * per * x->rec_size;
         c->cap = per;
-        c->off = x->runs[from + j].off;
+        c->off = c->start = c->freed = x->runs[from + j].off;
         c->left = x->runs[from + j].n;
         if (fill(x, c, err) < 0)
             return -1;
@@ -397,6 +399,19 @@ static int merge_open(ms_extsort *x, size_t from, size_t m, size_t per,
     return 0;
 }
 
+/* Give the disk back the bytes of c's run read and handed out, from the
+ * block where the last such release stopped (bytes of other runs that
+ * share a block are never touched: a hole punched in part of a block
+ * zeroes only that part). */
+static void release_read(ms_extsort *x, struct ms_extsort_cursor *c)
+{
+    uint64_t from = c->freed - c->freed % MS_TMPFILE_ALIGN;
+    if (from < c->start)
+        from = c->start;
+    release(x, from, c->off - from);
+    c->freed = c->off;
+}
+
 /* The smallest record of the merge, or NULL at its end or on failure
  * (x->state tells). The run it came from moves on at the next call. */
 static const void *merge_next(ms_extsort *x, ms_error *err)
@@ -406,6 +421,7 @@ static const void *merge_next(ms_extsort *x, ms_error *err)
         struct ms_extsort_cursor *c = &x->cur[x->heap[0]];
         c->rec += x->rec_size;
         if (c->rec == c->end) {
+            release_read(x, c);
             if (c->left) {
                 if (fill(x, c, err) < 0)
                     return NULL;
@@ -559,13 +575,11 @@ int ms_extsort_finish(ms_extsort *x, ms_error *err)
     x->heap = calloc(k, sizeof *x->heap);
     if (!x->cur || !x->heap)
         return fail_nomem(x, err);
-    x->ncur = k;
     while ((live = x->nruns - x->first) > kfinal) {
         size_t extra = (live - kfinal) % (kpass - 1);
         if (merge_pass(x, extra ? extra + 1 : kpass, err) < 0)
             return -1;
     }
-    x->ncur = live;
     if (merge_open(x, x->first, live, x->cap / live, err) < 0)
         return -1;
     x->state = ST_DISK;
@@ -590,17 +604,6 @@ const void *ms_extsort_next(ms_extsort *x, ms_error *err)
         err->msg[0] = '\0';
     }
     return NULL;
-}
-
-int ms_extsort_rewind(ms_extsort *x, ms_error *err)
-{
-    if (x->state == ST_MEM) {
-        x->pos = 0;
-        return 0;
-    }
-    if (x->state != ST_DISK)
-        return refuse(x, err, "rewind");
-    return merge_open(x, x->first, x->ncur, x->cap / x->ncur, err);
 }
 
 uint64_t ms_extsort_count(const ms_extsort *x)

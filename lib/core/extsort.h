@@ -7,7 +7,8 @@
  * immediate unlink: only the descriptor names it, so nothing is left
  * behind even on a crash). finish then merges runs with a k-way heap, in
  * as many passes as the budget's read buffers need, until one pass is left;
- * that last pass is done lazily by next, and rewind starts it again.
+ * that last pass is done lazily by next. The sorted sequence is read
+ * once: as the merges move on, what they have read goes back to the disk.
  *
  * The budget (mem bytes) is one allocation, made at the first add: the
  * sort buffer of mem / rec_size records, later cut into the merge's read
@@ -16,8 +17,10 @@
  * it: 16 bytes per run (one run per budget's worth of records), about 50
  * bytes per run being merged (at most 65536 at once), and this struct. A
  * budget under 3 records is taken as 3 (two runs read, one written). The
- * file takes about the data's size on disk (merged ranges are released as
- * holes where the filesystem can). The sort is not stable: equal records
+ * file takes about the data's size on disk, and less as the last pass is
+ * read (read ranges are released as holes where the filesystem can: a
+ * caller writing out what next gives takes little more room than the
+ * data). The sort is not stable: equal records
  * come out in any order. The comparator must be a total order. Not
  * thread-safe (its own thread, below, is its own business).
  *
@@ -80,7 +83,7 @@ typedef struct ms_extsort {
     size_t first, nruns, runs_cap;
     struct ms_extsort_cursor *cur;
     uint32_t *heap;              /* cursor indexes, smallest record first */
-    size_t nheap, ncur;
+    size_t nheap;
     int pending;                 /* heap[0]'s record was handed out */
     ms_error err;                /* the first failure, repeated after */
     /* Read-only statistics. */
@@ -107,8 +110,6 @@ int ms_extsort_finish(ms_extsort *x, ms_error *err);
 /* The next record in order, valid until the next call on x; NULL at the
  * end (err->code MS_OK) or on error (err->code set). */
 const void *ms_extsort_next(ms_extsort *x, ms_error *err);
-/* Read the whole sorted sequence again from its start (after finish). */
-int ms_extsort_rewind(ms_extsort *x, ms_error *err);
 /* Records added. */
 uint64_t ms_extsort_count(const ms_extsort *x);
 /* Frees the memory and closes the file; x may be zeroed or failed. */
