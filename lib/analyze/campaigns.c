@@ -200,6 +200,7 @@ typedef struct pairs {
     int band;                    /* of the lookahead */
     const uint32_t *start;       /* where it begins (band_starts) */
     const uint8_t *recur;        /* by user id: the name is tried twice+ */
+    uint64_t nrecur;             /* such names */
     const ms_u64map *from, *to;  /* the names with a step from them (to
                                     them) in a narrower band, value 1 */
     uint32_t *out, *in, *best;   /* by user id; best: u's most common pair;
@@ -262,6 +263,41 @@ static double step_chance(const ms_store *s, const ms_analyze_opts *o,
     return a < b ? a : b;
 }
 
+/* Keys in flight: each is hinted to the memory as it comes and used RING
+ * keys later, in the order they came: the same work, with the cache
+ * misses of a filter and a map far larger than the caches overlapped. */
+#define RING 16
+typedef struct ring {
+    uint64_t key[RING];
+    size_t n;
+} ring;
+
+/* Add k; the key that leaves, RING keys older, or UINT64_MAX (no pair
+ * of ids makes it) while the ring fills. */
+static uint64_t ring_push(ring *r, uint64_t k)
+{
+    uint64_t out = r->n >= RING ? r->key[r->n % RING] : UINT64_MAX;
+    r->key[r->n++ % RING] = k;
+    return out;
+}
+
+/* BODY for each key k left in r, oldest first; r is emptied. */
+#define RING_DRAIN(r, k, BODY) do {                                                for (size_t q_ = (r)->n > RING ? (r)->n - RING : 0; q_ < (r)->n;                q_++) {                                                                   uint64_t k = (r)->key[q_ % RING];                                          BODY                                                                   }                                                                          (r)->n = 0;                                                            } while (0)
+
+/* Pair key seen again: counted from now on. -1 when memory ran out. */
+static int mark_pair(ms_seen *once, ms_u64map *count, uint64_t key)
+{
+    return ms_seen_mark(once, key) && ms_u64map_add(count, key, 0) == UINT32_MAX
+               ? -1 : 0;
+}
+
+static void count_pair(ms_u64map *count, uint64_t key)
+{
+    uint32_t *c = ms_u64map_find(count, key);
+    if (c)
+        ++*c;
+}
+
 /* Step 2: count the pairs and pick the dictionary steps. Only a step seen
  * twice can count, and most pairs occur once (with many distinct names,
  * nearly all): a filter of a few bits per pair picks the recurring ones,
@@ -281,14 +317,29 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
         p->total++;
         p->recurring += p->recur[ui] && p->recur[uj];
     });
+    /* Room for the distinct pairs there can be: a few hundred names
+     * tried over and over (scanners share dictionaries) make far fewer
+     * than their tries, and a filter that fits the caches is faster. Its
+     * size changes no count: the pairs it lets through are counted
+     * exactly below. */
     ms_seen once;
-    if (ms_seen_init(&once, p->recurring))
+    uint64_t distinct = p->nrecur * p->nrecur;
+    if (ms_seen_init(&once, distinct < p->recurring ? distinct : p->recurring))
         return -1;
     int fail = 0;
+    ring r = {.n = 0};
     FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
-        uint64_t key = ms_pair(ui, uj);
-        if (!fail && p->recur[ui] && p->recur[uj] && ms_seen_mark(&once, key) &&
-            ms_u64map_add(&p->count, key, 0) == UINT32_MAX)
+        if (p->recur[ui] && p->recur[uj]) {
+            uint64_t key = ms_pair(ui, uj);
+            uint64_t k0;
+            ms_seen_prefetch(&once, key);
+            if ((k0 = ring_push(&r, key)) != UINT64_MAX && !fail &&
+                mark_pair(&once, &p->count, k0))
+                fail = 1;
+        }
+    });
+    RING_DRAIN(&r, k0, {
+        if (!fail && mark_pair(&once, &p->count, k0))
             fail = 1;
     });
     ms_seen_free(&once);
@@ -304,11 +355,17 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     free(keys);
     if (fail || !keys)
         return -1;
+    /* Only pairs of recurring names (and their reverses) are in m. */
     FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
-        uint32_t *c = ms_u64map_find(m, ms_pair(ui, uj));
-        if (c)
-            ++*c;
+        if (p->recur[ui] && p->recur[uj]) {
+            uint64_t key = ms_pair(ui, uj);
+            uint64_t k0;
+            ms_u64map_prefetch(m, key);
+            if ((k0 = ring_push(&r, key)) != UINT64_MAX)
+                count_pair(m, k0);
+        }
     });
+    RING_DRAIN(&r, k0, count_pair(m, k0););
     for (size_t k = 0; k < m->cap; k++) {
         uint32_t u = (uint32_t)(m->key[k] >> 32);
         if (m->key[k] != UINT64_MAX && m->val[k] > p->best[u])
@@ -377,13 +434,15 @@ static int find_band_steps(const ms_store *s, const ms_analyze_opts *o,
     }
     for (size_t i = 0; i < n; i++)
         recur[names[i]] += recur[names[i]] < 2;
+    uint64_t nrecur = 0;
     for (uint32_t u = 0; u <= s->users.n; u++)
-        recur[u] = recur[u] == 2;
+        nrecur += recur[u] = recur[u] == 2;
     int rc = 0;
     for (int b = 0; b < MS_BANDS && !rc; b++) {
         p[b].band = b;
         p[b].start = start[b];
         p[b].recur = recur;
+        p[b].nrecur = nrecur;
         p[b].from = &from;
         p[b].to = &to;
         rc = find_steps(s, o, st, names, n, &p[b]);

@@ -21,13 +21,23 @@ void ms_seen_free(ms_seen *s)
     s->mask = 0;
 }
 
-int ms_seen_mark(ms_seen *s, uint64_t k)
+static uint64_t mix(uint64_t k)
 {
     k ^= k >> 33;
     k *= 0xff51afd7ed558ccdULL;
     k ^= k >> 33;
     k *= 0xc4ceb9fe1a85ec53ULL;
-    k ^= k >> 33;
+    return k ^ k >> 33;
+}
+
+void ms_seen_prefetch(const ms_seen *s, uint64_t k)
+{
+    __builtin_prefetch(&s->word[mix(k) & s->mask]);
+}
+
+int ms_seen_mark(ms_seen *s, uint64_t k)
+{
+    k = mix(k);
     uint64_t bits = UINT64_C(1) << (k >> 58) | UINT64_C(1) << ((k >> 52) & 63) |
                     UINT64_C(1) << ((k >> 46) & 63);
     uint64_t *w = &s->word[k & s->mask];

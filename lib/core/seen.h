@@ -23,5 +23,8 @@ void ms_seen_free(ms_seen *s);
 
 /* Mark key; 1 if it was (probably) marked before, 0 if surely not. */
 int ms_seen_mark(ms_seen *s, uint64_t key);
+/* A hint to the memory: key will be marked soon (a filter larger than
+ * the caches costs a miss a key; hinting keys ahead overlaps them). */
+void ms_seen_prefetch(const ms_seen *s, uint64_t key);
 
 #endif

@@ -63,6 +63,15 @@ uint32_t ms_u64map_add(ms_u64map *m, uint64_t k, uint32_t d)
     return m->val[i];
 }
 
+void ms_u64map_prefetch(const ms_u64map *m, uint64_t k)
+{
+    if (m->cap) {
+        size_t i = slot_of(k, m->cap);
+        __builtin_prefetch(&m->key[i]);
+        __builtin_prefetch(&m->val[i]);
+    }
+}
+
 uint32_t *ms_u64map_find(const ms_u64map *m, uint64_t k)
 {
     if (!m->cap)

@@ -20,6 +20,9 @@ uint32_t ms_u64map_add(ms_u64map *m, uint64_t key, uint32_t d);
 uint32_t ms_u64map_get(const ms_u64map *m, uint64_t key);
 /* key's count, to change in place; NULL when key is not in the map. */
 uint32_t *ms_u64map_find(const ms_u64map *m, uint64_t key);
+/* A hint to the memory: key will be looked up soon (a loop over keys
+ * spread over a map larger than the caches overlaps its waits). */
+void ms_u64map_prefetch(const ms_u64map *m, uint64_t key);
 
 static inline uint64_t ms_pair(uint32_t a, uint32_t b)
 {
