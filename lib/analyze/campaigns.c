@@ -333,6 +333,7 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
             uint64_t key = ms_pair(ui, uj);
             uint64_t k0;
             ms_seen_prefetch(&once, key);
+            ms_u64map_prefetch(&p->count, key);
             if ((k0 = ring_push(&r, key)) != UINT64_MAX && !fail &&
                 mark_pair(&once, &p->count, k0))
                 fail = 1;
