@@ -21,15 +21,13 @@
 #include <unistd.h>
 
 #include "core/extsort.h"
+#include "rand_harness.h"
 
 static uint64_t rng = 0x9e3779b97f4a7c15u;
 
 static uint64_t next_rand(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return xorshift64(&rng);
 }
 
 static uint32_t key_of(const void *r)

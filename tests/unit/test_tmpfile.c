@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/tmpfile.h"
+#include "rand_harness.h"
 
 #define SPAN ((size_t)6 << 20)   /* bytes of the file the model covers */
 
@@ -25,10 +26,7 @@ static uint64_t rng = 0x2545f4914f6cdd1du;
 
 static uint64_t next_rand(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return rng;
+    return xorshift64(&rng);
 }
 
 /* A length that is small, about a block, or over the bounce buffer. */
