@@ -158,7 +158,7 @@ static int by_ip(const void *x, const void *y, void *ctx)
 }
 
 int ms_spill_init(ms_spill *p, const ms_store *s, size_t mem,
-                  const char *tmpdir, ms_error *err)
+                  const char *tmpdir, int background, ms_error *err)
 {
     memset(p, 0, sizeof *p);
     p->fd_ip = p->fd_time = p->added.fd = -1;
@@ -178,7 +178,8 @@ int ms_spill_init(ms_spill *p, const ms_store *s, size_t mem,
     view_now(p, s);
     if (ms_extsort_init(&p->sort, MS_SPILL_ROW, mem / 2, tmpdir, by_ip,
                         &p->view, err) ||
-        ms_extsort_background(&p->sort, view_copy, free, err)) {
+        (background &&
+         ms_extsort_background(&p->sort, view_copy, free, err))) {
         ms_extsort_free(&p->sort);
         free(p->tmpdir);
         pthread_mutex_destroy(&p->lock);

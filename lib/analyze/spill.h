@@ -90,9 +90,11 @@ typedef struct ms_spill {
 } ms_spill;
 
 /* Successes of store s (which must not move) beyond mem bytes of rows go
- * to a temporary file in tmpdir (checked now). 0, or -1 with err filled. */
+ * to a temporary file in tmpdir (checked now); background: the sort's
+ * runs may be sorted on a thread of its own (core/extsort.h). 0, or -1
+ * with err filled. */
 int ms_spill_init(ms_spill *p, const ms_store *s, size_t mem,
-                  const char *tmpdir, ms_error *err);
+                  const char *tmpdir, int background, ms_error *err);
 void ms_spill_free(ms_spill *p);
 
 /* Add row i of the store's columns to the sort. 0 or -1 (p->err). */

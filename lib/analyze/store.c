@@ -325,11 +325,11 @@ int ms_store_add_many(ms_store *s, const ms_event *e, const uint32_t *file,
 }
 
 int ms_store_spill(ms_store *s, size_t mem, const char *tmpdir,
-                   ms_error *err)
+                   int background, ms_error *err)
 {
     if (!(s->spill = malloc(sizeof *s->spill)))
         return ms_fail(err, MS_ERR_NOMEM, "out of memory");
-    if (ms_spill_init(s->spill, s, mem, tmpdir, err)) {
+    if (ms_spill_init(s->spill, s, mem, tmpdir, background, err)) {
         free(s->spill);
         s->spill = NULL;
         return -1;

@@ -80,10 +80,12 @@ int ms_store_init(ms_store *s);
 void ms_store_free(ms_store *s);
 
 /* Keep at most mem bytes' worth of successes in memory; the rest go to
- * temporary files in tmpdir. Before any add; s must not move after. 0, or
- * -1 with err filled (tmpdir not a writable folder, out of memory). */
+ * temporary files in tmpdir, sorted on a thread of their own when
+ * background is not 0 (spill.h). Before any add; s must not move after.
+ * 0, or -1 with err filled (tmpdir not a writable folder, out of
+ * memory). */
 int ms_store_spill(ms_store *s, size_t mem, const char *tmpdir,
-                   ms_error *err);
+                   int background, ms_error *err);
 
 /* Why the last call that failed did: the spill's first error (writing or
  * reading back its files), else out of memory. Always -1. */

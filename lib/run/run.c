@@ -194,7 +194,7 @@ static int spill(const ms_run_settings *s, ms_run_result *r, ms_error *err)
     }
     if (!dir)
         dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    return ms_store_spill(&r->store, s->sort_mem, dir, err);
+    return ms_store_spill(&r->store, s->sort_mem, dir, s->threads != 1, err);
 }
 
 /* The analyses and the geo figures, with the events file written

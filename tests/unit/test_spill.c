@@ -60,7 +60,7 @@ static void fill(ms_store *s, size_t mem)
     assert_int_equal(ms_store_init(s), 0);
     if (mem) {
         ms_error err = {0};
-        assert_int_equal(ms_store_spill(s, mem, ".", &err), 0);
+        assert_int_equal(ms_store_spill(s, mem, ".", 1, &err), 0);
     }
     for (int f = 0; f < 3; f++)
         assert_true(ms_store_add_file(s, f == 0 ? "a" : f == 1 ? "b" : "c") == f);
@@ -145,7 +145,7 @@ static void test_bad_folder(void **state)
     ms_store s;
     ms_error err = {0};
     assert_int_equal(ms_store_init(&s), 0);
-    assert_int_equal(ms_store_spill(&s, 1, "no/such/folder", &err), -1);
+    assert_int_equal(ms_store_spill(&s, 1, "no/such/folder", 1, &err), -1);
     assert_non_null(strstr(err.msg, "no/such/folder"));
     ms_store_free(&s);
 }
