@@ -267,6 +267,8 @@ static double step_chance(const ms_store *s, const ms_analyze_opts *o,
  * keys later, in the order they came: the same work, with the cache
  * misses of a filter and a map far larger than the caches overlapped. */
 #define RING 16
+/* Tables smaller than this fit the caches: their keys are used at once. */
+#define RING_FROM ((size_t)4 << 20)
 typedef struct ring {
     uint64_t key[RING];
     size_t n;
@@ -328,13 +330,17 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
         return -1;
     int fail = 0;
     ring r = {.n = 0};
+    int hint = (once.mask + 1) * sizeof *once.word > RING_FROM;
     FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
         if (p->recur[ui] && p->recur[uj]) {
             uint64_t key = ms_pair(ui, uj);
-            uint64_t k0;
-            ms_seen_prefetch(&once, key);
-            ms_u64map_prefetch(&p->count, key);
-            if ((k0 = ring_push(&r, key)) != UINT64_MAX && !fail &&
+            uint64_t k0 = key;
+            if (hint) {
+                ms_seen_prefetch(&once, key);
+                ms_u64map_prefetch(&p->count, key);
+                k0 = ring_push(&r, key);
+            }
+            if (k0 != UINT64_MAX && !fail &&
                 mark_pair(&once, &p->count, k0))
                 fail = 1;
         }
@@ -357,12 +363,16 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     if (fail || !keys)
         return -1;
     /* Only pairs of recurring names (and their reverses) are in m. */
+    hint = m->cap * (sizeof *m->key + sizeof *m->val) > RING_FROM;
     FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
         if (p->recur[ui] && p->recur[uj]) {
             uint64_t key = ms_pair(ui, uj);
-            uint64_t k0;
-            ms_u64map_prefetch(m, key);
-            if ((k0 = ring_push(&r, key)) != UINT64_MAX)
+            uint64_t k0 = key;
+            if (hint) {
+                ms_u64map_prefetch(m, key);
+                k0 = ring_push(&r, key);
+            }
+            if (k0 != UINT64_MAX)
                 count_pair(m, k0);
         }
     });
