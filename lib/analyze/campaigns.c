@@ -17,8 +17,10 @@
  *    each judged by its tail probability, and the pairs kept chosen among
  *    all the band's recurring ones at a false discovery rate of
  *    MS_STEP_FDR (chance.h). Only pairs of names tried twice or more that
- *    are seen twice (core/seen.h) are counted, so memory follows the pairs
- *    that recur, not every pair.
+ *    are seen twice are counted: in a table of every such pair when those
+ *    names are few (scanners share dictionaries of a few hundred), else
+ *    through a filter (core/seen.h), so memory follows the pairs that
+ *    recur, not every pair.
  * 3. Edges: each observed dictionary step joins the two ips, and makes both
  *    tries fit the list. An ip needs two such edges to take part, and two
  *    tests against chance: its fits must fall at k moments or more (fits
@@ -199,7 +201,9 @@ static int band_starts(const ms_store *s, const ms_analyze_opts *o,
 typedef struct pairs {
     int band;                    /* of the lookahead */
     const uint32_t *start;       /* where it begins (band_starts) */
-    const uint8_t *recur;        /* by user id: the name is tried twice+ */
+    const uint32_t *rank;        /* by user id: the name's rank among those
+                                    tried twice+, or NO_RANK */
+    const uint32_t *byrank;      /* the names tried twice+, by rank */
     uint64_t nrecur;             /* such names */
     const ms_u64map *from, *to;  /* the names with a step from them (to
                                     them) in a narrower band, value 1 */
@@ -300,24 +304,69 @@ static void count_pair(ms_u64map *count, uint64_t key)
         ++*c;
 }
 
-/* Step 2: count the pairs and pick the dictionary steps. Only a step seen
- * twice can count, and most pairs occur once (with many distinct names,
- * nearly all): a filter of a few bits per pair picks the recurring ones,
- * which alone (and their reverses) are then counted exactly. */
-static int find_steps(const ms_store *s, const ms_analyze_opts *o,
-                      const uint32_t *st, const uint32_t *names, size_t n,
-                      pairs *p)
+#define NO_RANK UINT32_MAX
+#define RECURRING(p, u) ((p)->rank[u] != NO_RANK)
+
+/* The most counts the table of count_dense holds: 16 MiB. */
+#define DENSE_CELLS ((size_t)4 << 20)
+
+/* Whether the pairs of p's band are counted in a table of every pair of
+ * recurring names: when there are few such names (scanners share a
+ * dictionary of a few hundred) and no more pairs of them than the band's
+ * steps could fill. */
+static int dense(const ms_analyze_opts *o, const pairs *p, size_t n)
 {
-    p->out = calloc(s->users.n + 1, sizeof *p->out);
-    p->in = calloc(s->users.n + 1, sizeof *p->in);
-    p->best = calloc(s->users.n + 1, sizeof *p->best);
-    if (!p->out || !p->in || !p->best)
+    uint64_t cells = p->nrecur * p->nrecur;
+    uint64_t width = (uint64_t)(band_lo(o, p->band + 1) - band_lo(o, p->band));
+    return cells <= DENSE_CELLS && cells <= (uint64_t)n * width;
+}
+
+/* Step 2's counts, in one pass: every pair of two recurring names in a
+ * table by their ranks, then those seen twice or more (and their
+ * reverses) into p->count. */
+static int count_dense(const ms_store *s, const ms_analyze_opts *o,
+                       const uint32_t *st, const uint32_t *names, size_t n,
+                       pairs *p)
+{
+    size_t nr = p->nrecur;
+    uint32_t *cell = calloc(nr ? nr * nr : 1, sizeof *cell);
+    if (!cell)
         return -1;
     FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
         add_sat(&p->out[ui]);
         add_sat(&p->in[uj]);
         p->total++;
-        p->recurring += p->recur[ui] && p->recur[uj];
+        if (RECURRING(p, ui) && RECURRING(p, uj)) {
+            p->recurring++;
+            add_sat(&cell[(size_t)p->rank[ui] * nr + p->rank[uj]]);
+        }
+    });
+    int fail = 0;
+    for (size_t a = 0; a < nr && !fail; a++)
+        for (size_t b = 0; b < nr && !fail; b++) {
+            uint32_t c = cell[a * nr + b];
+            if ((c >= 2 || cell[b * nr + a] >= 2) &&
+                ms_u64map_add(&p->count, ms_pair(p->byrank[a], p->byrank[b]), c) ==
+                    UINT32_MAX)
+                fail = 1;
+        }
+    free(cell);
+    return fail ? -1 : 0;
+}
+
+/* Step 2's counts where the recurring names are many: most pairs occur
+ * once (with many distinct names, nearly all), so a filter of a few bits
+ * per pair picks the recurring ones, which alone (and their reverses) are
+ * then counted exactly. Three passes. */
+static int count_filtered(const ms_store *s, const ms_analyze_opts *o,
+                          const uint32_t *st, const uint32_t *names, size_t n,
+                          pairs *p)
+{
+    FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
+        add_sat(&p->out[ui]);
+        add_sat(&p->in[uj]);
+        p->total++;
+        p->recurring += RECURRING(p, ui) && RECURRING(p, uj);
     });
     /* Room for the distinct pairs there can be: a few hundred names
      * tried over and over (scanners share dictionaries) make far fewer
@@ -332,7 +381,7 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     ring r = {.n = 0};
     int hint = (once.mask + 1) * sizeof *once.word > RING_FROM;
     FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
-        if (p->recur[ui] && p->recur[uj]) {
+        if (RECURRING(p, ui) && RECURRING(p, uj)) {
             uint64_t key = ms_pair(ui, uj);
             uint64_t k0 = key;
             if (hint) {
@@ -365,7 +414,7 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
     /* Only pairs of recurring names (and their reverses) are in m. */
     hint = m->cap * (sizeof *m->key + sizeof *m->val) > RING_FROM;
     FOR_STEPS(s, o, st, names, n, p->start, p->band, p->band, {
-        if (p->recur[ui] && p->recur[uj]) {
+        if (RECURRING(p, ui) && RECURRING(p, uj)) {
             uint64_t key = ms_pair(ui, uj);
             uint64_t k0 = key;
             if (hint) {
@@ -377,6 +426,25 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
         }
     });
     RING_DRAIN(&r, k0, count_pair(m, k0););
+    return 0;
+}
+
+/* Step 2: count the pairs and pick the dictionary steps. Only a step seen
+ * twice can count: the pairs of two names tried twice or more that recur
+ * are counted exactly, with their reverses (count_dense or
+ * count_filtered), and each is weighed against chance. */
+static int find_steps(const ms_store *s, const ms_analyze_opts *o,
+                      const uint32_t *st, const uint32_t *names, size_t n,
+                      pairs *p)
+{
+    p->out = calloc(s->users.n + 1, sizeof *p->out);
+    p->in = calloc(s->users.n + 1, sizeof *p->in);
+    p->best = calloc(s->users.n + 1, sizeof *p->best);
+    if (!p->out || !p->in || !p->best ||
+        (dense(o, p, n) ? count_dense : count_filtered)(s, o, st, names, n, p))
+        return -1;
+    ms_u64map *m = &p->count;
+    int fail = 0;
     for (size_t k = 0; k < m->cap; k++) {
         uint32_t u = (uint32_t)(m->key[k] >> 32);
         if (m->key[k] != UINT64_MAX && m->val[k] > p->best[u])
@@ -434,25 +502,31 @@ static int find_band_steps(const ms_store *s, const ms_analyze_opts *o,
                            const uint32_t *st, const uint32_t *names, size_t n,
                            pairs *p)
 {
-    uint8_t *recur = calloc(s->users.n + 1, 1);
+    uint32_t *rank = calloc(s->users.n + 1, sizeof *rank);
+    uint32_t *byrank = malloc((s->users.n + 1) * sizeof *byrank);
     ms_u64map from = {0}, to = {0};
     uint32_t *start[MS_BANDS] = {NULL};
-    if (!recur || band_starts(s, o, st, n, start)) {
-        free(recur);
+    if (!rank || !byrank || band_starts(s, o, st, n, start)) {
+        free(rank);
+        free(byrank);
         for (int b = 1; b < MS_BANDS; b++)
             free(start[b]);
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
-        recur[names[i]] += recur[names[i]] < 2;
-    uint64_t nrecur = 0;
-    for (uint32_t u = 0; u <= s->users.n; u++)
-        nrecur += recur[u] = recur[u] == 2;
+    for (size_t i = 0; i < n; i++)   /* tries, up to 2 */
+        rank[names[i]] += rank[names[i]] < 2;
+    uint32_t nrecur = 0;
+    for (uint32_t u = 0; u <= s->users.n; u++) {
+        if (rank[u] == 2)
+            byrank[nrecur] = u;
+        rank[u] = rank[u] == 2 ? nrecur++ : NO_RANK;
+    }
     int rc = 0;
     for (int b = 0; b < MS_BANDS && !rc; b++) {
         p[b].band = b;
         p[b].start = start[b];
-        p[b].recur = recur;
+        p[b].rank = rank;
+        p[b].byrank = byrank;
         p[b].nrecur = nrecur;
         p[b].from = &from;
         p[b].to = &to;
@@ -465,14 +539,15 @@ static int find_band_steps(const ms_store *s, const ms_analyze_opts *o,
                 rc = -1;
     }
     for (int b = 0; b < MS_BANDS; b++) {
-        p[b].recur = NULL;
+        p[b].rank = p[b].byrank = NULL;
         p[b].from = p[b].to = NULL;
         p[b].start = NULL;
         free(start[b]);
     }
     ms_u64map_free(&from);
     ms_u64map_free(&to);
-    free(recur);
+    free(rank);
+    free(byrank);
     return rc;
 }
 
