@@ -112,6 +112,9 @@ typedef struct ms_analyze_opts {
     int min_cluster_ips;           /* default 5 */
     /* A fast ip: at least this many failures (or connections) in 60 min. */
     int fast_per_hour;             /* default 30 */
+    /* 1: the analyses use the calling thread alone; else they may start
+     * one more (default 0). */
+    int threads;
 } ms_analyze_opts;
 
 void ms_analyze_defaults(ms_analyze_opts *o);

@@ -44,6 +44,7 @@
 #include "campaigns.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -500,17 +501,14 @@ static int find_steps(const ms_store *s, const ms_analyze_opts *o,
  * its names do: only those go through the filter. */
 static int find_band_steps(const ms_store *s, const ms_analyze_opts *o,
                            const uint32_t *st, const uint32_t *names, size_t n,
-                           pairs *p)
+                           uint32_t *const start[MS_BANDS], pairs *p)
 {
     uint32_t *rank = calloc(s->users.n + 1, sizeof *rank);
     uint32_t *byrank = malloc((s->users.n + 1) * sizeof *byrank);
     ms_u64map from = {0}, to = {0};
-    uint32_t *start[MS_BANDS] = {NULL};
-    if (!rank || !byrank || band_starts(s, o, st, n, start)) {
+    if (!rank || !byrank) {
         free(rank);
         free(byrank);
-        for (int b = 1; b < MS_BANDS; b++)
-            free(start[b]);
         return -1;
     }
     for (size_t i = 0; i < n; i++)   /* tries, up to 2 */
@@ -542,7 +540,6 @@ static int find_band_steps(const ms_store *s, const ms_analyze_opts *o,
         p[b].rank = p[b].byrank = NULL;
         p[b].from = p[b].to = NULL;
         p[b].start = NULL;
-        free(start[b]);
     }
     ms_u64map_free(&from);
     ms_u64map_free(&to);
@@ -612,24 +609,78 @@ static void count_moments(const ms_store *s, const ms_analyze_opts *o,
     }
 }
 
+/* One shuffled stream's search (chance_members): how many of the ips
+ * with fewer than k moments reach k moments and two edges on it. */
+typedef struct shuffle {
+    const ms_store *s;
+    const ms_analyze_opts *o;
+    const uint32_t *st;
+    size_t n;
+    uint32_t *const *start;
+    const uint32_t *moments;
+    uint32_t k;
+    uint32_t *names;            /* the stream's names, some shuffled */
+    uint32_t *deg, *mom;        /* by ip id */
+    ms_time *last;
+    uint8_t *fit;               /* by try */
+    uint64_t found;
+    int fail;
+    pthread_t tid;
+} shuffle;
+
+static void *search_shuffle(void *arg)
+{
+    shuffle *j = arg;
+    const ms_store *s = j->s;
+    size_t nips = s->ips.n + 1;
+    memset(j->deg, 0, nips * sizeof *j->deg);
+    memset(j->mom, 0, nips * sizeof *j->mom);
+    memset(j->fit, 0, j->n ? j->n : 1);
+    for (size_t i = 0; i < nips; i++)
+        j->last[i] = MS_TIME_NONE;
+    pairs p[MS_BANDS] = {0};
+    j->fail = find_band_steps(s, j->o, j->st, j->names, j->n, j->start, p) ||
+              find_edges(s, j->o, j->st, j->names, j->n, p, NULL, NULL, j->deg, j->fit);
+    pairs_free(p);
+    if (j->fail)
+        return NULL;
+    count_moments(s, j->o, j->st, j->n, j->fit, j->mom, j->last);
+    j->found = 0;
+    for (uint32_t ip = 0; ip < s->ips.n; ip++)
+        j->found += j->moments[ip] < j->k && j->deg[ip] >= 2 && j->mom[ip] >= j->k;
+    return NULL;
+}
+
 /* How many of the ips with fewer than k moments would reach k moments and
  * two edges by chance: the names of their tries are shuffled among those
  * tries (the others keep theirs), and the steps and fits are found again
- * on that stream; the mean over MS_SHUFFLES shuffles (a fixed seed). -1
- * when memory ran out. */
+ * on that stream; the mean over MS_SHUFFLES shuffles (one seed, each
+ * shuffle going on from the one before). Two shuffles are searched at
+ * once, one on a thread of its own, unless o->threads is 1. -1 when
+ * memory ran out. */
+#define MS_SHUFFLES_AT_ONCE 2
 static double chance_members(const ms_store *s, const ms_analyze_opts *o,
                              const uint32_t *st, const uint32_t *names,
-                             size_t n, const uint32_t *moments, uint32_t k)
+                             size_t n, uint32_t *const start[MS_BANDS],
+                             const uint32_t *moments, uint32_t k)
 {
     size_t nips = s->ips.n + 1;
-    uint32_t *shuffled = malloc((n ? n : 1) * sizeof *shuffled);
+    int nj = o->threads == 1 ? 1 : MS_SHUFFLES_AT_ONCE;
+    shuffle job[MS_SHUFFLES_AT_ONCE] = {{0}};
     uint32_t *pool = malloc((n ? n : 1) * sizeof *pool);
-    uint32_t *deg = malloc(nips * sizeof *deg);
-    uint32_t *mom = malloc(nips * sizeof *mom);
-    ms_time *last = malloc(nips * sizeof *last);
-    uint8_t *fit = malloc(n ? n : 1);
     double e = -1;
-    if (!shuffled || !pool || !deg || !mom || !last || !fit)
+    int ok = pool != NULL;
+    for (int j = 0; j < nj; j++) {
+        job[j] = (shuffle){.s = s, .o = o, .st = st, .n = n, .start = start,
+                           .moments = moments, .k = k};
+        job[j].names = malloc((n ? n : 1) * sizeof *job[j].names);
+        job[j].deg = malloc(nips * sizeof *job[j].deg);
+        job[j].mom = malloc(nips * sizeof *job[j].mom);
+        job[j].last = malloc(nips * sizeof *job[j].last);
+        job[j].fit = malloc(n ? n : 1);
+        ok = ok && job[j].names && job[j].deg && job[j].mom && job[j].last && job[j].fit;
+    }
+    if (!ok)
         goto out;
     size_t np = 0;
     for (size_t i = 0; i < n; i++)
@@ -637,41 +688,46 @@ static double chance_members(const ms_store *s, const ms_analyze_opts *o,
             pool[np++] = names[i];
     uint64_t rng = 0x9e3779b97f4a7c15u, found = 0;
     /* No try in the pool: no ip that could come in. */
-    for (int r = 0; np && r < MS_SHUFFLES; r++) {
-        for (size_t x = np; x > 1; x--) {   /* Fisher-Yates, xorshift64 */
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            size_t y = (size_t)(rng % x);
-            uint32_t t = pool[x - 1];
-            pool[x - 1] = pool[y];
-            pool[y] = t;
+    for (int r = 0; np && r < MS_SHUFFLES; r += nj) {
+        int m = MS_SHUFFLES - r < nj ? MS_SHUFFLES - r : nj;
+        for (int j = 0; j < m; j++) {
+            for (size_t x = np; x > 1; x--) {   /* Fisher-Yates, xorshift64 */
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                size_t y = (size_t)(rng % x);
+                uint32_t t = pool[x - 1];
+                pool[x - 1] = pool[y];
+                pool[y] = t;
+            }
+            for (size_t i = 0, x = 0; i < n; i++)
+                job[j].names[i] = moments[s->ip[st[i]]] < k ? pool[x++] : names[i];
         }
-        for (size_t i = 0, x = 0; i < n; i++)
-            shuffled[i] = moments[s->ip[st[i]]] < k ? pool[x++] : names[i];
-        memset(deg, 0, nips * sizeof *deg);
-        memset(mom, 0, nips * sizeof *mom);
-        memset(fit, 0, n ? n : 1);
-        for (size_t i = 0; i < nips; i++)
-            last[i] = MS_TIME_NONE;
-        pairs p[MS_BANDS] = {0};
-        int bad = find_band_steps(s, o, st, shuffled, n, p) ||
-                  find_edges(s, o, st, shuffled, n, p, NULL, NULL, deg, fit);
-        pairs_free(p);
-        if (bad)
-            goto out;
-        count_moments(s, o, st, n, fit, mom, last);
-        for (uint32_t ip = 0; ip < s->ips.n; ip++)
-            found += moments[ip] < k && deg[ip] >= 2 && mom[ip] >= k;
+        int started[MS_SHUFFLES_AT_ONCE] = {0};
+        for (int j = 1; j < m; j++)
+            started[j] = pthread_create(&job[j].tid, NULL, search_shuffle, &job[j]) == 0;
+        for (int j = 0; j < m; j++) {
+            if (started[j])
+                pthread_join(job[j].tid, NULL);
+            else
+                search_shuffle(&job[j]);
+        }
+        for (int j = 0; j < m; j++) {
+            if (job[j].fail)
+                goto out;
+            found += job[j].found;
+        }
     }
     e = (double)found / MS_SHUFFLES;
 out:
-    free(shuffled);
     free(pool);
-    free(deg);
-    free(mom);
-    free(last);
-    free(fit);
+    for (int j = 0; j < nj; j++) {
+        free(job[j].names);
+        free(job[j].deg);
+        free(job[j].mom);
+        free(job[j].last);
+        free(job[j].fit);
+    }
     return e;
 }
 
@@ -742,7 +798,8 @@ out:
  * Drops the others' degree to 0. */
 static int keep_members(const ms_store *s, const ms_analyze_opts *o,
                         const uint32_t *st, const uint32_t *names, size_t n,
-                        const uint8_t *fit, uint32_t *deg)
+                        uint32_t *const start[MS_BANDS], const uint8_t *fit,
+                        uint32_t *deg)
 {
     size_t nips = s->ips.n + 1;
     uint32_t *moments = calloc(nips, sizeof *moments);
@@ -760,7 +817,7 @@ static int keep_members(const ms_store *s, const ms_analyze_opts *o,
             members += deg[ip] >= 2 && moments[ip] >= k;
         if (!members)
             break;
-        double e = chance_members(s, o, st, names, n, moments, k);
+        double e = chance_members(s, o, st, names, n, start, moments, k);
         if (e < 0)
             goto out;
         if (e <= MS_MEMBER_CHANCE * (double)members)
@@ -1062,6 +1119,7 @@ int ms_campaigns(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
     int64_t *gaps = NULL;
     int rc = -1;
     pairs p[MS_BANDS] = {0};
+    uint32_t *start[MS_BANDS] = {NULL};
     uint32_t *st = build_stream(s, a, &n);
     uint32_t *deg = calloc(s->ips.n + 1, sizeof *deg);
     uint8_t *fit = calloc(n + 1, 1);
@@ -1076,9 +1134,10 @@ int ms_campaigns(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
         u.parent[i] = i;
         u.size[i] = 1;
     }
-    if (find_band_steps(s, o, st, names, n, p) ||
+    if (band_starts(s, o, st, n, start) ||
+        find_band_steps(s, o, st, names, n, start, p) ||
         find_edges(s, o, st, names, n, p, &ev, &ne, deg, fit) ||
-        keep_members(s, o, st, names, n, fit, deg) ||
+        keep_members(s, o, st, names, n, start, fit, deg) ||
         keep_above_chance(s, o, st, names, n, p, fit, deg) || group(&u, ev, ne, deg))
         goto out;
 
@@ -1165,6 +1224,8 @@ int ms_campaigns(const ms_store *s, const ms_analyze_opts *o, ms_analysis *a)
     rc = 0;
 out:
     pairs_free(p);
+    for (int b = 1; b < MS_BANDS; b++)
+        free(start[b]);
     free(st);
     free(deg);
     free(fit);

@@ -214,6 +214,7 @@ static int analyse(const ms_run_settings *s, ms_run_result *r,
     r->opts.real_users = s->users ? &r->real_users : NULL;
     r->opts.ignore = &r->ignore;
     r->opts.aggregate = s->aggregate;
+    r->opts.threads = s->threads;
     int rc = ms_analyze(&r->store, &r->opts, &r->an, err);
     if (rc == 0 && !s->no_geo)
         rc = ms_run_geo(s, r, w, err);

@@ -6,7 +6,8 @@
  * them coming back, while a campaign that uses each address once on a
  * quiet server is still found whole, its order starting with the walk;
  * and a campaign among scanners dense enough that two of its tries are
- * dozens of tries apart is found without them. */
+ * dozens of tries apart is found without them; the member test's
+ * shuffles on one thread or two give the same campaigns. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,18 +130,24 @@ static void members_of(const ms_analysis *a, const char *ip, const char *prefix,
     }
 }
 
-static void analyze_it(ms_analysis *a)
+static void analyze_threads(ms_analysis *a, int threads)
 {
-    assert_int_equal(ms_store_finish(&st), 0);
     ms_analyze_opts o;
     ms_analyze_defaults(&o);
+    o.threads = threads;
     ms_error err;
     assert_int_equal(ms_analyze(&st, &o, a, &err), 0);
 }
 
-static void test_scanners_sharing_the_list(void **state)
+static void analyze_it(ms_analysis *a)
 {
-    (void)state;
+    assert_int_equal(ms_store_finish(&st), 0);
+    analyze_threads(a, 0);
+}
+
+/* The store of test_scanners_sharing_the_list. */
+static void scanners_sharing_the_list(void)
+{
     assert_int_equal(ms_store_init(&st), 0);
     assert_true(ms_store_add_file(&st, "x") == 0);
     static char names[60][16];
@@ -177,6 +184,12 @@ static void test_scanners_sharing_the_list(void **state)
             }
         }
     }
+}
+
+static void test_scanners_sharing_the_list(void **state)
+{
+    (void)state;
+    scanners_sharing_the_list();
     ms_analysis a;
     analyze_it(&a);
     size_t size, campaign;
@@ -261,6 +274,29 @@ static void test_dense_scanning(void **state)
     ms_store_free(&st);
 }
 
+/* The member test's shuffled streams searched two at once (the default)
+ * or one after the other (-j 1): the same campaigns, member for member. */
+static void test_one_thread_or_two(void **state)
+{
+    (void)state;
+    scanners_sharing_the_list();
+    assert_int_equal(ms_store_finish(&st), 0);
+    ms_analysis one, two;
+    analyze_threads(&one, 1);
+    analyze_threads(&two, 0);
+    assert_int_equal(one.nclusters, two.nclusters);
+    assert_true(one.nclusters > 0);
+    for (size_t c = 0; c < one.nclusters; c++) {
+        assert_int_equal(one.clusters[c].nmembers, two.clusters[c].nmembers);
+        assert_memory_equal(one.clusters[c].members, two.clusters[c].members,
+                            one.clusters[c].nmembers * sizeof *one.clusters[c].members);
+        assert_string_equal(one.clusters[c].evidence, two.clusters[c].evidence);
+    }
+    ms_analysis_free(&one);
+    ms_analysis_free(&two);
+    ms_store_free(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -268,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_scanners_sharing_the_list),
         cmocka_unit_test(test_one_try_per_address),
         cmocka_unit_test(test_dense_scanning),
+        cmocka_unit_test(test_one_thread_or_two),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
